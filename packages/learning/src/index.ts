@@ -1,0 +1,15 @@
+export { LearningError, LearningErrorCode, isLearningError } from './errors.js';
+export {
+  MAX_METADATA_JSON_LENGTH,
+  MAX_METRIC_NAME_LENGTH,
+  validateMetadata,
+  validateMetricName,
+  validateRecord,
+  validateTimestamp,
+  type JsonValue,
+  type Metadata,
+  type MetricRecord,
+  type MetricRecordInput,
+} from './record.js';
+export { jsonEqual, matchesQuery, runQuery, validateQuery, type MetricQuery, type MetricStore } from './store.js';
+export { createMemoryStore } from './memory-store.js';

@@ -1,0 +1,132 @@
+import { LearningError } from './errors.js';
+
+/** A JSON value as it can be stored in metadata. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** Context for a record: `suite`, `branch`, `node_version`... A plain JSON object. */
+export type Metadata = { [key: string]: JsonValue };
+
+/** One observation of one metric. `timestamp` is milliseconds since the Unix epoch. */
+export interface MetricRecord {
+  readonly name: string;
+  readonly value: number;
+  readonly timestamp: number;
+  readonly metadata: Metadata;
+}
+
+/** Longest accepted metric name, in UTF-16 code units. Long enough for `api_latency_<route>_p99`. */
+export const MAX_METRIC_NAME_LENGTH = 200;
+/** Largest accepted metadata, as serialized JSON, in UTF-16 code units. Keeps one record small. */
+export const MAX_METADATA_JSON_LENGTH = 64 * 1024;
+/** Latest accepted timestamp: the largest valid JavaScript Date (year 275760). */
+const MAX_TIMESTAMP_MS = 8.64e15;
+
+const describe = (v: unknown): string => {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : typeof v;
+};
+
+const invalid = (name: unknown, what: string): LearningError =>
+  new LearningError(
+    'INVALID_RECORD',
+    typeof name === 'string' && name.length > 0 && name.length <= MAX_METRIC_NAME_LENGTH
+      ? `metric "${name}": ${what}`
+      : what,
+  );
+
+/**
+ * Checks a metric name and returns it.
+ * @throws {LearningError} INVALID_RECORD when the name is not a non-empty string of at most
+ * {@link MAX_METRIC_NAME_LENGTH} characters without control characters.
+ */
+export function validateMetricName(name: unknown): string {
+  if (typeof name !== 'string') throw invalid(undefined, `metric name must be a string, got ${describe(name)}`);
+  if (name.trim().length === 0) throw invalid(undefined, 'metric name must not be empty; use a descriptive name such as "test_duration"');
+  if (name.length > MAX_METRIC_NAME_LENGTH)
+    throw invalid(undefined, `metric name must be at most ${MAX_METRIC_NAME_LENGTH} characters, got ${name.length} ("${name.slice(0, 40)}…")`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw invalid(undefined, `metric name ${JSON.stringify(name)} must not contain control characters`);
+  return name;
+}
+
+function checkJson(name: string, v: unknown, path: string, seen: Set<object>): JsonValue {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw invalid(name, `metadata ${path} must be a finite number, got ${describe(v)}`);
+    return v;
+  }
+  if (typeof v !== 'object') throw invalid(name, `metadata ${path} must be JSON (string, number, boolean, null, array or object), got ${typeof v}`);
+  if (seen.has(v)) throw invalid(name, `metadata ${path} is circular; metadata must be a tree of JSON values`);
+  seen.add(v);
+  try {
+    if (Array.isArray(v)) return v.map((item, i) => checkJson(name, item, `${path}[${i}]`, seen));
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null)
+      throw invalid(name, `metadata ${path} must be a plain object, got ${(v as object).constructor?.name ?? 'an object'}; convert it (e.g. a Date to toISOString())`);
+    const out: Metadata = {};
+    for (const [k, item] of Object.entries(v)) {
+      if (item === undefined) continue; // JSON.stringify drops undefined too: same meaning everywhere
+      out[k] = checkJson(name, item, `${path}.${k}`, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(v);
+  }
+}
+
+/**
+ * Checks metadata and returns a detached copy (later mutation by the caller cannot change a record).
+ * @throws {LearningError} INVALID_RECORD when metadata is not a plain JSON object, holds a cycle,
+ * a non-finite number, a function, a symbol, a bigint, a class instance, or is too large.
+ */
+export function validateMetadata(metadata: unknown, name = ''): Metadata {
+  if (metadata === undefined || metadata === null) return {};
+  if (typeof metadata !== 'object' || Array.isArray(metadata))
+    throw invalid(name, `metadata must be a plain object such as { branch: "main" }, got ${describe(metadata)}`);
+  const copy = checkJson(name, metadata, 'metadata', new Set()) as Metadata;
+  const size = JSON.stringify(copy).length;
+  if (size > MAX_METADATA_JSON_LENGTH)
+    throw invalid(name, `metadata is ${size} characters as JSON; the limit is ${MAX_METADATA_JSON_LENGTH}. Keep metadata to short context values`);
+  return copy;
+}
+
+/**
+ * Turns a timestamp given as epoch milliseconds, a `Date` or an ISO-8601 string into epoch milliseconds.
+ * @throws {LearningError} INVALID_RECORD when the timestamp is not a valid date.
+ */
+export function validateTimestamp(timestamp: unknown, name = ''): number {
+  let ms: number;
+  if (typeof timestamp === 'number') ms = timestamp;
+  else if (timestamp instanceof Date) ms = timestamp.getTime();
+  else if (typeof timestamp === 'string' && timestamp.trim() !== '') ms = Date.parse(timestamp);
+  else throw invalid(name, `timestamp must be epoch milliseconds, a Date or an ISO-8601 string, got ${describe(timestamp)}`);
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIMESTAMP_MS)
+    throw invalid(name, `timestamp ${describe(timestamp)} is not a valid date; use epoch milliseconds or an ISO-8601 string like "2026-01-31T12:00:00Z"`);
+  return ms;
+}
+
+/** What a caller may hand in: everything but `name` and `value` optional, timestamps in any accepted form. */
+export interface MetricRecordInput {
+  name: string;
+  value: number;
+  timestamp?: number | Date | string;
+  metadata?: Metadata;
+}
+
+/**
+ * Validates a record and returns a clean, frozen copy. This runs in `@autodev/learning`, above the
+ * storage interface, so every backend receives only valid records.
+ * @throws {LearningError} INVALID_RECORD naming the metric and what to fix.
+ */
+export function validateRecord(input: MetricRecordInput, now: () => number = Date.now): MetricRecord {
+  if (typeof input !== 'object' || input === null) throw invalid(undefined, `record must be an object, got ${describe(input)}`);
+  const name = validateMetricName(input.name);
+  const { value } = input;
+  if (typeof value !== 'number') throw invalid(name, `value must be a number, got ${describe(value)}`);
+  if (!Number.isFinite(value)) throw invalid(name, `value must be finite, got ${describe(value)}`);
+  const timestamp = input.timestamp === undefined ? now() : validateTimestamp(input.timestamp, name);
+  const metadata = validateMetadata(input.metadata, name);
+  return Object.freeze({ name, value: Object.is(value, -0) ? 0 : value, timestamp, metadata });
+}

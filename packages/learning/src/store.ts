@@ -1,0 +1,107 @@
+import { LearningError } from './errors.js';
+import type { JsonValue, MetricRecord } from './record.js';
+
+/**
+ * Which records to read back. Every field is optional; all given fields must match.
+ * Results are ordered by timestamp, ties in insertion order (`order: 'desc'` reverses both).
+ */
+export interface MetricQuery {
+  /** Only records of this metric. */
+  name?: string;
+  /** Only records with `timestamp >= from` (epoch milliseconds, inclusive). */
+  from?: number;
+  /** Only records with `timestamp < to` (epoch milliseconds, exclusive). */
+  to?: number;
+  /**
+   * Metadata equality: every key must be present on the record with a deeply equal JSON value.
+   * `{ branch: 'main' }` keeps records whose `metadata.branch === 'main'`.
+   */
+  where?: { readonly [key: string]: JsonValue };
+  /** `'asc'` (oldest first, the default) or `'desc'` (newest first). */
+  order?: 'asc' | 'desc';
+  /** At most this many records, taken after ordering: `{ order: 'desc', limit: 10 }` is the newest ten. */
+  limit?: number;
+}
+
+/**
+ * Persistence for `MetricsTracker`. A backend implements this and nothing else; validation happens
+ * above it, so a backend only ever sees valid, frozen records.
+ *
+ * The contract (pinned by `describeMetricStoreContract` in `@autodev/learning/testing`):
+ * - `append` is all-or-nothing per call and durable when it resolves: a new store opened on the same
+ *   location returns the records.
+ * - `query` returns records ordered by timestamp, ties in insertion (append) order.
+ * - `names` returns the distinct metric names, sorted by code unit (`Array.prototype.sort`).
+ * - After `close()` (idempotent) every other method rejects with `STORE_CLOSED`.
+ */
+export interface MetricStore {
+  append(records: readonly MetricRecord[]): Promise<void>;
+  query(query?: MetricQuery): Promise<MetricRecord[]>;
+  names(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Checks a query's fields and returns it.
+ * @throws {LearningError} INVALID_ARGUMENT when a field has the wrong type or range.
+ */
+export function validateQuery(query: MetricQuery | undefined): MetricQuery {
+  if (query === undefined) return {};
+  if (typeof query !== 'object' || query === null) throw new LearningError('INVALID_ARGUMENT', 'query must be an object');
+  const bad = (what: string) => new LearningError('INVALID_ARGUMENT', `query.${what}`);
+  if (query.name !== undefined && typeof query.name !== 'string') throw bad('name must be a string');
+  if (query.from !== undefined && !Number.isFinite(query.from)) throw bad(`from must be epoch milliseconds, got ${String(query.from)}`);
+  if (query.to !== undefined && !Number.isFinite(query.to)) throw bad(`to must be epoch milliseconds, got ${String(query.to)}`);
+  if (query.order !== undefined && query.order !== 'asc' && query.order !== 'desc') throw bad(`order must be "asc" or "desc", got ${String(query.order)}`);
+  if (query.limit !== undefined && !(Number.isInteger(query.limit) && query.limit >= 0)) throw bad(`limit must be a whole number >= 0, got ${String(query.limit)}`);
+  if (query.where !== undefined && (typeof query.where !== 'object' || query.where === null || Array.isArray(query.where)))
+    throw bad('where must be an object of metadata key/value pairs');
+  return query;
+}
+
+/** Deep equality of JSON values (key order ignored). */
+export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  const ao = a as { [k: string]: JsonValue };
+  const bo = b as { [k: string]: JsonValue };
+  const keys = Object.keys(ao);
+  if (keys.length !== Object.keys(bo).length) return false;
+  return keys.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]));
+}
+
+/** True when `record` satisfies the filters of `query` (name, from, to, where); ignores order and limit. */
+export function matchesQuery(record: MetricRecord, query: MetricQuery): boolean {
+  if (query.name !== undefined && record.name !== query.name) return false;
+  if (query.from !== undefined && record.timestamp < query.from) return false;
+  if (query.to !== undefined && record.timestamp >= query.to) return false;
+  if (query.where !== undefined) {
+    for (const [k, v] of Object.entries(query.where)) {
+      if (!Object.hasOwn(record.metadata, k) || !jsonEqual(record.metadata[k], v)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Applies a whole query to records given in insertion order: filter, stable sort by timestamp,
+ * order, limit. Backends that keep records in memory use it so they all answer alike.
+ */
+export function runQuery(recordsInInsertionOrder: Iterable<MetricRecord>, query: MetricQuery = {}): MetricRecord[] {
+  const out: MetricRecord[] = [];
+  let sorted = true;
+  let last = -Infinity;
+  for (const r of recordsInInsertionOrder) {
+    if (!matchesQuery(r, query)) continue;
+    if (r.timestamp < last) sorted = false;
+    last = r.timestamp;
+    out.push(r);
+  }
+  // Array.prototype.sort is stable (ES2019), so ties keep insertion order.
+  if (!sorted) out.sort((a, b) => a.timestamp - b.timestamp);
+  if (query.order === 'desc') out.reverse();
+  if (query.limit !== undefined && out.length > query.limit) out.length = query.limit;
+  return out;
+}

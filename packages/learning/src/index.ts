@@ -13,3 +13,5 @@ export {
 } from './record.js';
 export { jsonEqual, matchesQuery, runQuery, validateQuery, type MetricQuery, type MetricStore } from './store.js';
 export { createMemoryStore } from './memory-store.js';
+export * from './detection/index.js';
+export * from './insights/index.js';

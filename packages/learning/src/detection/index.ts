@@ -1,0 +1,2 @@
+// Owned by the detection work (issue 6): change points, regression, anomalies, comparison, forecast.
+export {};

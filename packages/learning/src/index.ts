@@ -13,5 +13,6 @@ export {
 } from './record.js';
 export { jsonEqual, matchesQuery, runQuery, validateQuery, type MetricQuery, type MetricStore } from './store.js';
 export { createMemoryStore } from './memory-store.js';
+export * from './stats/index.js';
 export * from './detection/index.js';
 export * from './insights/index.js';

@@ -64,7 +64,7 @@ function checkJson(name: string, v: unknown, path: string, seen: Set<object>): J
     if (Array.isArray(v)) return v.map((item, i) => checkJson(name, item, `${path}[${i}]`, seen));
     const proto = Object.getPrototypeOf(v) as unknown;
     if (proto !== Object.prototype && proto !== null)
-      throw invalid(name, `metadata ${path} must be a plain object, got ${(v as object).constructor?.name ?? 'an object'}; convert it (e.g. a Date to toISOString())`);
+      throw invalid(name, `metadata ${path} must be a plain object, got ${(v.constructor as { name?: string } | undefined)?.name ?? 'an object'}; convert it (e.g. a Date to toISOString())`);
     const out: Metadata = {};
     for (const [k, item] of Object.entries(v)) {
       if (item === undefined) continue; // JSON.stringify drops undefined too: same meaning everywhere

@@ -1,0 +1,49 @@
+/**
+ * TCPD evaluation: F1 (margin 5) and covering of detectChangePoints with its defaults on the dev series in
+ * ../../shared/datasets/tcpd-dev (or $TCPD_DIR), next to the paper's default-parameter results.
+ * Run: `pnpm --filter @autodev/learning exec tsx bench/tcpd-eval.ts`
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { detectChangePoints, type ChangePointOptions } from '../src/detection/change-points.js';
+import { covering, f1Score } from '../src/detection/scoring.js';
+
+export interface TcpdSeries {
+  name: string;
+  values: Array<number | null>;
+  annotations: Record<string, number[]>;
+}
+
+export const TCPD_DIR = process.env['TCPD_DIR'] ?? resolve(fileURLToPath(import.meta.url), '../../../../../shared/datasets/tcpd-dev');
+
+export function loadTcpd(dir = TCPD_DIR): TcpdSeries[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as TcpdSeries);
+}
+
+/** Default-parameter results of van den Burg & Williams (2020) on these series, as quoted in issue 6. */
+export const PAPER = [
+  { method: 'binseg', f1: 0.749, cover: 0.68 },
+  { method: 'pelt', f1: 0.72, cover: 0.674 },
+  { method: 'bocpd', f1: 0.687, cover: 0.627 },
+  { method: 'zero', f1: 0.645, cover: 0.531 },
+];
+
+export function evaluate(series: TcpdSeries[], options?: ChangePointOptions) {
+  const rows = series.map((s) => {
+    const n = s.values.length;
+    const predicted = detectChangePoints(s.values, options).map((c) => c.index);
+    return { name: s.name, n, predicted, f1: f1Score(s.annotations, predicted, { n }).f1, cover: covering(s.annotations, predicted, n) };
+  });
+  const mean = (k: 'f1' | 'cover') => rows.reduce((a, r) => a + r[k], 0) / rows.length;
+  return { rows, f1: mean('f1'), cover: mean('cover') };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const r = evaluate(loadTcpd());
+  for (const row of r.rows) console.log(`${row.name.padEnd(22)} n=${String(row.n).padStart(4)} F1 ${row.f1.toFixed(3)} cover ${row.cover.toFixed(3)} cps ${row.predicted.join(',')}`);
+  console.log(`mean F1 ${r.f1.toFixed(3)} cover ${r.cover.toFixed(3)}`);
+}

@@ -1,0 +1,84 @@
+import { LearningError, LearningErrorCode } from '../errors.js';
+import { detectChangePoints } from './change-points.js';
+import { compact, MAD_TO_SIGMA, mad, sortedMedian, twoSidedP } from './internal/numeric.js';
+
+/** Options of {@link detectAnomalies}. */
+export interface AnomalyOptions {
+  /** How many of the newest points to test. @default 1 */
+  readonly recent?: number;
+  /** Largest number of preceding points forming the baseline. @default 30 */
+  readonly window?: number;
+  /** Fewest baseline points before testing. @default 8 */
+  readonly minBaseline?: number;
+  /** |robust z| at or above which a point is an anomaly. @default 3.5 */
+  readonly threshold?: number;
+}
+
+/** One anomalous observation. */
+export interface Anomaly {
+  /** Index in the original series (missing values count). */
+  readonly index: number;
+  readonly value: number;
+  /** Baseline median the value is compared with. */
+  readonly expected: number;
+  /** Robust z: (value − median) / (1.4826 · MAD). */
+  readonly score: number;
+  readonly direction: 1 | -1;
+  readonly pValue: number;
+  /** Probability that the point is a real anomaly. */
+  readonly confidence: number;
+}
+
+/**
+ * Flags the newest point(s) that sit far from the recent baseline, measured by the robust z-score
+ * (median / MAD, the modified z of Iglewicz & Hoaglin). The baseline is the window of points before the tested
+ * ones, cut at the last significant change point so an established level shift is the new normal. A tested
+ * point whose predecessor deviates the same way is treated as the start of a level shift, not an anomaly.
+ *
+ * @throws {LearningError} INVALID_ARGUMENT when an option is out of range.
+ * @example
+ * detectAnomalies([10, 10.1, 9.9, 10, 10.2, 9.8, 10.1, 10, 9.9, 10.1, 25])[0]?.index; // 10
+ * @see B. Iglewicz & D. C. Hoaglin, How to Detect and Handle Outliers, ASQC (1993), §3.
+ * @see F. R. Hampel, "The influence curve and its role in robust estimation", JASA 69 (1974).
+ */
+export function detectAnomalies(values: ReadonlyArray<number | null | undefined>, options: AnomalyOptions = {}): Anomaly[] {
+  const recent = options.recent ?? 1;
+  const window = options.window ?? 30;
+  const minBaseline = options.minBaseline ?? 8;
+  const threshold = options.threshold ?? 3.5;
+  for (const [name, v, min] of [
+    ['recent', recent, 1],
+    ['window', window, 3],
+    ['minBaseline', minBaseline, 3],
+  ] as const) {
+    if (!(Number.isInteger(v) && v >= min)) throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, `detectAnomalies: ${name} must be an integer ≥ ${min}, got ${v}`);
+  }
+  if (!(threshold > 0)) throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, `detectAnomalies: threshold must be > 0, got ${threshold}`);
+  const { values: x, indices } = compact(values);
+  const n = x.length;
+  const first = n - recent;
+  if (first < minBaseline) return [];
+  let start = Math.max(0, first - window);
+  const cps = detectChangePoints(Array.from(x.subarray(start, first)));
+  const last = cps.at(-1);
+  if (last) {
+    // last.index is relative to the slice handed to detectChangePoints, which has no missing values.
+    const cut = start + last.index;
+    if (first - cut >= minBaseline) start = cut;
+  }
+  const base = x.slice(start, first).sort();
+  const med = sortedMedian(base);
+  const scale = MAD_TO_SIGMA * mad(base, med);
+  const zOf = (v: number): number => (scale > 0 ? (v - med) / scale : v === med ? 0 : Math.sign(v - med) * Number.POSITIVE_INFINITY);
+  const out: Anomaly[] = [];
+  for (let i = first; i < n; i++) {
+    const z = zOf(x[i]!);
+    if (!(Math.abs(z) >= threshold)) continue;
+    // Two in a row on the same side look like a level shift starting, not a lone outlier.
+    const prev = i > 0 ? zOf(x[i - 1]!) : 0;
+    if (Math.sign(prev) === Math.sign(z) && Math.abs(prev) >= threshold) continue;
+    const p = twoSidedP(z);
+    out.push({ index: indices[i]!, value: x[i]!, expected: med, score: z, direction: z > 0 ? 1 : -1, pValue: p, confidence: 1 - p });
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+import { LearningError, LearningErrorCode } from '../errors.js';
+import { detectChangePoints } from './change-points.js';
+import { compareSamples } from './compare-samples.js';
+import { compact, sortedMedian } from './internal/numeric.js';
+
+/** Options of {@link detectRegression}. */
+export interface RegressionOptions {
+  /** Largest number of newest runs tested against the baseline (every k from 2 to `recent` is tried). @default 5 */
+  readonly recent?: number;
+  /** Fewest baseline runs before a verdict is attempted; below it the status is 'insufficient-data'. @default 10 */
+  readonly minBaseline?: number;
+  /** Family-wise significance level over the tried window sizes. @default 0.001 */
+  readonly alpha?: number;
+  /** Confidence level of the shift intervals. @default 0.95 */
+  readonly confidenceLevel?: number;
+}
+
+/** Verdict on the newest runs of a metric against its baseline. Direction-agnostic: callers apply polarity. */
+export interface RegressionResult {
+  readonly status: 'increase' | 'decrease' | 'no-change' | 'insufficient-data';
+  /** Why the status is 'insufficient-data' (or other notes for humans). */
+  readonly reason?: string;
+  /** The baseline segment: first original index, size and median. */
+  readonly baseline: { readonly start: number; readonly n: number; readonly median: number };
+  /** The newest runs tested (the window size with the strongest evidence). */
+  readonly current: { readonly n: number; readonly median: number };
+  /** Hodges–Lehmann shift current − baseline. */
+  readonly shift: number;
+  /** shift / |baseline median|. */
+  readonly relativeShift: number;
+  readonly shiftInterval: [number, number];
+  readonly relativeInterval: [number, number];
+  /** Bonferroni-adjusted Mann–Whitney p-value over the tried window sizes. */
+  readonly pValue: number;
+  /** Probability that the shift is real. */
+  readonly confidence: number;
+}
+
+/**
+ * Tests whether the newest runs of a metric moved away from its baseline: the baseline is the segment since
+ * the last significant change point before the newest runs; each window of the newest k runs (k = 2..recent)
+ * is compared with it by a Mann–Whitney test, and the smallest p-value, Bonferroni-adjusted, decides.
+ * A single outlier cannot trigger it (k ≥ 2 and rank statistics); a step is reported as soon as enough new
+ * runs carry it.
+ *
+ * @throws {LearningError} INVALID_ARGUMENT when `recent` < 2, `minBaseline` < 3, or `alpha` is not in (0, 1).
+ * @example
+ * const r = detectRegression([10, 10.1, 9.9, 10, 10.2, 9.8, 10.1, 10, 9.9, 10.1, 10, 12, 12.1, 12.2, 11.9]);
+ * r.status; // 'increase'
+ * @see H. B. Mann & D. R. Whitney (1947); Hodges & Lehmann (1963); Pettitt (1979) for the baseline segmentation.
+ */
+export function detectRegression(values: ReadonlyArray<number | null | undefined>, options: RegressionOptions = {}): RegressionResult {
+  const recent = options.recent ?? 5;
+  const minBaseline = options.minBaseline ?? 10;
+  const alpha = options.alpha ?? 0.001;
+  const confidenceLevel = options.confidenceLevel ?? 0.95;
+  if (!(Number.isInteger(recent) && recent >= 2)) {
+    throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, `detectRegression: recent must be an integer ≥ 2, got ${recent}`);
+  }
+  if (!(Number.isInteger(minBaseline) && minBaseline >= 3)) {
+    throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, `detectRegression: minBaseline must be an integer ≥ 3, got ${minBaseline}`);
+  }
+  if (!(alpha > 0 && alpha < 1)) throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, `detectRegression: alpha must be in (0, 1), got ${alpha}`);
+  const { values: x, indices } = compact(values);
+  const n = x.length;
+  const empty = (reason: string, start = 0, nb = 0, med = Number.NaN): RegressionResult => ({
+    status: 'insufficient-data',
+    reason,
+    baseline: { start, n: nb, median: med },
+    current: { n: 0, median: Number.NaN },
+    shift: Number.NaN,
+    relativeShift: Number.NaN,
+    shiftInterval: [Number.NaN, Number.NaN],
+    relativeInterval: [Number.NaN, Number.NaN],
+    pValue: 1,
+    confidence: 0,
+  });
+  if (n < minBaseline + 2) return empty(`need at least ${minBaseline + 2} finite values (baseline ${minBaseline} + 2 newest), got ${n}`);
+
+  // The baseline starts at the last significant change before the newest runs, so an old, settled shift does not count.
+  const head = Array.from(x.subarray(0, n - recent));
+  const cps = detectChangePoints(head);
+  let start = 0;
+  for (let i = cps.length - 1; i >= 0; i--) {
+    const c = cps[i]!;
+    const pos = indices.indexOf(c.index);
+    if (n - recent - pos >= minBaseline) {
+      start = pos;
+      break;
+    }
+  }
+  const kMax = Math.min(recent, n - start - minBaseline);
+  if (kMax < 2) {
+    const base = x.slice(start, n - 2).sort();
+    return empty(`baseline since index ${indices[start]} holds ${n - start - 2} runs, need ${minBaseline}`, indices[start], base.length, sortedMedian(base));
+  }
+  const tries = kMax - 1;
+  let best: { k: number; cmp: ReturnType<typeof compareSamples> } | undefined;
+  for (let k = 2; k <= kMax; k++) {
+    const cmp = compareSamples(Array.from(x.subarray(start, n - k)), Array.from(x.subarray(n - k)), { confidenceLevel, minSampleSize: 2 });
+    if (!best || cmp.pValue < best.cmp.pValue) best = { k, cmp };
+  }
+  const { k, cmp } = best!;
+  const pValue = Math.min(1, cmp.pValue * tries);
+  const significant = pValue < alpha;
+  return {
+    status: !significant ? 'no-change' : cmp.shift > 0 || (cmp.shift === 0 && cmp.effectSize > 0) ? 'increase' : 'decrease',
+    baseline: { start: indices[start]!, n: cmp.nA, median: cmp.medianA },
+    current: { n: k, median: cmp.medianB },
+    shift: cmp.shift,
+    relativeShift: cmp.relativeShift,
+    shiftInterval: cmp.shiftInterval,
+    relativeInterval: cmp.relativeInterval,
+    pValue,
+    confidence: 1 - pValue,
+  };
+}

@@ -1,2 +1,6 @@
-// Owned by the insights work (issue 4): LearningInsight, polarity, policy, rules, FeedbackLoop.
-export {};
+// Insights (issue 4): LearningInsight, polarity, policy and budgets, rules, the insight engine, FeedbackLoop.
+export { compareInsights, INSIGHT_SEVERITY, LearningInsight, type InsightCategory, type InsightEvidence, type InsightKind, type LearningInsightInit } from './learning-insight.js';
+export { BUILTIN_POLARITIES, createPolarityRegistry, inferPolarity, judgeChange, metricNameTokens, polarityOf, type Polarity, type PolarityRegistry } from './polarity.js';
+export { checkBudgets, EMPTY_POLICY, parsePolicy, type BudgetBreach, type BudgetSource, type LearningPolicy, type MetricPolicy } from './policy.js';
+export { adjustConfidence, learnReliability, NO_RELIABILITY, type MetricReliability } from './reliability.js';
+export type { InsightContext, InsightRule, InsightTracker, InsightTrendOptions } from './insight-rule.js';

@@ -1,0 +1,2 @@
+export { openSqliteStore, SQLITE_SCHEMA_VERSION, SQLITE_TABLE, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { openStore, parseSqliteUrl } from './open-store.js';

@@ -4,3 +4,5 @@ export { BUILTIN_POLARITIES, createPolarityRegistry, inferPolarity, judgeChange,
 export { checkBudgets, EMPTY_POLICY, parsePolicy, type BudgetBreach, type BudgetSource, type LearningPolicy, type MetricPolicy } from './policy.js';
 export { adjustConfidence, learnReliability, NO_RELIABILITY, type MetricReliability } from './reliability.js';
 export type { InsightContext, InsightRule, InsightTracker, InsightTrendOptions } from './insight-rule.js';
+export { BUILTIN_RULES, categoryOf, isLintMetric, type BuiltinRuleName } from './builtin-rules.js';
+export { DEFAULT_MIN_CONFIDENCE, RESERVED_METRIC_PREFIX, runInsightEngine, type InsightEngineOptions } from './insight-engine.js';

@@ -1,0 +1,246 @@
+import type { MetricRecord } from '../record.js';
+import type { InsightDetectors } from './internal/detector-types.js';
+import { LearningInsight, type InsightCategory, type InsightKind } from './learning-insight.js';
+import { judgeChange, metricNameTokens, type Polarity } from './polarity.js';
+import type { MetricPolicy } from './policy.js';
+
+/** Names of the built-in rules, to pick a subset with `runInsightEngine(t, { builtins })`. */
+export type BuiltinRuleName = 'insufficient-data' | 'shift' | 'drift' | 'anomaly' | 'budget' | 'forecast' | 'lint-errors';
+
+/** Every built-in rule, in the order they run. */
+export const BUILTIN_RULES: readonly BuiltinRuleName[] = Object.freeze([
+  'insufficient-data',
+  'shift',
+  'drift',
+  'anomaly',
+  'budget',
+  'forecast',
+  'lint-errors',
+]);
+
+/** Settings of the built-in rules. */
+export interface BuiltinRuleSettings {
+  /** Points before the statistical rules run (a policy's `minSamples` overrides per metric). @default 5 */
+  readonly minSamples: number;
+  /** Newest points tested for slow drift. @default 30 */
+  readonly trendWindow: number;
+  /** Runs ahead a forecast looks for a budget crossing. @default 10 */
+  readonly forecastHorizon: number;
+}
+
+/** One metric as the built-in rules see it. */
+export interface MetricView {
+  readonly name: string;
+  readonly records: readonly MetricRecord[];
+  readonly values: readonly number[];
+  readonly polarity: Polarity;
+  readonly policy: MetricPolicy;
+}
+
+const CATEGORY_TOKENS: readonly (readonly [InsightCategory, readonly string[]])[] = [
+  ['quality', ['coverage', 'lint', 'errors', 'error', 'warnings', 'score', 'complexity']],
+  ['reliability', ['flaky', 'flakes', 'failures', 'failed', 'retries', 'uptime', 'success', 'passed']],
+  ['resource', ['memory', 'mem', 'rss', 'heap', 'size', 'bytes', 'kb', 'mb', 'gb', 'cpu', 'disk', 'cost']],
+  ['performance', ['duration', 'time', 'latency', 'elapsed', 'throughput', 'ops', 'rps', 'qps', 'ms', 'seconds']],
+];
+
+/**
+ * The category an insight about a metric gets: quality (coverage, lint, errors), reliability (flaky,
+ * failures), resource (memory, size), performance (durations, latency, throughput; also the default).
+ */
+export function categoryOf(metric: string): InsightCategory {
+  const tokens = new Set(metricNameTokens(metric));
+  for (const [category, words] of CATEGORY_TOKENS) if (words.some((w) => tokens.has(w))) return category;
+  return 'performance';
+}
+
+const fmt = (x: number): string => {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return x.toPrecision(3);
+  return String(Number(x.toFixed(a >= 100 ? 1 : a >= 1 ? 2 : 4)));
+};
+const pct = (r: number): string => (Number.isFinite(r) ? `${r >= 0 ? '+' : ''}${(r * 100).toFixed(Math.abs(r) < 0.1 ? 1 : 0)}%` : 'n/a');
+const fmtP = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2));
+
+function whatToDo(metric: string, kind: InsightKind, worse: boolean): string {
+  if (!worse) return `Note what changed so it can be kept; no action needed for ${metric}`;
+  const tokens = new Set(metricNameTokens(metric));
+  const has = (...ws: string[]) => ws.some((w) => tokens.has(w));
+  if (has('coverage')) return `Add tests for the code paths changed since coverage dropped in ${metric}`;
+  if (has('lint', 'errors', 'error', 'warnings')) return `Fix the reported problems (e.g. \`eslint --fix\`) and keep ${metric} at 0 in CI`;
+  if (has('memory', 'mem', 'rss', 'heap')) return `Profile memory usage (heap snapshot) and look for growth since the change in ${metric}`;
+  if (has('size', 'bytes', 'kb', 'mb', 'gb')) return `Inspect what grew in ${metric} (dependencies, assets) since the change`;
+  if (has('test')) return `Review test efficiency: find the slowest tests added or changed since ${metric} rose`;
+  if (has('build')) return `Inspect the build for new steps or lost caching since ${metric} rose`;
+  if (has('latency')) return `Profile the slow endpoint behind ${metric} and check recent changes to it`;
+  if (kind === 'trend') return `Find what has been growing gradually behind ${metric} before it crosses a budget`;
+  return `Bisect the changes made since ${metric} moved and profile the affected code`;
+}
+
+/** Rule: a metric with fewer points than it needs says how many more. */
+export function insufficientDataInsight(m: MetricView, minSamples: number): LearningInsight | undefined {
+  const n = m.values.length;
+  if (n >= minSamples) return undefined;
+  const missing = minSamples - n;
+  return new LearningInsight({
+    kind: 'insufficient-data',
+    category: 'data',
+    metric: m.name,
+    // Confidence is the probability that a *change* is real; with too few points none can be
+    // established, so 0. That the data is missing is a fact, stated in the text and evidence.
+    confidence: 0,
+    description: `${m.name} has ${n} point${n === 1 ? '' : 's'}; insights need at least ${minSamples} (${missing} more)`,
+    suggestedAction: `Record ${missing} more value${missing === 1 ? '' : 's'} of ${m.name} (one per run) before relying on insights`,
+    evidence: { n, minSamples, missing, pValue: null },
+  });
+}
+
+/** Rule: the newest run(s) moved away from the baseline segment (a regression, improvement or neutral change). */
+export function shiftInsight(m: MetricView, detectors: InsightDetectors): LearningInsight | undefined {
+  const s = detectors.shift(m.values);
+  if (!s) return undefined;
+  if (m.policy.tolerance !== undefined && Math.abs(s.relativeChange) < m.policy.tolerance) return undefined;
+  const judged = judgeChange(m.polarity, s.direction);
+  const kind: InsightKind = judged === 'worse' ? 'regression' : judged === 'better' ? 'improvement' : 'change';
+  const verb = s.direction === 'increase' ? 'rose' : 'fell';
+  const runs = s.currentN === 1 ? 'the latest run' : `the latest ${s.currentN} runs`;
+  return new LearningInsight({
+    kind,
+    category: categoryOf(m.name),
+    metric: m.name,
+    confidence: s.confidence,
+    description:
+      `${m.name} ${verb} ${pct(s.relativeChange)} in ${runs} (median ${fmt(s.baselineMedian)} → ${fmt(s.currentMedian)}, ` +
+      `p = ${fmtP(s.pValue)}, ${s.baselineN} baseline runs)` +
+      (judged === 'worse' ? ': a regression' : judged === 'better' ? ': an improvement' : ''),
+    suggestedAction: judged === 'neutral' ? `Check whether the change in ${m.name} was intended` : whatToDo(m.name, kind, judged === 'worse'),
+    evidence: {
+      n: m.values.length,
+      pValue: s.pValue,
+      baselineMedian: s.baselineMedian,
+      currentMedian: s.currentMedian,
+      relativeChange: s.relativeChange,
+      baselineN: s.baselineN,
+      currentN: s.currentN,
+      changeIndex: s.changeIndex,
+      direction: s.direction,
+      ...(s.relativeInterval ? { relativeChangeLow: s.relativeInterval[0], relativeChangeHigh: s.relativeInterval[1] } : {}),
+    },
+  });
+}
+
+/** Rule: a gradual drift over the recent window that no single step explains. */
+export function driftInsight(m: MetricView, detectors: InsightDetectors, window: number, stepAt?: number): LearningInsight | undefined {
+  const d = detectors.drift(m.values, window, stepAt);
+  if (!d) return undefined;
+  const relative = d.from === 0 ? Number.NaN : (d.to - d.from) / Math.abs(d.from);
+  if (m.policy.tolerance !== undefined && Math.abs(relative) < m.policy.tolerance) return undefined;
+  const judged = judgeChange(m.polarity, d.direction);
+  return new LearningInsight({
+    kind: 'trend',
+    category: categoryOf(m.name),
+    metric: m.name,
+    confidence: d.confidence,
+    description:
+      `${m.name} is ${d.direction === 'increase' ? 'increasing' : 'decreasing'} gradually: ${fmt(d.slopePerRun)} per run over the last ${d.n} runs ` +
+      `(${fmt(d.from)} → ${fmt(d.to)}, ${pct(relative)}; Mann–Kendall p = ${fmtP(d.pValue)})`,
+    suggestedAction: judged === 'neutral' ? `Check whether the drift in ${m.name} is expected` : whatToDo(m.name, 'trend', judged === 'worse'),
+    evidence: { n: d.n, pValue: d.pValue, slopePerRun: d.slopePerRun, from: d.from, to: d.to, relativeChange: relative, direction: d.direction, judged },
+  });
+}
+
+/** Rule: the newest point is an outlier against the robust spread of its segment. */
+export function anomalyInsight(m: MetricView, detectors: InsightDetectors): LearningInsight | undefined {
+  const a = detectors.latestAnomaly(m.values);
+  if (!a) return undefined;
+  const judged = judgeChange(m.polarity, a.direction);
+  return new LearningInsight({
+    kind: 'anomaly',
+    category: categoryOf(m.name),
+    metric: m.name,
+    confidence: a.confidence,
+    description:
+      `latest ${m.name} = ${fmt(a.value)} is an outlier (${a.direction === 'increase' ? 'above' : 'below'} the usual ${fmt(a.expected)}, ` +
+      `robust z = ${a.score.toFixed(1)}, p = ${fmtP(a.pValue)})`,
+    suggestedAction:
+      judged === 'better'
+        ? `Check whether the unusually good ${m.name} is real (e.g. skipped work) before relying on it`
+        : `Re-run to tell a one-off (flaky machine, cold cache) from a real change in ${m.name}; investigate if it repeats`,
+    evidence: { n: m.values.length, pValue: a.pValue, value: a.value, expected: a.expected, score: a.score, direction: a.direction, index: a.index },
+  });
+}
+
+/** Rule: the latest value is outside its budget. Confidence 1: a measured fact, not an estimate. */
+export function budgetInsights(m: MetricView): LearningInsight[] {
+  const last = m.records.at(-1);
+  if (!last) return [];
+  const out: LearningInsight[] = [];
+  for (const bound of ['max', 'min'] as const) {
+    const limit = m.policy[bound];
+    if (limit === undefined) continue;
+    const over = bound === 'max' ? last.value > limit : last.value < limit;
+    if (!over) continue;
+    const excess = Math.abs(last.value - limit);
+    out.push(
+      new LearningInsight({
+        kind: 'budget-breach',
+        category: 'budget',
+        metric: m.name,
+        confidence: 1,
+        description: `${m.name} = ${fmt(last.value)} is ${bound === 'max' ? 'over' : 'under'} its budget ${bound === 'max' ? '≤' : '≥'} ${fmt(limit)} by ${fmt(excess)}`,
+        suggestedAction: `Bring ${m.name} back ${bound === 'max' ? 'under' : 'over'} ${fmt(limit)}: ${whatToDo(m.name, 'budget-breach', true)}`,
+        evidence: { n: m.values.length, pValue: null, value: last.value, limit, bound, excess, relativeExcess: limit === 0 ? null : excess / Math.abs(limit), timestamp: last.timestamp },
+      }),
+    );
+  }
+  return out;
+}
+
+/** Rule: the forecast crosses a budget within the horizon while the latest value is still inside it. */
+export function forecastInsights(m: MetricView, detectors: InsightDetectors, horizon: number): LearningInsight[] {
+  const last = m.values.at(-1);
+  if (last === undefined) return [];
+  const out: LearningInsight[] = [];
+  for (const bound of ['max', 'min'] as const) {
+    const limit = m.policy[bound];
+    if (limit === undefined) continue;
+    if (bound === 'max' ? last > limit : last < limit) continue; // already a breach
+    const f = detectors.forecastCrossing(m.values, limit, bound, horizon);
+    if (!f) continue;
+    out.push(
+      new LearningInsight({
+        kind: 'forecast-breach',
+        category: 'budget',
+        metric: m.name,
+        confidence: f.confidence,
+        description: `at this rate ${m.name} crosses its budget ${fmt(limit)} in about ${f.runsAhead} run${f.runsAhead === 1 ? '' : 's'} (forecast ${fmt(f.predicted)}, now ${fmt(last)})`,
+        suggestedAction: `Act before the budget breaks: ${whatToDo(m.name, 'forecast-breach', true)}`,
+        evidence: { n: m.values.length, pValue: f.pValue, limit, bound, runsAhead: f.runsAhead, predicted: f.predicted, current: last, method: f.method },
+      }),
+    );
+  }
+  return out;
+}
+
+/** True for metrics that count lint problems (`lint_errors`, `eslint_warnings`, `lintErrors`). */
+export function isLintMetric(metric: string): boolean {
+  const tokens = metricNameTokens(metric);
+  return tokens.some((t) => t === 'lint' || t === 'eslint' || t === 'linter') && tokens.some((t) => /^(errors?|warnings?|problems?|issues?)$/.test(t));
+}
+
+/** Rule: the latest lint count is above zero. Confidence 1: the linter reported them. */
+export function lintInsight(m: MetricView): LearningInsight | undefined {
+  if (!isLintMetric(m.name)) return undefined;
+  const last = m.values.at(-1);
+  if (last === undefined || !(last > 0)) return undefined;
+  return new LearningInsight({
+    kind: 'lint-errors',
+    category: 'quality',
+    metric: m.name,
+    confidence: 1,
+    description: `${fmt(last)} ${m.name.replace(/_/g, ' ')} in the latest run`,
+    suggestedAction: `Fix the lint problems (\`eslint --fix\` handles many) and keep ${m.name} at 0 with a budget (${m.name}_max: 0)`,
+    evidence: { n: m.values.length, pValue: null, value: last },
+  });
+}

@@ -1,0 +1,196 @@
+import { LearningError } from '../errors.js';
+import type { MetricRecord } from '../record.js';
+import {
+  anomalyInsight,
+  budgetInsights,
+  BUILTIN_RULES,
+  driftInsight,
+  forecastInsights,
+  insufficientDataInsight,
+  lintInsight,
+  shiftInsight,
+  type BuiltinRuleName,
+  type MetricView,
+} from './builtin-rules.js';
+import type { InsightContext, InsightRule, InsightTracker, InsightTrendOptions } from './insight-rule.js';
+import { defaultDetectors } from './internal/detectors.js';
+import type { InsightDetectors } from './internal/detector-types.js';
+import { compareInsights, LearningInsight } from './learning-insight.js';
+import { createPolarityRegistry, type Polarity, type PolarityRegistry } from './polarity.js';
+import { EMPTY_POLICY, type LearningPolicy } from './policy.js';
+
+/** Metric names starting with this prefix are reserved for autodev's own records (the feedback loop's findings). */
+export const RESERVED_METRIC_PREFIX = 'autodev.';
+
+/** Default `minConfidence`: an insight must be more likely real than not to be returned. */
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
+
+/** Options of {@link runInsightEngine}. */
+export interface InsightEngineOptions<T extends InsightTracker = InsightTracker> {
+  /**
+   * Drop insights below this confidence. Insufficient-data insights have confidence 0, so pass
+   * `minConfidence: 0` to see them ("need N more points").
+   * @default 0.5
+   */
+  minConfidence?: number;
+  /** Custom rules, run after the built-in ones (`tracker.addRule` collects them). @default [] */
+  rules?: readonly InsightRule<T>[];
+  /** Budgets and per-metric settings (see `parsePolicy`). @default no budgets */
+  policy?: LearningPolicy;
+  /** Which direction of each metric is good; a policy's `direction` entries are layered on top. @default createPolarityRegistry() */
+  polarity?: PolarityRegistry;
+  /** Only these metrics (the feedback loop passes an iteration's metrics). @default every metric of the tracker */
+  names?: readonly string[];
+  /** Which built-in rules run; `false` for none. @default all of BUILTIN_RULES */
+  builtins?: boolean | readonly BuiltinRuleName[];
+  /** Points a metric needs before the statistical rules run (a policy's `minSamples` wins per metric). @default 5 */
+  minSamples?: number;
+  /** Newest points tested for slow drift. @default 30 */
+  trendWindow?: number;
+  /** Runs ahead the forecast looks for a budget crossing. @default 10 */
+  forecastHorizon?: number;
+  /** Clock, for `ctx.now`. @default Date.now */
+  now?: () => number;
+  /** @internal Replaces the statistics behind the built-in rules (tests). */
+  detectors?: InsightDetectors;
+}
+
+const check = (ok: boolean, what: string) => {
+  if (!ok) throw new LearningError('INVALID_ARGUMENT', what);
+};
+const isWhole = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min;
+
+async function listNames(tracker: InsightTracker): Promise<string[]> {
+  if (typeof tracker.names === 'function') return [...(await tracker.names())];
+  const seen = new Set<string>();
+  for (const r of await tracker.getMetrics()) seen.add(r.name);
+  return [...seen];
+}
+
+function applyPolicyPolarity(base: PolarityRegistry, policy: LearningPolicy): PolarityRegistry {
+  const directions: Record<string, Polarity> = {};
+  for (const [metric, p] of Object.entries(policy.metrics)) if (p.direction) directions[metric] = p.direction;
+  return Object.keys(directions).length === 0 ? base : base.with(directions);
+}
+
+/**
+ * Runs the built-in insight rules on every metric of a tracker, then the custom rules, and
+ * returns the insights at or above `minConfidence`, sorted by confidence (highest first), then
+ * severity (budget breach, regression, lint errors, anomaly, trend/forecast, other).
+ *
+ * Built-in rules, per metric (docs/insights.md gives the statistics and the confidence of each):
+ * - `insufficient-data`: fewer than `minSamples` points → "need N more" (confidence 0, so hidden by default);
+ * - `shift`: the newest run(s) against the baseline segment since the last change point → regression,
+ *   improvement (by the metric's polarity) or change (neutral polarity); confidence from the detector;
+ * - `drift`: Mann–Kendall trend over the last `trendWindow` points that a single step does not explain;
+ * - `anomaly`: the newest point is an outlier (robust z on median / MAD of its segment);
+ * - `budget`: the latest value breaks a `<metric>_max` / `<metric>_min` budget (confidence 1: a fact);
+ * - `forecast`: Holt's linear forecast crosses a budget within `forecastHorizon` runs;
+ * - `lint-errors`: a lint metric's latest value is above 0 (confidence 1: a fact).
+ * Statistical rules run only on metrics with at least `minSamples` points. Metrics whose name
+ * starts with `autodev.` are skipped.
+ *
+ * @throws {LearningError} INVALID_ARGUMENT when an option is out of range or a custom rule returns
+ * something that is not an array of insights. Errors thrown by a custom rule propagate unchanged.
+ * @example
+ * const insights = await runInsightEngine(tracker, { minConfidence: 0.8, policy: parsePolicy({ performance: { test_duration_max: 60 } }) });
+ * for (const i of insights) console.log(`[${i.category}] ${i.description}`);
+ * @see docs/insights.md
+ */
+export async function runInsightEngine<T extends InsightTracker>(tracker: T, options: InsightEngineOptions<T> = {}): Promise<LearningInsight[]> {
+  const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  check(typeof minConfidence === 'number' && minConfidence >= 0 && minConfidence <= 1, `minConfidence must be a number in [0, 1], got ${String(minConfidence)}`);
+  const minSamples = options.minSamples ?? 5;
+  check(isWhole(minSamples, 3), `minSamples must be a whole number >= 3, got ${String(minSamples)}`);
+  const trendWindow = options.trendWindow ?? 30;
+  check(isWhole(trendWindow, 5), `trendWindow must be a whole number >= 5, got ${String(trendWindow)}`);
+  const forecastHorizon = options.forecastHorizon ?? 10;
+  check(isWhole(forecastHorizon, 1), `forecastHorizon must be a whole number >= 1, got ${String(forecastHorizon)}`);
+  const rules = options.rules ?? [];
+  check(Array.isArray(rules) && rules.every((r) => typeof r === 'function'), 'rules must be an array of functions (ctx) => LearningInsight[]');
+  const policy = options.policy ?? EMPTY_POLICY;
+  const polarity = applyPolicyPolarity(options.polarity ?? createPolarityRegistry(), policy);
+  const builtins = new Set<BuiltinRuleName>(options.builtins === false ? [] : options.builtins === true || options.builtins === undefined ? BUILTIN_RULES : options.builtins);
+  for (const b of builtins) check(BUILTIN_RULES.includes(b), `unknown built-in rule "${String(b)}"; use one of ${BUILTIN_RULES.join(', ')}`);
+  const detectors = options.detectors ?? defaultDetectors;
+  const now = (options.now ?? Date.now)();
+
+  const all = options.names ? [...options.names] : await listNames(tracker);
+  const names = [...new Set(all)].filter((n) => !n.startsWith(RESERVED_METRIC_PREFIX)).sort();
+
+  const cache = new Map<string, Promise<readonly MetricRecord[]>>();
+  const series = (name: string): Promise<readonly MetricRecord[]> => {
+    let p = cache.get(name);
+    if (!p) cache.set(name, (p = tracker.getMetrics(name)));
+    return p;
+  };
+  const ctx: InsightContext<T> = {
+    tracker,
+    names,
+    series,
+    analyzeTrends: (name: string, o?: InsightTrendOptions) => tracker.analyzeTrends(name, o) as ReturnType<T['analyzeTrends']>,
+    polarity,
+    policy,
+    now,
+  };
+
+  const out: LearningInsight[] = [];
+  if (builtins.size > 0) {
+    for (const name of names) {
+      const records = await series(name);
+      const metricPolicy = policy.metrics[name] ?? {};
+      const m: MetricView = { name, records, values: records.map((r) => r.value), polarity: polarity.polarityOf(name), policy: metricPolicy };
+      out.push(...runBuiltins(m, builtins, detectors, { minSamples: metricPolicy.minSamples ?? minSamples, trendWindow, forecastHorizon }));
+    }
+  }
+  for (const rule of rules) {
+    const produced: unknown = await rule(ctx);
+    if (!Array.isArray(produced))
+      throw new LearningError('INVALID_ARGUMENT', `custom insight rule ${rule.name || '(anonymous)'} must return an array of LearningInsight, got ${typeof produced}`);
+    for (const item of produced as unknown[]) out.push(asInsight(item, rule.name));
+  }
+  return out.filter((i) => i.confidence >= minConfidence).sort(compareInsights);
+}
+
+/** Accepts insights from another loaded copy of the package (ESM and CJS) by rebuilding them. */
+function asInsight(item: unknown, ruleName: string): LearningInsight {
+  if (item instanceof LearningInsight) return item;
+  if (typeof item === 'object' && item !== null) return new LearningInsight(item as ConstructorParameters<typeof LearningInsight>[0]);
+  throw new LearningError('INVALID_ARGUMENT', `custom insight rule ${ruleName || '(anonymous)'} returned ${String(item)}; return LearningInsight objects`);
+}
+
+function runBuiltins(
+  m: MetricView,
+  builtins: ReadonlySet<BuiltinRuleName>,
+  detectors: InsightDetectors,
+  s: { minSamples: number; trendWindow: number; forecastHorizon: number },
+): LearningInsight[] {
+  const out: LearningInsight[] = [];
+  // Facts first: they need no minimum of data.
+  const breaches = builtins.has('budget') ? budgetInsights(m) : [];
+  out.push(...breaches);
+  if (builtins.has('lint-errors') && !breaches.some((b) => b.evidence.bound === 'max')) {
+    const lint = lintInsight(m);
+    if (lint) out.push(lint);
+  }
+  if (m.values.length < s.minSamples) {
+    const short = builtins.has('insufficient-data') ? insufficientDataInsight(m, s.minSamples) : undefined;
+    if (short) out.push(short);
+    return out;
+  }
+  let shift = builtins.has('shift') ? shiftInsight(m, detectors) : undefined;
+  // A ramp also makes the newest runs differ from the baseline. When the shift rule fired, the drift
+  // rule weighs that step against a straight line: whichever fits the window better is the finding.
+  const drift = builtins.has('drift') ? driftInsight(m, detectors, s.trendWindow, shift ? Number(shift.evidence.changeIndex) : undefined) : undefined;
+  if (drift) {
+    out.push(drift);
+    shift = undefined;
+  } else if (shift) out.push(shift);
+  // A step at the newest runs also makes the newest point look unusual: one finding per cause.
+  if (builtins.has('anomaly') && !shift && !drift) {
+    const a = anomalyInsight(m, detectors);
+    if (a) out.push(a);
+  }
+  if (builtins.has('forecast')) out.push(...forecastInsights(m, detectors, s.forecastHorizon));
+  return out;
+}

@@ -1,0 +1,76 @@
+/**
+ * The statistics the built-in rules stand on, as the rules need them. The default implementation
+ * (`detectors.ts`) adapts the exported functions of `../../detection` and `../../stats`; keeping the
+ * rules behind this seam lets the detection module evolve without touching rule logic.
+ */
+
+/** A level shift of the newest run(s) against the baseline segment. */
+export interface ShiftFinding {
+  readonly direction: 'increase' | 'decrease';
+  readonly pValue: number;
+  /** Calibrated probability that the shift is real. */
+  readonly confidence: number;
+  readonly baselineMedian: number;
+  readonly currentMedian: number;
+  readonly baselineN: number;
+  readonly currentN: number;
+  /** (current − baseline) / |baseline|. */
+  readonly relativeChange: number;
+  /** Index (in the series) of the first run of the new level. */
+  readonly changeIndex: number;
+  /** Interval of the relative change at 95%, when the detector provides one. */
+  readonly relativeInterval?: readonly [number, number];
+}
+
+/** The newest point is an outlier. */
+export interface AnomalyFinding {
+  readonly index: number;
+  readonly value: number;
+  /** What the point was compared with (the robust centre). */
+  readonly expected: number;
+  /** Robust z-score (or the detector's score). */
+  readonly score: number;
+  readonly direction: 'increase' | 'decrease';
+  readonly pValue: number;
+  readonly confidence: number;
+}
+
+/** A gradual drift over the recent window (Mann–Kendall + Theil–Sen). */
+export interface DriftFinding {
+  readonly direction: 'increase' | 'decrease';
+  readonly pValue: number;
+  readonly confidence: number;
+  /** Theil–Sen slope per run. */
+  readonly slopePerRun: number;
+  /** Points in the window tested. */
+  readonly n: number;
+  /** Level at the start and end of the window on the Theil–Sen line. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/** When a forecast crosses a budget. */
+export interface ForecastCrossing {
+  /** Runs ahead at which the point forecast first crosses the limit. */
+  readonly runsAhead: number;
+  /** Point forecast at that step. */
+  readonly predicted: number;
+  /** Probability the value is past the limit at that step, from the prediction interval. */
+  readonly confidence: number;
+  readonly pValue: number | null;
+  readonly method: string;
+}
+
+export interface InsightDetectors {
+  /** Newest run(s) vs the baseline segment; undefined when no significant shift (or too little data). */
+  shift(values: readonly number[]): ShiftFinding | undefined;
+  /** Whether the newest point is an outlier; undefined when not. */
+  latestAnomaly(values: readonly number[]): AnomalyFinding | undefined;
+  /**
+   * Significant drift over the recent window that steps do not explain better; undefined when none.
+   * `stepAt` is a step another rule found (index in `values`); it counts among the steps compared.
+   */
+  drift(values: readonly number[], window: number, stepAt?: number): DriftFinding | undefined;
+  /** First crossing of `limit` (bound 'max': going above; 'min': going below) within `horizon` runs. */
+  forecastCrossing(values: readonly number[], limit: number, bound: 'max' | 'min', horizon: number): ForecastCrossing | undefined;
+}

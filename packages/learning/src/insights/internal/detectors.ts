@@ -1,0 +1,115 @@
+import { detectAnomalies } from '../../detection/anomalies.js';
+import { detectChangePoints } from '../../detection/change-points.js';
+import { detectDrift } from '../../detection/drift.js';
+import { forecast } from '../../detection/forecast.js';
+import { detectRegression } from '../../detection/regression.js';
+import { normalCdf, normalQuantile } from '../../stats/distributions.js';
+import type { InsightDetectors } from './detector-types.js';
+
+const median = (xs: readonly number[]): number => {
+  const s = Float64Array.from(xs).sort();
+  const h = s.length >> 1;
+  return s.length === 0 ? Number.NaN : s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+};
+
+/**
+ * Does a straight line explain the window better than the steps the change-point detector found?
+ * Compares the sum of absolute residuals of the Theil–Sen line with that of the piecewise-median
+ * fit; a ramp cut into steps fits the line better, a genuine step fits the steps better.
+ */
+function lineBeatsSteps(w: readonly number[], slope: number, cuts: readonly number[]): boolean {
+  const intercept = median(w.map((y, i) => y - slope * i));
+  let lineSar = 0;
+  for (let i = 0; i < w.length; i++) lineSar += Math.abs(w[i]! - (intercept + slope * i));
+  let stepSar = 0;
+  const bounds = [0, ...cuts, w.length];
+  for (let s = 0; s + 1 < bounds.length; s++) {
+    const seg = w.slice(bounds[s], bounds[s + 1]);
+    const m = median(seg);
+    for (const y of seg) stepSar += Math.abs(y - m);
+  }
+  return lineSar < stepSar;
+}
+
+/** The statistics of `../../detection`, shaped for the built-in rules. */
+export const defaultDetectors: InsightDetectors = {
+  shift(values) {
+    const r = detectRegression(values);
+    if (r.status !== 'increase' && r.status !== 'decrease') return undefined;
+    return {
+      direction: r.status,
+      pValue: r.pValue,
+      confidence: r.confidence,
+      baselineMedian: r.baseline.median,
+      currentMedian: r.current.median,
+      baselineN: r.baseline.n,
+      currentN: r.current.n,
+      relativeChange: Number.isFinite(r.relativeShift)
+        ? r.relativeShift
+        : r.baseline.median === 0
+          ? Number.NaN
+          : (r.current.median - r.baseline.median) / Math.abs(r.baseline.median),
+      changeIndex: values.length - r.current.n,
+      relativeInterval: r.relativeInterval,
+    };
+  },
+
+  latestAnomaly(values) {
+    const last = values.length - 1;
+    const a = detectAnomalies(values).find((x) => x.index === last);
+    if (!a) return undefined;
+    return {
+      index: a.index,
+      value: a.value,
+      expected: a.expected,
+      score: a.score,
+      direction: a.direction > 0 ? 'increase' : 'decrease',
+      pValue: a.pValue,
+      confidence: a.confidence,
+    };
+  },
+
+  drift(values, window, stepAt) {
+    const d = detectDrift(values, { window });
+    if (d.status !== 'increasing' && d.status !== 'decreasing') return undefined;
+    const w = values.slice(values.length - d.window.n);
+    // A single old step inside the window makes Mann–Kendall significant too; that is a shift, not a drift.
+    const offset = values.length - w.length;
+    const cuts = detectChangePoints(w).map((c) => c.index);
+    if (stepAt !== undefined && stepAt > offset && stepAt < values.length) cuts.push(stepAt - offset);
+    cuts.sort((a, b) => a - b);
+    if (cuts.length > 0 && !lineBeatsSteps(w, d.slope, cuts)) return undefined;
+    const intercept = median(w.map((y, i) => y - d.slope * i));
+    return {
+      direction: d.status === 'increasing' ? 'increase' : 'decrease',
+      pValue: d.pValue,
+      confidence: d.confidence,
+      slopePerRun: d.slope,
+      n: d.window.n,
+      from: intercept,
+      to: intercept + d.slope * (w.length - 1),
+    };
+  },
+
+  forecastCrossing(values, limit, bound, horizon) {
+    if (values.length < 3) return undefined;
+    const f = forecast(values, { horizon });
+    const crossing = f.stepsUntil(limit);
+    if (!crossing || crossing.steps < 1 || crossing.steps > horizon) return undefined;
+    // The crossing must be in the direction of the bound: a max is crossed going up.
+    if ((bound === 'max') !== f.trend > 0) return undefined;
+    const end = f.points[horizon - 1]!;
+    const sd = (end.upper - end.mean) / normalQuantile(0.975);
+    // Probability that the value `horizon` runs ahead is past the limit, under the forecast's
+    // normal predictive distribution (the same one its 95% interval comes from).
+    const z = sd > 0 ? (end.mean - limit) / sd : end.mean > limit ? Infinity : -Infinity;
+    const confidence = bound === 'max' ? normalCdf(z) : normalCdf(-z);
+    return {
+      runsAhead: crossing.steps,
+      predicted: f.points[crossing.steps - 1]!.mean,
+      confidence,
+      pValue: null,
+      method: 'holt',
+    };
+  },
+};

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { runInsightEngine } from '../../src/insights/insight-engine.js';
+import { LearningInsight } from '../../src/insights/learning-insight.js';
+import { createPolarityRegistry } from '../../src/insights/polarity.js';
+import { parsePolicy } from '../../src/insights/policy.js';
+import type { InsightRule } from '../../src/insights/insight-rule.js';
+import { categoryOf, isLintMetric } from '../../src/insights/builtin-rules.js';
+import { noisy, seriesTracker } from './helpers.js';
+
+const run = async (series: Record<string, number[]>, options: Parameters<typeof runInsightEngine>[1] = {}) =>
+  runInsightEngine(await seriesTracker(series), { minConfidence: 0, ...options });
+
+const stable = (level: number, seed: number, n = 30) => noisy(n, level, 0.02, seed);
+
+describe('runInsightEngine: built-in rules on constructed series', () => {
+  it('says how many points are missing, with confidence 0 (hidden by default)', async () => {
+    const all = await run({ test_duration: [12, 13] });
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ kind: 'insufficient-data', category: 'data', metric: 'test_duration', confidence: 0, evidence: { n: 2, missing: 3 } });
+    expect(all[0]!.description).toContain('3 more');
+    expect(await runInsightEngine(await seriesTracker({ test_duration: [12, 13] }))).toEqual([]);
+  });
+
+  it('flags a step up in a lower-is-better metric as a regression with its numbers', async () => {
+    const [i, ...rest] = await run({ test_duration: [...stable(10, 1), ...noisy(5, 12, 0.02, 2)] });
+    expect(rest).toEqual([]);
+    expect(i).toMatchObject({ kind: 'regression', metric: 'test_duration', category: 'performance' });
+    expect(i!.confidence).toBeGreaterThan(0.99);
+    expect(i!.evidence.baselineMedian).toBeCloseTo(10, 0);
+    expect(i!.evidence.currentMedian).toBeCloseTo(12, 0);
+    expect(i!.evidence.relativeChange).toBeGreaterThan(0.15);
+    expect(i!.evidence.pValue).toBeLessThan(0.001);
+    expect(i!.description).toMatch(/test_duration rose \+\d+%/);
+  });
+
+  it('calls the same step an improvement when higher is better, and a change when neutral', async () => {
+    const up = [...stable(80, 3), ...noisy(5, 88, 0.01, 4)];
+    expect((await run({ coverage_percent: up }))[0]).toMatchObject({ kind: 'improvement', category: 'quality' });
+    expect((await run({ deploys: up }))[0]).toMatchObject({ kind: 'change' });
+    const overridden = await run({ deploys: up }, { polarity: createPolarityRegistry({ deploys: 'lower' }) });
+    expect(overridden[0]).toMatchObject({ kind: 'regression' });
+    const byPolicy = await run({ deploys: up }, { policy: parsePolicy({ metrics: { deploys: { direction: 'higher' } } }) });
+    expect(byPolicy[0]).toMatchObject({ kind: 'improvement' });
+  });
+
+  it('ignores a significant change smaller than the policy tolerance', async () => {
+    const up = [...stable(100, 5), ...noisy(5, 104, 0.005, 6)];
+    expect((await run({ build_time: up }))[0]).toMatchObject({ kind: 'regression' });
+    expect(await run({ build_time: up }, { policy: parsePolicy({ metrics: { build_time: { tolerance: 0.1 } } }) })).toEqual([]);
+  });
+
+  it('reports a slow drift as a trend, not as a step', async () => {
+    const ramp = Array.from({ length: 40 }, (_, i) => 100 + i * 0.6 + (noisy(1, 1, 1, i)[0]! - 1));
+    const [i, ...rest] = await run({ build_time: ramp });
+    expect(rest).toEqual([]);
+    expect(i).toMatchObject({ kind: 'trend', metric: 'build_time', evidence: { direction: 'increase', judged: 'worse' } });
+    expect(i!.evidence.slopePerRun).toBeCloseTo(0.6, 1);
+    expect(i!.confidence).toBeGreaterThan(0.99);
+  });
+
+  it('runs the guide’s troubleshooting loop (10 increasing points) into a trend insight', async () => {
+    const [i] = await run({ test_duration: Array.from({ length: 10 }, (_, k) => 10 + k) });
+    expect(i).toMatchObject({ kind: 'trend', metric: 'test_duration' });
+    expect(i!.confidence).toBeGreaterThan(0.99);
+  });
+
+  it('flags only the newest point as an anomaly, and not a settled old step', async () => {
+    const spike = [...stable(50, 7), 80];
+    const [i, ...rest] = await run({ api_latency_users: spike });
+    expect(rest).toEqual([]);
+    expect(i).toMatchObject({ kind: 'anomaly', metric: 'api_latency_users', evidence: { direction: 'increase', value: 80 } });
+    expect(i!.evidence.score).toBeGreaterThan(3.5);
+    const oldStep = [...stable(50, 8, 20), ...stable(60, 9, 25)];
+    expect(await run({ api_latency_users: oldStep })).toEqual([]);
+  });
+
+  it('raises a budget breach with confidence 1, however little data there is', async () => {
+    const policy = parsePolicy({ performance: { test_duration_max: 60, coverage_percent_min: 80 } });
+    const out = await run({ test_duration: [72], coverage_percent: [79] }, { policy, minConfidence: 0.5 });
+    expect(out.map((i) => [i.kind, i.metric, i.confidence])).toEqual([
+      ['budget-breach', 'coverage_percent', 1],
+      ['budget-breach', 'test_duration', 1],
+    ]);
+    expect(out[1]!.evidence).toMatchObject({ limit: 60, value: 72, excess: 12, bound: 'max' });
+    expect(await run({ test_duration: [60] }, { policy, minConfidence: 0.5 })).toEqual([]);
+  });
+
+  it('warns before a forecast crosses a budget', async () => {
+    const ramp = Array.from({ length: 20 }, (_, i) => 40 + i * 0.8 + (i % 3) * 0.1);
+    const out = await run({ e2e_duration: ramp }, { policy: parsePolicy({ performance: { e2e_duration_max: 60 } }) });
+    const f = out.find((i) => i.kind === 'forecast-breach');
+    expect(f).toBeDefined();
+    expect(f!.evidence.runsAhead).toBeGreaterThanOrEqual(3);
+    expect(f!.evidence.runsAhead).toBeLessThanOrEqual(10);
+    expect(f!.confidence).toBeGreaterThan(0.5);
+    expect(f!.description).toMatch(/crosses its budget 60 in about \d+ runs/);
+    // Far from the budget: no warning.
+    expect((await run({ e2e_duration: ramp }, { policy: parsePolicy({ performance: { e2e_duration_max: 600 } }) })).some((i) => i.kind === 'forecast-breach')).toBe(false);
+  });
+
+  it('reports lint errors present as a fact', async () => {
+    const [i] = await run({ lint_errors: [0, 0, 3] }, { minConfidence: 0.5 });
+    expect(i).toMatchObject({ kind: 'lint-errors', category: 'quality', confidence: 1, evidence: { value: 3 } });
+    expect(await run({ lint_errors: [3, 0] }, { minConfidence: 0.5 })).toEqual([]);
+  });
+
+  it('is quiet on stable series', async () => {
+    const out = await run({ test_duration: stable(10, 11, 60), coverage_percent: stable(90, 12, 60), build_time: stable(120, 13, 60) }, { minConfidence: 0.5 });
+    expect(out).toEqual([]);
+  });
+
+  it('skips reserved autodev.* metrics and honours names / builtins', async () => {
+    const t = await seriesTracker({ 'autodev.finding': [1, 1], test_duration: [1], lint_errors: [2] });
+    const out = await runInsightEngine(t, { minConfidence: 0 });
+    expect(out.map((i) => i.metric).sort()).toEqual(['lint_errors', 'lint_errors', 'test_duration']);
+    expect((await runInsightEngine(t, { minConfidence: 0, names: ['lint_errors'], builtins: ['lint-errors'] })).map((i) => i.kind)).toEqual(['lint-errors']);
+    expect(await runInsightEngine(t, { minConfidence: 0, builtins: false })).toEqual([]);
+  });
+});
+
+describe('runInsightEngine: custom rules and options', () => {
+  it('runs custom rules with a context and merges their insights in order', async () => {
+    const t = await seriesTracker({ memory_usage: [1200, 1300, 1250, 1280, 1310] });
+    const seen: string[][] = [];
+    const rule: InsightRule = async (ctx) => {
+      seen.push([...ctx.names]);
+      const points = await ctx.series('memory_usage');
+      const { mean } = (await ctx.analyzeTrends('memory_usage')) as { mean: number };
+      expect(ctx.polarity.polarityOf('memory_usage')).toBe('lower');
+      return points.length >= 5 && mean > 1000
+        ? [new LearningInsight({ category: 'resource', description: 'High memory usage detected', confidence: 0.85, suggestedAction: 'Profile memory usage' })]
+        : [];
+    };
+    const out = await runInsightEngine(t, { rules: [rule] });
+    expect(seen).toEqual([['memory_usage']]);
+    expect(out.map((i) => i.description)).toEqual(['High memory usage detected']);
+  });
+
+  it('rebuilds plain insight objects and rejects non-arrays', async () => {
+    const t = await seriesTracker({ x: [1] });
+    const plain = { category: 'data', description: 'd', confidence: 0.9, suggestedAction: 'a' };
+    expect((await runInsightEngine(t, { rules: [() => [plain as LearningInsight]] }))[0]).toBeInstanceOf(LearningInsight);
+    await expect(runInsightEngine(t, { rules: [(() => 'nope') as unknown as InsightRule] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it.each([{ minConfidence: 2 }, { minSamples: 2 }, { trendWindow: 3 }, { forecastHorizon: 0 }, { builtins: ['nope'] }, { rules: [42] }])('rejects bad option %j', async (o) => {
+    const t = await seriesTracker({ x: [1] });
+    await expect(runInsightEngine(t, o as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  test.prop([fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }), fc.double({ min: 0, max: 1, noNaN: true })])(
+    'returns exactly the insights at or above minConfidence, sorted by confidence',
+    async (confidences, minConfidence) => {
+      const t = await seriesTracker({});
+      const rule: InsightRule = () => confidences.map((c, k) => new LearningInsight({ category: 'x', description: `d${k}`, confidence: c, suggestedAction: 'a' }));
+      const out = await runInsightEngine(t, { rules: [rule], minConfidence });
+      expect(out).toHaveLength(confidences.filter((c) => c >= minConfidence).length);
+      for (let k = 1; k < out.length; k++) expect(out[k - 1]!.confidence).toBeGreaterThanOrEqual(out[k]!.confidence);
+    },
+  );
+});
+
+describe('categories and lint metrics', () => {
+  it.each([
+    ['test_duration', 'performance'],
+    ['coverage_percent', 'quality'],
+    ['memory_usage', 'resource'],
+    ['flaky_tests', 'reliability'],
+    ['widgets', 'performance'],
+  ])('%s → %s', (name, category) => expect(categoryOf(name)).toBe(category));
+  it('recognises lint counters', () => {
+    expect(isLintMetric('lint_errors')).toBe(true);
+    expect(isLintMetric('eslintWarnings')).toBe(true);
+    expect(isLintMetric('type_errors')).toBe(false);
+  });
+});

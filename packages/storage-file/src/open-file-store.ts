@@ -1,0 +1,395 @@
+import { constants as fsConstants } from 'node:fs';
+import { link, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { LearningError, validateQuery, type MetricQuery, type MetricRecord, type MetricStore } from '@autodev/learning';
+import { batchText, headerLine } from './internal/format.js';
+import { RecordIndex } from './internal/record-index.js';
+import { Scanner, type FileStoreWarning } from './internal/scanner.js';
+
+export type { FileStoreWarning } from './internal/scanner.js';
+
+/** Options of {@link openFileStore}. */
+export interface FileStoreOptions {
+  /** The metrics file (JSON Lines). Created, with its parent folders, when missing. The CLI uses `.autodev/metrics.jsonl`. */
+  path: string;
+  /**
+   * Also `fdatasync` the file before `append` resolves, so acknowledged records survive a power
+   * loss or kernel crash, not only a process crash. Costs one disk flush per append.
+   * @default false
+   */
+  fsync?: boolean;
+  /**
+   * What to do with a damaged line in the middle of the file: `'error'` rejects `openFileStore`
+   * (and later queries) with `STORE_CORRUPT` naming the file and line; `'skip'` reads past it and
+   * reports it through `onWarning`. Torn lines left by crashes are never errors.
+   * @default 'error'
+   */
+  onCorrupt?: 'error' | 'skip';
+  /**
+   * Receives what the store recovered from (torn lines, incomplete batches, skipped lines).
+   * @default process.emitWarning, so it shows on stderr and as a process 'warning' event
+   */
+  onWarning?: (warning: FileStoreWarning) => void;
+  /**
+   * Never create, write or lock anything: `append` and `compact` reject with `STORE_IO`. For reading
+   * a file you must not change (a CI artifact, a file owned by someone else).
+   * @default false
+   */
+  readOnly?: boolean;
+}
+
+/** What {@link FileMetricStore.compact} did. */
+export interface CompactResult {
+  /** Records in the rewritten file (every record the store could read). */
+  records: number;
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+/** A `MetricStore` kept in one JSON Lines file. */
+export interface FileMetricStore extends MetricStore {
+  /** Absolute path of the file. */
+  readonly path: string;
+  /** Everything the store recovered from so far (most recent last, at most 100). */
+  readonly warnings: readonly FileStoreWarning[];
+  /**
+   * Rewrites the file with every readable record and nothing else (no torn lines, skipped lines or
+   * incomplete batches), through a temporary file, `fsync` and `rename`: a crash at any moment
+   * leaves either the old file or the new one. Run it while no other process appends to the file:
+   * a process that appends during the rename writes into the old file, whose records are then lost.
+   * @throws {LearningError} STORE_IO when the folder is not writable or the store is read-only.
+   * @throws {LearningError} STORE_CLOSED after `close()`.
+   */
+  compact(): Promise<CompactResult>;
+}
+
+const MAX_WARNINGS = 100;
+
+function io(path: string, what: string, cause: unknown): LearningError {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  let hint = '';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') hint = '; check the permissions of the file and its folder, or choose another path';
+  else if (code === 'EISDIR') hint = `; the path is a folder: pass a file inside it, such as ${join(path, 'metrics.jsonl')}`;
+  else if (code === 'ENOSPC') hint = '; the disk is full';
+  else if (code === 'ENOTDIR') hint = '; a parent of the path is a file, not a folder';
+  return new LearningError('STORE_IO', `${path}: ${what}${code ? ` (${code})` : ''}${hint}`, { cause });
+}
+
+const isCode = (e: unknown, code: string) => (e as NodeJS.ErrnoException | undefined)?.code === code;
+
+/**
+ * Opens (creating if needed) a file-backed `MetricStore`: one JSON Lines file, append-only, safe
+ * for several processes appending at once and for processes killed mid-write. Reads the whole
+ * file into a compact index, then reads only what was appended since before each query.
+ *
+ * @throws {LearningError} INVALID_ARGUMENT when an option is wrong.
+ * @throws {LearningError} STORE_IO when the path is a folder, cannot be created or read.
+ * @throws {LearningError} STORE_CORRUPT when the file is not a metrics file, or a line in the middle
+ * is damaged (unless `onCorrupt: 'skip'`); the message names the file and line.
+ * @throws {LearningError} STORE_VERSION when a newer version of this package wrote the file.
+ * @example
+ * import { MetricsTracker } from '@autodev/learning';
+ * import { openFileStore } from '@autodev/storage-file';
+ *
+ * const store = await openFileStore({ path: '.autodev/metrics.jsonl' });
+ * const tracker = new MetricsTracker({ storage: store });
+ * await tracker.recordMetric('test_duration', 12.5, { suite: 'integration' });
+ * await store.close();
+ */
+export async function openFileStore(options: FileStoreOptions): Promise<FileMetricStore> {
+  if (typeof options !== 'object' || options === null) throw new LearningError('INVALID_ARGUMENT', 'openFileStore needs an options object such as { path: ".autodev/metrics.jsonl" }');
+  if (typeof options.path !== 'string' || options.path.trim() === '')
+    throw new LearningError('INVALID_ARGUMENT', 'options.path must be the path of the metrics file, such as ".autodev/metrics.jsonl"');
+  if (options.onCorrupt !== undefined && options.onCorrupt !== 'error' && options.onCorrupt !== 'skip')
+    throw new LearningError('INVALID_ARGUMENT', `options.onCorrupt must be "error" or "skip", got ${JSON.stringify(options.onCorrupt)}`);
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw new LearningError('INVALID_ARGUMENT', 'options.onWarning must be a function');
+  const store = new FileStore(resolve(options.path), options);
+  await store.init();
+  return store;
+}
+
+class FileStore implements FileMetricStore {
+  readonly warnings: FileStoreWarning[] = [];
+  private index = new RecordIndex();
+  private scanner: Scanner;
+  private rfh: FileHandle | undefined;
+  private wfh: FileHandle | undefined;
+  private ino = 0;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  /** Operations run one at a time, in call order, so the file's order is the call order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly fsync: boolean;
+  private readonly readOnly: boolean;
+  private readonly skipCorrupt: boolean;
+  private readonly onWarning: (w: FileStoreWarning) => void;
+
+  constructor(
+    readonly path: string,
+    options: FileStoreOptions,
+  ) {
+    this.fsync = options.fsync === true;
+    this.readOnly = options.readOnly === true;
+    this.skipCorrupt = options.onCorrupt === 'skip';
+    this.onWarning = options.onWarning ?? ((w) => process.emitWarning(w.message, { type: 'AutodevStoreWarning', code: `AUTODEV_${w.code}` }));
+    this.scanner = this.newScanner();
+  }
+
+  private newScanner(): Scanner {
+    return new Scanner(this.index, this.path, this.skipCorrupt, (w) => {
+      this.warnings.push(w);
+      if (this.warnings.length > MAX_WARNINGS) this.warnings.shift();
+      this.onWarning(w);
+    });
+  }
+
+  async init(): Promise<void> {
+    let st;
+    try {
+      st = await stat(this.path);
+    } catch (e) {
+      if (!isCode(e, 'ENOENT')) throw io(this.path, 'cannot read the metrics file', e);
+      if (this.readOnly) throw io(this.path, 'the metrics file does not exist (opened with readOnly: true, so it is not created)', e);
+      await this.create();
+      st = await stat(this.path).catch((err: unknown) => Promise.reject(io(this.path, 'cannot read the metrics file', err)));
+    }
+    if (st.isDirectory()) throw io(this.path, 'is a folder, not a metrics file', Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
+    if (!st.isFile()) throw new LearningError('STORE_IO', `${this.path}: is not a regular file; pass the path of a metrics file such as .autodev/metrics.jsonl`);
+    try {
+      this.rfh = await open(this.path, 'r');
+      this.ino = (await this.rfh.stat()).ino;
+      await this.scanner.scan(this.rfh, (await this.rfh.stat()).size);
+    } catch (e) {
+      await this.rfh?.close().catch(() => undefined);
+      this.rfh = undefined;
+      throw e instanceof LearningError ? e : io(this.path, 'cannot read the metrics file', e);
+    }
+    this.scanner.reportTail();
+  }
+
+  /**
+   * Creates the file with its header atomically: written under a temporary name, then hard-linked
+   * into place, which fails if another process created the file first (then theirs is used). No
+   * process ever sees the file without its header.
+   */
+  private async create(): Promise<void> {
+    const dir = dirname(this.path);
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw io(dir, 'cannot create the folder for the metrics file', e);
+    }
+    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      const fh = await open(tmp, 'wx');
+      try {
+        await fh.writeFile(headerLine());
+        if (this.fsync) await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      try {
+        await link(tmp, this.path);
+      } catch (e) {
+        if (isCode(e, 'EEXIST')) return;
+        if (!isCode(e, 'EPERM') && !isCode(e, 'ENOTSUP') && !isCode(e, 'EOPNOTSUPP')) throw e;
+        // Filesystems without hard links: exclusive create still gives one header.
+        let fh2: FileHandle;
+        try {
+          fh2 = await open(this.path, 'wx');
+        } catch (err) {
+          if (isCode(err, 'EEXIST')) return;
+          throw err;
+        }
+        await fh2.writeFile(headerLine());
+        await fh2.close();
+      }
+      if (this.fsync) await syncDir(dir);
+    } catch (e) {
+      throw io(this.path, 'cannot create the metrics file', e);
+    } finally {
+      await unlink(tmp).catch(() => undefined);
+    }
+  }
+
+  private run<T>(op: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(op);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  private closedError(): LearningError {
+    return new LearningError('STORE_CLOSED', `${this.path}: the store is closed; open it again with openFileStore()`);
+  }
+
+  /** Reads what was appended since the last look; reloads if the file was replaced (compacted elsewhere). */
+  private async refresh(): Promise<void> {
+    let st;
+    try {
+      st = await stat(this.path);
+    } catch (e) {
+      throw io(this.path, 'the metrics file disappeared or cannot be read (was it deleted or moved?)', e);
+    }
+    const s = this.scanner;
+    if (st.ino !== this.ino || st.size < s.offset) {
+      this.warnings.push({ code: 'FILE_REPLACED', line: 0, path: this.path, message: `${this.path}: the file was replaced or shrank (compacted by another process?); reloading it` });
+      this.onWarning(this.warnings.at(-1)!);
+      await this.reload();
+      return;
+    }
+    if (st.size === s.scannedSize) return;
+    try {
+      await s.scan(this.rfh!, st.size);
+    } catch (e) {
+      throw e instanceof LearningError ? e : io(this.path, 'cannot read the metrics file', e);
+    }
+  }
+
+  private async reload(): Promise<void> {
+    await this.rfh?.close().catch(() => undefined);
+    await this.wfh?.close().catch(() => undefined);
+    this.rfh = this.wfh = undefined;
+    this.index = new RecordIndex();
+    this.scanner = this.newScanner();
+    try {
+      this.rfh = await open(this.path, 'r');
+      const st = await this.rfh.stat();
+      this.ino = st.ino;
+      await this.scanner.scan(this.rfh, st.size);
+    } catch (e) {
+      throw e instanceof LearningError ? e : io(this.path, 'cannot read the metrics file', e);
+    }
+  }
+
+  append(records: readonly MetricRecord[]): Promise<void> {
+    if (this.closed) return Promise.reject(this.closedError());
+    if (this.readOnly) return Promise.reject(new LearningError('STORE_IO', `${this.path}: the store was opened with readOnly: true; open it without readOnly to append`));
+    if (!Array.isArray(records)) return Promise.reject(new LearningError('INVALID_ARGUMENT', 'append needs an array of records'));
+    if (records.length === 0) return Promise.resolve();
+    // Serialize now: the caller may reuse the array once append has been called.
+    const text = batchText(records);
+    return this.run(() => this.write(text));
+  }
+
+  private async write(text: string): Promise<void> {
+    if (this.wfh === undefined) {
+      let fh: FileHandle | undefined;
+      try {
+        // No O_CREAT: the file exists since open; if it was deleted since, fail rather than write a headerless file.
+        fh = await open(this.path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
+        const st = await fh.stat();
+        // Root ignores permission bits; a file with none set was made read-only on purpose.
+        if ((st.mode & 0o222) === 0) throw Object.assign(new Error('file has no write permission bits'), { code: 'EACCES' });
+        if (st.ino !== this.ino) await this.refresh();
+      } catch (e) {
+        await fh?.close().catch(() => undefined);
+        throw e instanceof LearningError ? e : io(this.path, 'cannot append to the metrics file (read-only?)', e);
+      }
+      this.wfh = fh;
+    }
+    const s = this.scanner;
+    // Rare cases need a fresh look at the file's end: it was empty (no header yet) or ended in a torn line.
+    if (!s.sawHeader || !s.endsWithNewline) await this.refresh();
+    // A torn line from a crashed writer gets its own line end; a file created empty (touch) gets its header.
+    const prefix = (this.scanner.endsWithNewline ? '' : '\n') + (this.scanner.sawHeader ? '' : headerLine());
+    const buf = Buffer.from(prefix + text, 'utf8');
+    let written: number;
+    try {
+      ({ bytesWritten: written } = await this.wfh.write(buf, 0, buf.length, null));
+      if (this.fsync) await this.wfh.datasync();
+    } catch (e) {
+      this.scanner.endsWithNewline = false; // a failed write may have left part of a line
+      throw io(this.path, 'cannot append to the metrics file', e);
+    }
+    if (written !== buf.length) {
+      // Never write the rest separately: another process could append in between, mixing lines.
+      // The part written is a torn line or an incomplete batch, which readers ignore: all or nothing.
+      this.scanner.endsWithNewline = false;
+      throw io(this.path, `only ${written} of ${buf.length} bytes could be written (disk full?); nothing was stored`, undefined);
+    }
+    this.scanner.endsWithNewline = true;
+  }
+
+  query(query?: MetricQuery): Promise<MetricRecord[]> {
+    if (this.closed) return Promise.reject(this.closedError());
+    let q: MetricQuery;
+    try {
+      q = validateQuery(query);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    return this.run(async () => {
+      await this.refresh();
+      return this.index.query(q);
+    });
+  }
+
+  names(): Promise<string[]> {
+    if (this.closed) return Promise.reject(this.closedError());
+    return this.run(async () => {
+      await this.refresh();
+      return this.index.nameList();
+    });
+  }
+
+  compact(): Promise<CompactResult> {
+    if (this.closed) return Promise.reject(this.closedError());
+    if (this.readOnly) return Promise.reject(new LearningError('STORE_IO', `${this.path}: the store was opened with readOnly: true; open it without readOnly to compact`));
+    return this.run(async () => {
+      await this.refresh();
+      const bytesBefore = this.scanner.scannedSize;
+      const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.compact.tmp`;
+      let bytesAfter = 0;
+      try {
+        const mode = (await this.rfh!.stat()).mode & 0o7777;
+        const fh = await open(tmp, 'wx', mode);
+        try {
+          const header = headerLine();
+          await fh.write(header);
+          bytesAfter += Buffer.byteLength(header);
+          for (const chunk of this.index.lines()) {
+            const buf = Buffer.from(chunk, 'utf8');
+            await fh.write(buf);
+            bytesAfter += buf.length;
+          }
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await rename(tmp, this.path);
+        await syncDir(dirname(this.path));
+      } catch (e) {
+        await unlink(tmp).catch(() => undefined);
+        throw io(this.path, 'cannot compact the metrics file', e);
+      }
+      const records = this.index.size;
+      await this.reload();
+      return { records, bytesBefore, bytesAfter };
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closed = true;
+    this.closing = this.run(async () => {
+      await this.wfh?.close().catch(() => undefined);
+      await this.rfh?.close().catch(() => undefined);
+      this.wfh = this.rfh = undefined;
+    });
+    return this.closing;
+  }
+}
+
+/** Makes a create or rename durable: on Linux a new directory entry needs the directory fsync'ed. */
+async function syncDir(dir: string): Promise<void> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Some platforms (Windows) cannot open or sync a directory; the rename itself is still atomic.
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}

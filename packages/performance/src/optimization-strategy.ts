@@ -1,0 +1,226 @@
+import { invalidArgument } from './performance-error.js';
+
+/** Complexity classes known to {@link OptimizationStrategy.estimateComplexity}. */
+export type ComplexityType = 'constant' | 'logarithmic' | 'linear' | 'linearithmic' | 'quadratic' | 'cubic' | 'exponential';
+
+/** Classes {@link OptimizationStrategy.fitComplexity} chooses from (exponential overflows and is left out). */
+export type FittedComplexity = Exclude<ComplexityType, 'exponential'>;
+
+/** One measurement for {@link OptimizationStrategy.fitComplexity}. */
+export interface ComplexitySample {
+  /** Input size, ≥ 1. */
+  n: number;
+  /** Measured time (any unit; seconds by convention), ≥ 0. */
+  seconds: number;
+}
+
+/** Result of {@link OptimizationStrategy.fitComplexity}. */
+export interface ComplexityFit {
+  /** The class with the lowest normalized RMS (the simplest one on a tie). */
+  complexity: FittedComplexity;
+  /** Fitted time per unit of the class's growth function: seconds ≈ intercept + coefficient · f(n). */
+  coefficient: number;
+  /** Fitted constant overhead (seconds); Google Benchmark fits without it, which skews small-n data. */
+  intercept: number;
+  /** RMS of the residuals divided by the mean time, per class (lower is better). */
+  rms: Record<FittedComplexity, number>;
+  /** Set when the runner-up fits about as well (within 10% normalized RMS): widen the range of n. */
+  warning?: string;
+}
+
+/** Options of {@link OptimizationStrategy.mapConcurrent}. */
+export interface MapConcurrentOptions {
+  /** Tasks running at once, an integer ≥ 1. @default 8 */
+  concurrency?: number;
+}
+
+const GROWTH: Record<ComplexityType, (n: number) => number> = {
+  constant: () => 1,
+  logarithmic: (n) => Math.log(n),
+  linear: (n) => n,
+  linearithmic: (n) => n * Math.log(n),
+  quadratic: (n) => n * n,
+  cubic: (n) => n * n * n,
+  exponential: (n) => 2 ** n,
+};
+
+const FIT_ORDER: readonly FittedComplexity[] = ['constant', 'logarithmic', 'linear', 'linearithmic', 'quadratic', 'cubic'];
+
+/**
+ * The guide's optimization helpers: batching, the parallelize decision, complexity estimates and fits,
+ * and a bounded-concurrency map for "process in parallel".
+ *
+ * @example
+ * ```ts
+ * OptimizationStrategy.batchOperations([...Array(100).keys()], 10); // [[0..9], [10..19], ..., [90..99]]
+ * OptimizationStrategy.shouldParallelize(100, 10);                   // true
+ * OptimizationStrategy.estimateComplexity(1000, 'logarithmic');      // 6.907...
+ * ```
+ */
+export class OptimizationStrategy {
+  private constructor() {}
+
+  /**
+   * Splits `items` into consecutive batches of `batchSize` (the last may be shorter).
+   * @throws {PerformanceError} INVALID_ARGUMENT when `batchSize` is not an integer ≥ 1.
+   */
+  static batchOperations<T>(items: Iterable<T>, batchSize: number): T[][] {
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      invalidArgument(`batchOperations: batchSize must be an integer >= 1, got ${String(batchSize)}`);
+    }
+    if (items === null || typeof (items as Partial<Iterable<T>>)[Symbol.iterator] !== 'function') {
+      invalidArgument('batchOperations: items must be an array or another iterable');
+    }
+    const batches: T[][] = [];
+    let batch: T[] = [];
+    for (const item of items) {
+      batch.push(item);
+      if (batch.length === batchSize) {
+        batches.push(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) batches.push(batch);
+    return batches;
+  }
+
+  /**
+   * True when there are more items than `threshold`: below it, parallel scheduling costs more than it saves.
+   * @default threshold 10
+   * @throws {PerformanceError} INVALID_ARGUMENT when `itemCount` or `threshold` is negative or not a number.
+   */
+  static shouldParallelize(itemCount: number, threshold = 10): boolean {
+    if (!(itemCount >= 0)) invalidArgument(`shouldParallelize: itemCount must be a number >= 0, got ${String(itemCount)}`);
+    if (!(threshold >= 0)) invalidArgument(`shouldParallelize: threshold must be a number >= 0, got ${String(threshold)}`);
+    return itemCount > threshold;
+  }
+
+  /**
+   * The growth function of a class at `n`: 1, ln n, n, n·ln n, n², n³ or 2ⁿ (natural log, so
+   * `logarithmic` at 1000 is ≈ 6.9 as in the guide).
+   * @throws {PerformanceError} INVALID_ARGUMENT for an unknown class or `n` < 1.
+   */
+  static estimateComplexity(n: number, complexityType: ComplexityType): number {
+    if (!(n >= 1)) invalidArgument(`estimateComplexity: n must be a number >= 1, got ${String(n)}`);
+    const f = Object.hasOwn(GROWTH, complexityType) ? GROWTH[complexityType] : undefined;
+    if (f === undefined) {
+      invalidArgument(`estimateComplexity: unknown complexityType ${JSON.stringify(complexityType)}; use one of ${Object.keys(GROWTH).join(', ')}`);
+    }
+    return f(n);
+  }
+
+  /**
+   * Fits measured (n, time) samples to O(1), O(log n), O(n), O(n log n), O(n²) and O(n³) by least squares
+   * with an intercept (seconds ≈ a + b·f(n)), as Google Benchmark's `MinimalLeastSq` does but with the
+   * constant term its users ask for, and picks the class with the lowest RMS of residuals normalized by the
+   * mean time. A class whose fitted slope is negative cannot explain the data and is skipped. When the
+   * runner-up is within 10% of the best, `warning` says the fit is ambiguous.
+   *
+   * @throws {PerformanceError} INVALID_ARGUMENT with fewer than 3 samples, fewer than 2 distinct n, n < 1,
+   *   or a negative or non-finite time.
+   * @see https://github.com/google/benchmark/blob/main/src/complexity.cc
+   * @example
+   * ```ts
+   * OptimizationStrategy.fitComplexity([{ n: 100, seconds: 0.01 }, { n: 1000, seconds: 0.1 }, { n: 10000, seconds: 1 }]).complexity; // 'linear'
+   * ```
+   */
+  static fitComplexity(input: readonly ComplexitySample[]): ComplexityFit {
+    if (!Array.isArray(input) || input.length < 3) {
+      invalidArgument(`fitComplexity: need at least 3 samples { n, seconds }, got ${Array.isArray(input) ? input.length : typeof input}`);
+    }
+    const samples: readonly ComplexitySample[] = input;
+    for (const s of samples) {
+      if (!(s !== null && typeof s === 'object' && s.n >= 1 && Number.isFinite(s.n))) invalidArgument(`fitComplexity: every n must be a finite number >= 1, got ${JSON.stringify(s)}`);
+      if (!(s.seconds >= 0 && Number.isFinite(s.seconds))) invalidArgument(`fitComplexity: every seconds must be a finite number >= 0, got ${JSON.stringify(s)}`);
+    }
+    if (new Set(samples.map((s) => s.n)).size < 2) invalidArgument('fitComplexity: need at least 2 distinct values of n');
+    const m = samples.length;
+    const meanT = samples.reduce((a, s) => a + s.seconds, 0) / m;
+    const rms = {} as Record<FittedComplexity, number>;
+    const fits = new Map<FittedComplexity, { a: number; b: number }>();
+    for (const cls of FIT_ORDER) {
+      const f = GROWTH[cls];
+      let a: number;
+      let b: number;
+      if (cls === 'constant') {
+        a = meanT;
+        b = 0;
+      } else {
+        // Ordinary least squares in centered form, which stays accurate when f(n) is huge (n³).
+        const xs = samples.map((s) => f(s.n));
+        const meanX = xs.reduce((p, x) => p + x, 0) / m;
+        let sxx = 0;
+        let sxy = 0;
+        for (let i = 0; i < m; i++) {
+          const dx = xs[i]! - meanX;
+          sxx += dx * dx;
+          sxy += dx * (samples[i]!.seconds - meanT);
+        }
+        b = sxx > 0 ? sxy / sxx : 0;
+        a = meanT - b * meanX;
+      }
+      let sse = 0;
+      for (const s of samples) {
+        const r = s.seconds - (a + b * f(s.n));
+        sse += r * r;
+      }
+      const normalized = meanT > 0 ? Math.sqrt(sse / m) / meanT : 0;
+      rms[cls] = normalized;
+      if (b >= 0) fits.set(cls, { a, b });
+    }
+    // Simplest class first on ties: a growth term that explains nothing should not win over O(1).
+    const ranked = [...fits.keys()].sort((x, y) => rms[x] - rms[y] || FIT_ORDER.indexOf(x) - FIT_ORDER.indexOf(y));
+    let best = ranked[0]!;
+    // With an intercept every class nests O(1) (b = 0); prefer O(1) unless a growth term clearly helps.
+    if (best !== 'constant' && rms.constant <= rms[best] * 1.05 + 1e-12) best = 'constant';
+    const fit = fits.get(best)!;
+    const result: ComplexityFit = { complexity: best, coefficient: fit.b, intercept: fit.a, rms };
+    const runnerUp = ranked.find((c) => c !== best);
+    if (runnerUp !== undefined && rms[runnerUp] <= rms[best] * 1.1 + 1e-12 && rms[best] > 0) {
+      result.warning = `fitComplexity: ${best} (normalized RMS ${rms[best].toFixed(4)}) and ${runnerUp} (${rms[runnerUp].toFixed(4)}) fit about equally well; measure over a wider range of n (e.g. 10x between smallest and largest) before trusting the class`;
+    }
+    return result;
+  }
+
+  /**
+   * Maps `items` through async `fn` with at most `concurrency` calls in flight; results keep the input
+   * order. On the first rejection the returned promise rejects with that error and no further task starts
+   * (tasks already running finish, their results are dropped).
+   * @throws {PerformanceError} INVALID_ARGUMENT (as a rejection) when `concurrency` is not an integer ≥ 1.
+   * @example
+   * ```ts
+   * const pages = await OptimizationStrategy.mapConcurrent(urls, (u) => fetch(u).then((r) => r.text()), { concurrency: 4 });
+   * ```
+   */
+  static async mapConcurrent<T, R>(
+    items: Iterable<T>,
+    fn: (item: T, index: number) => R | PromiseLike<R>,
+    options: MapConcurrentOptions = {},
+  ): Promise<R[]> {
+    const { concurrency = 8 } = options;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      invalidArgument(`mapConcurrent: concurrency must be an integer >= 1, got ${String(concurrency)}`);
+    }
+    if (typeof fn !== 'function') invalidArgument('mapConcurrent: fn must be a function');
+    const list = Array.from(items);
+    const results = new Array<R>(list.length);
+    let nextIndex = 0;
+    let failed = false;
+    const worker = async (): Promise<void> => {
+      while (!failed && nextIndex < list.length) {
+        const i = nextIndex++;
+        try {
+          results[i] = await fn(list[i]!, i);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    const workers: Promise<void>[] = [];
+    for (let w = 0; w < Math.min(concurrency, list.length); w++) workers.push(worker());
+    // Promise.all rejects with the first failure; the `failed` flag stops the other workers from starting more.
+    await Promise.all(workers);
+    return results;
+  }
+}

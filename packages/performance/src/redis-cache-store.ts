@@ -1,0 +1,96 @@
+import type { CacheStore } from './cache-store.js';
+import { invalidArgument } from './performance-error.js';
+
+/**
+ * The subset of an ioredis (or node-redis v4 legacy-mode) client this store calls; duck-typed so the
+ * package has no runtime dependency on a Redis driver.
+ */
+export interface RedisLikeClient {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ...args: (string | number)[]): Promise<unknown>;
+  del(...keys: string[]): Promise<number>;
+  /** Used by `clear()` only: `SCAN cursor MATCH pattern COUNT n`. */
+  scan?(cursor: string | number, ...args: (string | number)[]): Promise<[string, string[]]>;
+}
+
+/** Options of {@link RedisCacheStore}. */
+export interface RedisCacheStoreOptions<V> {
+  /** An ioredis-compatible client (`new Redis(url)`); the store never connects or quits it. */
+  client: RedisLikeClient;
+  /** Prefix of every key, so several caches share a database and `clear()` removes only this one's. @default 'autodev:cache:' */
+  prefix?: string;
+  /** Default time to live, milliseconds (Redis `PX`). @default undefined (no expiry) */
+  ttlMs?: number;
+  /** Encodes a value. @default JSON.stringify */
+  serialize?: (value: V) => string;
+  /** Decodes a value. @default JSON.parse */
+  deserialize?: (text: string) => V;
+}
+
+/**
+ * A {@link CacheStore} on Redis: the L2 of the guide's multi-level cache. Values are JSON (or your codec)
+ * under `prefix + key`, with an optional TTL in milliseconds (`SET key value PX ttl`).
+ *
+ * @example
+ * ```ts
+ * import Redis from 'ioredis';
+ * const l2 = new RedisCacheStore<User>({ client: new Redis(process.env.REDIS_URL), ttlMs: 60_000 });
+ * ```
+ * @throws {PerformanceError} INVALID_ARGUMENT when `client` lacks get/set/del or `ttlMs` is not positive.
+ */
+export class RedisCacheStore<V> implements CacheStore<V> {
+  readonly prefix: string;
+  private readonly client: RedisLikeClient;
+  private readonly ttlMs: number | undefined;
+  private readonly serialize: (value: V) => string;
+  private readonly deserialize: (text: string) => V;
+
+  constructor(options: RedisCacheStoreOptions<V>) {
+    const c = options?.client as Partial<RedisLikeClient> | undefined;
+    if (!c || typeof c.get !== 'function' || typeof c.set !== 'function' || typeof c.del !== 'function') {
+      invalidArgument('RedisCacheStore: client must be an ioredis-compatible client with get, set and del (e.g. new Redis(url))');
+    }
+    if (options.ttlMs !== undefined && !(typeof options.ttlMs === 'number' && options.ttlMs > 0)) {
+      invalidArgument(`RedisCacheStore: ttlMs must be a positive number of milliseconds or undefined, got ${String(options.ttlMs)}`);
+    }
+    this.client = options.client;
+    this.prefix = options.prefix ?? 'autodev:cache:';
+    this.ttlMs = options.ttlMs;
+    this.serialize = options.serialize ?? ((v: V) => JSON.stringify(v));
+    this.deserialize = options.deserialize ?? ((t: string) => JSON.parse(t) as V);
+  }
+
+  /** The decoded value, or `undefined` when the key is missing or expired. */
+  async get(key: string): Promise<V | undefined> {
+    const text = await this.client.get(this.prefix + key);
+    return text === null ? undefined : this.deserialize(text);
+  }
+
+  /** Stores a value; `ttlMs` overrides the store's default TTL. */
+  async set(key: string, value: V, ttlMs: number | undefined = this.ttlMs): Promise<void> {
+    const text = this.serialize(value);
+    if (ttlMs === undefined) await this.client.set(this.prefix + key, text);
+    else await this.client.set(this.prefix + key, text, 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  /** Removes a key; true when it existed. */
+  async delete(key: string): Promise<boolean> {
+    return (await this.client.del(this.prefix + key)) > 0;
+  }
+
+  /**
+   * Removes every key under this store's prefix, by SCAN (never KEYS, which blocks the server).
+   * @throws {PerformanceError} INVALID_ARGUMENT when the client has no `scan`.
+   */
+  async clear(): Promise<void> {
+    const client = this.client;
+    if (typeof client.scan !== 'function') invalidArgument('RedisCacheStore.clear: the client has no scan(); pass an ioredis client');
+    const pattern = `${this.prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      if (keys.length > 0) await this.client.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+}

@@ -1,0 +1,121 @@
+import type { CacheStore } from './cache-store.js';
+import { invalidArgument } from './performance-error.js';
+
+/** Options of {@link TieredCache}. */
+export interface TieredCacheOptions {
+  /** TTL hint passed to every tier's `set`, milliseconds. @default undefined (each tier's own policy) */
+  ttlMs?: number;
+  /**
+   * Called when a tier throws or rejects. Given, a failing tier is skipped (a read counts as a miss, a write
+   * is dropped) so a Redis outage degrades to L1 + source; not given, the error propagates to the caller.
+   * @default undefined
+   */
+  onTierError?: (error: unknown, tier: number, operation: 'get' | 'set' | 'delete' | 'clear') => void;
+}
+
+/** Per-tier counters of a {@link TieredCache}. */
+export interface TieredCacheStats {
+  /** `hits[i]`: reads answered by tier i. */
+  hits: number[];
+  /** Reads no tier could answer. */
+  misses: number;
+  /** Calls of a `getOrLoad` loader (deduplicated calls are not counted twice). */
+  loads: number;
+}
+
+/**
+ * The guide's multi-level cache: tiers ordered fastest first (L1 memory, L2 Redis...). `get` reads through
+ * (a hit in tier i is copied into tiers 0..i−1), `set` writes every tier, and `getOrLoad` calls the loader
+ * once per key at a time however many callers wait (in-flight dedupe), then fills every tier.
+ *
+ * @example
+ * ```ts
+ * const cache = new TieredCache<User>([new SimpleCache({ maxSize: 100 }), new RedisCacheStore({ client: redis })]);
+ * const user = await cache.getOrLoad('user:1', () => db.users.find(1));
+ * ```
+ * @throws {PerformanceError} INVALID_ARGUMENT when `tiers` is empty or `ttlMs` is not positive.
+ */
+export class TieredCache<V, K = string> implements CacheStore<V, K> {
+  private readonly inFlight = new Map<K, Promise<V>>();
+  private readonly counters: TieredCacheStats;
+
+  constructor(
+    readonly tiers: readonly CacheStore<V, K>[],
+    private readonly options: TieredCacheOptions = {},
+  ) {
+    if (!Array.isArray(tiers) || tiers.length === 0) invalidArgument('TieredCache: pass at least one tier, fastest first: [l1, l2]');
+    const { ttlMs } = options;
+    if (ttlMs !== undefined && !(typeof ttlMs === 'number' && ttlMs > 0)) {
+      invalidArgument(`TieredCache: ttlMs must be a positive number of milliseconds or undefined, got ${String(ttlMs)}`);
+    }
+    this.counters = { hits: tiers.map(() => 0), misses: 0, loads: 0 };
+  }
+
+  /** Hits per tier, misses and loads so far. */
+  get stats(): TieredCacheStats {
+    return { hits: [...this.counters.hits], misses: this.counters.misses, loads: this.counters.loads };
+  }
+
+  /** The value from the fastest tier that has it (copying it into the faster tiers), or `undefined`. */
+  async get(key: K): Promise<V | undefined> {
+    for (let i = 0; i < this.tiers.length; i++) {
+      const value = await this.attempt(i, 'get', () => this.tiers[i]!.get(key));
+      if (value === undefined) continue;
+      this.counters.hits[i]!++;
+      if (i > 0) await Promise.all(this.tiers.slice(0, i).map((t, j) => this.attempt(j, 'set', () => t.set(key, value, this.options.ttlMs))));
+      return value;
+    }
+    this.counters.misses++;
+    return undefined;
+  }
+
+  /** Writes `value` into every tier. */
+  async set(key: K, value: V, ttlMs: number | undefined = this.options.ttlMs): Promise<void> {
+    await Promise.all(this.tiers.map((t, i) => this.attempt(i, 'set', () => t.set(key, value, ttlMs))));
+  }
+
+  /** Removes `key` from every tier. */
+  async delete(key: K): Promise<void> {
+    await Promise.all(this.tiers.map((t, i) => this.attempt(i, 'delete', () => t.delete(key))));
+  }
+
+  /** Clears every tier that supports `clear`. */
+  async clear(): Promise<void> {
+    await Promise.all(this.tiers.map((t, i) => (t.clear ? this.attempt(i, 'clear', () => t.clear!()) : Promise.resolve(undefined))));
+  }
+
+  /**
+   * The cached value, or the loader's result stored into every tier. Concurrent calls for one key share one
+   * loader call; a loader that rejects is not cached (every waiting caller gets the rejection) and a loader
+   * that resolves to `undefined` is returned but not stored.
+   */
+  getOrLoad(key: K, loader: (key: K) => V | PromiseLike<V>): Promise<V> {
+    const pending = this.inFlight.get(key);
+    if (pending !== undefined) return pending;
+    const run = (async (): Promise<V> => {
+      try {
+        const hit = await this.get(key);
+        if (hit !== undefined) return hit;
+        this.counters.loads++;
+        const value = await loader(key);
+        if (value !== undefined) await this.set(key, value);
+        return value;
+      } finally {
+        this.inFlight.delete(key);
+      }
+    })();
+    this.inFlight.set(key, run);
+    return run;
+  }
+
+  private async attempt<T>(tier: number, operation: 'get' | 'set' | 'delete' | 'clear', op: () => T | PromiseLike<T>): Promise<T | undefined> {
+    const onError = this.options.onTierError;
+    if (onError === undefined) return await op();
+    try {
+      return await op();
+    } catch (error) {
+      onError(error, tier, operation);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { CliError } from './errors.js';
+import type { JsonValue, Metadata } from '@autodev/learning';
+
+/**
+ * Parses `key=value` (value kept as a string) or `key:=json` (value parsed as JSON, e.g. `pr:=42`,
+ * `flaky:=true`), the httpie convention, so metadata written by scripts and by library users can be
+ * matched exactly.
+ * @throws {CliError} BAD_ARGUMENT naming the option and the pair when it is malformed.
+ * @example
+ * parseKeyValue('--meta', 'branch=main') // ['branch', 'main']
+ */
+export function parseKeyValue(option: string, pair: string): [string, JsonValue] {
+  const json = /^([^=:]+):=(.*)$/s.exec(pair);
+  if (json) {
+    const key = json[1]!.trim();
+    try {
+      return [key, JSON.parse(json[2]!) as JsonValue];
+    } catch {
+      throw new CliError('BAD_ARGUMENT', `${option} ${JSON.stringify(pair)}: the value after ":=" must be JSON (42, true, "text"), got ${JSON.stringify(json[2])}`);
+    }
+  }
+  const eq = pair.indexOf('=');
+  if (eq <= 0) throw new CliError('BAD_ARGUMENT', `${option} ${JSON.stringify(pair)} must look like key=value (for example ${option} branch=main)`);
+  const key = pair.slice(0, eq).trim();
+  if (key === '') throw new CliError('BAD_ARGUMENT', `${option} ${JSON.stringify(pair)} has an empty key; use key=value`);
+  return [key, pair.slice(eq + 1)];
+}
+
+/** Parses repeated `key=value` options into one object (later keys win). */
+export function parsePairs(option: string, pairs: readonly string[] | undefined): Metadata {
+  const out: Metadata = {};
+  for (const p of pairs ?? []) {
+    const [k, v] = parseKeyValue(option, p);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Commander collector for repeatable options: `--meta a=1 --meta b=2` → `['a=1', 'b=2']`. */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/**
+ * Parses a finite number given on the command line.
+ * @throws {CliError} BAD_ARGUMENT naming the argument.
+ */
+export function parseFiniteNumber(what: string, raw: string): number {
+  const v = raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!Number.isFinite(v)) throw new CliError('BAD_ARGUMENT', `${what} must be a finite number such as 12.5, got ${JSON.stringify(raw)}`);
+  return v;
+}
+
+/**
+ * Parses a whole number within bounds.
+ * @throws {CliError} BAD_ARGUMENT naming the option and the range.
+ */
+export function parseInteger(what: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const v = /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(v) || v < min || v > max)
+    throw new CliError('BAD_ARGUMENT', `${what} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}, got ${JSON.stringify(raw)}`);
+  return v;
+}
+
+/**
+ * Parses a probability in [0, 1].
+ * @throws {CliError} BAD_ARGUMENT naming the option.
+ */
+export function parseProbability(what: string, raw: string): number {
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1) throw new CliError('BAD_ARGUMENT', `${what} must be a number from 0 to 1 such as 0.8, got ${JSON.stringify(raw)}`);
+  return v;
+}
+
+/**
+ * Parses a time: ISO-8601 (`2026-01-31T12:00:00Z`, `2026-01-31`) or epoch milliseconds.
+ * @throws {CliError} BAD_ARGUMENT naming the option.
+ */
+export function parseTime(what: string, raw: string): number {
+  const ms = /^\d+$/.test(raw.trim()) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(ms)) throw new CliError('BAD_ARGUMENT', `${what} must be an ISO-8601 time such as 2026-01-31T12:00:00Z or epoch milliseconds, got ${JSON.stringify(raw)}`);
+  return ms;
+}
+
+/**
+ * Parses a comma-separated choice list (`budget,regression`).
+ * @throws {CliError} BAD_ARGUMENT listing the allowed values.
+ */
+export function parseChoices<T extends string>(what: string, raw: string, allowed: readonly T[]): T[] {
+  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const item of items) {
+    if (!(allowed as readonly string[]).includes(item)) throw new CliError('BAD_ARGUMENT', `${what} ${JSON.stringify(item)} is not one of ${allowed.join(', ')}`);
+  }
+  return items as T[];
+}
+
+/**
+ * Metadata a CI provider already knows: `branch` and `commit`, from GitHub Actions, GitLab CI,
+ * CircleCI, Buildkite, Jenkins and Azure Pipelines variables (or `AUTODEV_BRANCH` / `AUTODEV_COMMIT`),
+ * so that `check --baseline branch=main` works without extra flags. Only keys the environment defines.
+ */
+export function ciMetadata(env: NodeJS.ProcessEnv = process.env): Metadata {
+  const first = (...keys: string[]) => keys.map((k) => env[k]).find((v): v is string => typeof v === 'string' && v !== '');
+  const out: Metadata = {};
+  const branch = first('AUTODEV_BRANCH', 'GITHUB_HEAD_REF', 'GITHUB_REF_NAME', 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME', 'CI_COMMIT_REF_NAME', 'CIRCLE_BRANCH', 'BUILDKITE_BRANCH', 'BRANCH_NAME', 'BUILD_SOURCEBRANCHNAME');
+  const commit = first('AUTODEV_COMMIT', 'GITHUB_SHA', 'CI_COMMIT_SHA', 'CIRCLE_SHA1', 'BUILDKITE_COMMIT', 'GIT_COMMIT', 'BUILD_SOURCEVERSION');
+  if (branch !== undefined) out.branch = branch;
+  if (commit !== undefined) out.commit = commit;
+  return out;
+}

@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import type { MetricStore } from '@autodev/learning';
+import { colorEnabled, createColors, type Colors } from './output/color.js';
+import { openStoreAt, resolveStoreLocation, type StoreLocation } from './store-url.js';
+
+/** Options every command accepts (defined on the root program). */
+export interface GlobalOptions {
+  store?: string;
+  json?: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+/** Where a command writes: data to `stdout`, notes and progress to `stderr`. Injectable for the demo. */
+export interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WriteStream | (NodeJS.WritableStream & { isTTY?: boolean });
+}
+
+/** What a command gets: parsed global options, output helpers and lazy store access. */
+export interface CommandContext {
+  readonly options: Readonly<GlobalOptions>;
+  readonly colors: Colors;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly streams: Streams;
+  /** Writes a line of data to stdout (always, even with --quiet: data is what was asked for). */
+  out(text: string): void;
+  /** Writes a note to stderr unless --quiet. */
+  note(text: string): void;
+  /** Writes `value` as pretty JSON to stdout. */
+  json(value: unknown): void;
+  /** The resolved store location (without opening it). */
+  storeLocation(): StoreLocation;
+  /**
+   * Opens the store. With `{ readOnly: true }` a file store that does not exist yet is not created:
+   * an empty in-memory store stands in and a note says so.
+   */
+  openStore(options?: { readOnly?: boolean }): Promise<MetricStore>;
+}
+
+/** Builds the context of one command run. */
+export function createContext(options: GlobalOptions, streams: Streams = { stdout: process.stdout, stderr: process.stderr }, env = process.env, cwd = process.cwd()): CommandContext {
+  const colors = createColors(colorEnabled(streams.stdout, env));
+  let location: StoreLocation | undefined;
+  const ctx: CommandContext = {
+    options,
+    colors,
+    env,
+    cwd,
+    streams,
+    out: (text) => void streams.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+    note: (text) => {
+      if (!options.quiet) streams.stderr.write(text.endsWith('\n') ? text : text + '\n');
+    },
+    json: (value) => void streams.stdout.write(JSON.stringify(value, null, 2) + '\n'),
+    storeLocation: () => (location ??= resolveStoreLocation(options.store, env, cwd)),
+    async openStore({ readOnly = false } = {}) {
+      const loc = ctx.storeLocation();
+      if (readOnly && loc.kind === 'file' && !existsSync(loc.path)) {
+        ctx.note(`no store at ${loc.display} yet: nothing recorded (record with \`autodev record\`, \`autodev run\` or \`autodev import\`)`);
+        const { createMemoryStore } = await import('@autodev/learning');
+        return createMemoryStore();
+      }
+      return openStoreAt(loc);
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,48 @@
+import type { Metadata, MetricRecord, MetricRecordInput, MetricStore } from '@autodev/learning';
+import { parsePairs, parseTime, ciMetadata } from '../args.js';
+import type { CommandContext } from '../context.js';
+import { formatNumber } from '../output/format.js';
+
+/** Options shared by every command that writes records. */
+export interface WriteOptions {
+  meta?: string[];
+  at?: string;
+  ciMeta?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** The metadata for new records: CI branch/commit (unless --no-ci-meta), then `extra`, then --meta (wins). */
+export function recordMetadata(ctx: CommandContext, opts: WriteOptions, extra: Metadata = {}): Metadata {
+  return { ...(opts.ciMeta === false ? {} : ciMetadata(ctx.env)), ...extra, ...parsePairs('--meta', opts.meta) };
+}
+
+/** The timestamp for new records: --at, or now. */
+export function recordTime(opts: WriteOptions, now = Date.now()): number {
+  return opts.at === undefined ? now : parseTime('--at', opts.at);
+}
+
+/**
+ * Validates `inputs` (all before writing any, so a bad one writes nothing) and appends them in one
+ * batch; with --dry-run only prints them. Prints what was recorded (JSON with --json).
+ * @throws {LearningError} INVALID_RECORD for a bad record (nothing written).
+ */
+export async function writeRecords(ctx: CommandContext, inputs: readonly MetricRecordInput[], opts: WriteOptions): Promise<MetricRecord[]> {
+  const { validateRecord } = await import('@autodev/learning');
+  const records = inputs.map((r) => validateRecord(r));
+  if (!opts.dryRun && records.length > 0) {
+    const store: MetricStore = await ctx.openStore();
+    try {
+      await store.append(records);
+    } finally {
+      await store.close();
+    }
+  }
+  if (opts.json) ctx.json(records);
+  else {
+    const where = opts.dryRun ? 'dry run: nothing written' : `→ ${ctx.storeLocation().display}`;
+    const list = records.map((r) => `${r.name}=${formatNumber(r.value, 6)}`).join(', ');
+    ctx.note(`recorded ${records.length} value${records.length === 1 ? '' : 's'} ${where}${list ? `: ${list}` : ''}`);
+  }
+  return records;
+}

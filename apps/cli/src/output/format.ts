@@ -1,0 +1,35 @@
+/**
+ * Formats a number for a table: up to 4 significant digits, thousands without exponent, tiny values
+ * in exponent form, never `-0`.
+ * @example
+ * formatNumber(12.3456) // '12.35'
+ */
+export function formatNumber(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
+  if (v === 0) return '0';
+  const abs = Math.abs(v);
+  if (abs >= 10 ** digits) return Math.round(v).toLocaleString('en-US');
+  if (abs < 1e-3) return v.toExponential(1);
+  const s = Number(v.toPrecision(digits)).toString();
+  return s === '-0' ? '0' : s;
+}
+
+/** A p-value as people read it: `<0.001` below one in a thousand, else three decimals. */
+export function formatPValue(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '–';
+  if (p < 0.001) return '<0.001';
+  return p.toFixed(3);
+}
+
+/** A signed percentage with one decimal (`+12.5%`). */
+export function formatPercent(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '–';
+  const pct = ratio * 100;
+  return `${pct >= 0 ? '+' : ''}${pct.toFixed(Math.abs(pct) < 10 ? 1 : 0)}%`;
+}
+
+/** A probability in [0, 1] as two decimals. */
+export function formatConfidence(c: number): string {
+  return Number.isFinite(c) ? c.toFixed(2) : '–';
+}

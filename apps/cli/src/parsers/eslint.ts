@@ -1,0 +1,40 @@
+import { CliError } from '../errors.js';
+
+/** Totals of an ESLint run. */
+export interface EslintSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly fixableErrors: number;
+  readonly fixableWarnings: number;
+  readonly files: number;
+}
+
+/**
+ * Parses ESLint's JSON formatter output (`eslint -f json`, also `json-with-metadata`): sums
+ * `errorCount` and `warningCount` over files, or counts messages by severity when counts are absent.
+ * @throws {CliError} BAD_INPUT naming the file and entry when the shape is not ESLint's.
+ * @see https://eslint.org/docs/latest/use/formatters/#json
+ */
+export function parseEslint(text: string, file: string): EslintSummary {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new CliError('BAD_INPUT', `${file}: not valid JSON: ${(e as Error).message}`, { hint: 'write the report with `eslint -f json -o eslint.json` (not the stylish console output)' });
+  }
+  // json-with-metadata wraps the results: { results: [...], metadata: {...} }.
+  const results = Array.isArray(doc) ? doc : (doc as { results?: unknown } | null)?.results;
+  if (!Array.isArray(results)) throw new CliError('BAD_INPUT', `${file}: expected a JSON array of file results (eslint -f json), got ${doc === null ? 'null' : typeof doc}`);
+  let errors = 0, warnings = 0, fixableErrors = 0, fixableWarnings = 0;
+  results.forEach((r: unknown, i) => {
+    if (typeof r !== 'object' || r === null || typeof (r as { filePath?: unknown }).filePath !== 'string')
+      throw new CliError('BAD_INPUT', `${file}: entry [${i}] is not an ESLint file result (no filePath)`);
+    const e = r as { errorCount?: unknown; warningCount?: unknown; fixableErrorCount?: unknown; fixableWarningCount?: unknown; messages?: unknown };
+    const msgs = Array.isArray(e.messages) ? (e.messages as { severity?: unknown }[]) : [];
+    errors += typeof e.errorCount === 'number' ? e.errorCount : msgs.filter((m) => m.severity === 2).length;
+    warnings += typeof e.warningCount === 'number' ? e.warningCount : msgs.filter((m) => m.severity === 1).length;
+    fixableErrors += typeof e.fixableErrorCount === 'number' ? e.fixableErrorCount : 0;
+    fixableWarnings += typeof e.fixableWarningCount === 'number' ? e.fixableWarningCount : 0;
+  });
+  return { errors, warnings, fixableErrors, fixableWarnings, files: results.length };
+}

@@ -1,0 +1,118 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { CliError } from '../errors.js';
+
+/** Counts and time of one test suite (a leaf `<testsuite>`). */
+export interface JUnitSuite {
+  readonly name: string;
+  readonly tests: number;
+  readonly failures: number;
+  readonly errors: number;
+  readonly skipped: number;
+  /** Seconds. */
+  readonly time: number;
+}
+
+/** A parsed JUnit XML report. */
+export interface JUnitReport {
+  readonly suites: readonly JUnitSuite[];
+  readonly tests: number;
+  readonly failures: number;
+  readonly errors: number;
+  readonly skipped: number;
+  /** Seconds: the `time` of `<testsuites>` when the tool writes it (the run's wall time), else the sum of the suites. */
+  readonly time: number;
+}
+
+type Node = Record<string, unknown>;
+
+const asArray = (v: unknown): Node[] => (v === undefined || v === null ? [] : Array.isArray(v) ? (v as Node[]) : [v as Node]);
+
+/**
+ * Parses a JUnit `time`/count attribute. Surefire in some locales writes `1,234.5`; a lone comma is a
+ * decimal comma (`0,5`). Returns undefined when absent or not a number.
+ */
+function num(v: unknown): number | undefined {
+  if (typeof v !== 'string' || v.trim() === '') return undefined;
+  let s = v.trim();
+  if (s.includes(',') && s.includes('.')) s = s.replace(/,/g, '');
+  else if (/^\d+,\d+$/.test(s)) s = s.replace(',', '.');
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function leafSuites(suite: Node, out: JUnitSuite[], prefix: string): void {
+  const name = typeof suite['@_name'] === 'string' && suite['@_name'] !== '' ? suite['@_name'] : prefix || '(unnamed suite)';
+  const children = asArray(suite.testsuite);
+  const cases = asArray(suite.testcase);
+  // Some tools (e.g. a few Gradle and pytest-xdist setups) nest suites; counts live on the leaves.
+  if (children.length > 0 && cases.length === 0) {
+    for (const c of children) leafSuites(c, out, name);
+    return;
+  }
+  const countCases = (child: string) => cases.filter((c) => c[child] !== undefined).length;
+  const caseTime = cases.reduce((s, c) => s + (num(c['@_time']) ?? 0), 0);
+  out.push({
+    name,
+    tests: num(suite['@_tests']) ?? cases.length,
+    failures: num(suite['@_failures']) ?? countCases('failure'),
+    errors: num(suite['@_errors']) ?? countCases('error'),
+    skipped: num(suite['@_skipped']) ?? num(suite['@_skips']) ?? num(suite['@_disabled']) ?? countCases('skipped'),
+    time: num(suite['@_time']) ?? caseTime,
+  });
+  for (const c of children) leafSuites(c, out, name);
+}
+
+/**
+ * Parses JUnit XML as written by vitest (`--reporter=junit`), jest-junit, pytest (`--junitxml`, xunit1
+ * and xunit2), Maven Surefire / Failsafe and most other tools: a `<testsuites>` root with
+ * `<testsuite>` children, or a single `<testsuite>` root. Counts come from the suite attributes, or
+ * are counted from `<testcase>` children when a tool leaves them out.
+ * @throws {CliError} BAD_INPUT naming the file and line when the XML is malformed or not JUnit.
+ * @example
+ * parseJUnit(readFileSync('junit.xml', 'utf8'), 'junit.xml').tests
+ * @see https://github.com/testmoapp/junitxml (the de-facto format description)
+ */
+export function parseJUnit(xml: string, file: string): JUnitReport {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true)
+    throw new CliError('BAD_INPUT', `${file}:${valid.err.line}:${valid.err.col}: not well-formed XML: ${valid.err.msg}`, {
+      hint: 'pass the JUnit XML file the test runner wrote (e.g. vitest --reporter=junit --outputFile=junit.xml); a run killed mid-write leaves a truncated file',
+    });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    processEntities: false,
+    // Captured output can be megabytes; keep it as one raw string instead of parsing it.
+    stopNodes: ['*.system-out', '*.system-err', '*.failure', '*.error'],
+  });
+  const doc = parser.parse(xml) as Node;
+  const suites: JUnitSuite[] = [];
+  let rootTime: number | undefined;
+  if (doc.testsuites !== undefined) {
+    const roots = asArray(doc.testsuites);
+    for (const root of roots) {
+      if (typeof root !== 'object' || root === null) continue;
+      for (const s of asArray(root.testsuite)) leafSuites(s, suites, '');
+    }
+    // Wall time of the whole run when the tool writes it (vitest, jest-junit); one root only.
+    if (roots.length === 1 && typeof roots[0] === 'object' && roots[0] !== null) rootTime = num(roots[0]['@_time']);
+  } else if (doc.testsuite !== undefined) {
+    for (const s of asArray(doc.testsuite)) leafSuites(s, suites, '');
+  } else {
+    const root = Object.keys(doc).find((k) => !k.startsWith('?')) ?? '(none)';
+    throw new CliError('BAD_INPUT', `${file}: not a JUnit XML report: the root element is <${root}>, expected <testsuites> or <testsuite>`, {
+      hint: 'import coverage reports with `autodev import coverage` and ESLint output with `autodev import eslint`',
+    });
+  }
+  const sum = (k: 'tests' | 'failures' | 'errors' | 'skipped' | 'time') => suites.reduce((s, x) => s + x[k], 0);
+  return {
+    suites,
+    tests: sum('tests'),
+    failures: sum('failures'),
+    errors: sum('errors'),
+    skipped: sum('skipped'),
+    time: rootTime !== undefined && rootTime > 0 ? rootTime : sum('time'),
+  };
+}

@@ -1,0 +1,128 @@
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { MetricStore } from '@autodev/learning';
+import { CliError } from './errors.js';
+
+/** Where the history lives when neither `--store` nor `AUTODEV_STORE` says otherwise. */
+export const DEFAULT_STORE = '.autodev/metrics.jsonl';
+
+/** A store location after resolution: the embedded file store, or a plugin package for a scheme. */
+export type StoreLocation =
+  | { readonly kind: 'file'; readonly path: string; readonly display: string }
+  | { readonly kind: 'plugin'; readonly scheme: string; readonly packageName: string; readonly url: string; readonly display: string };
+
+/**
+ * The module a storage plugin must export. `autodev --store x:...` imports `@autodev/storage-x` and
+ * calls `openStore(url)`; the package maps the URL to its options and returns a `MetricStore`
+ * (the interface from `@autodev/learning`, checked by its contract suite).
+ * @example
+ * // @autodev/storage-redis/src/index.ts
+ * export async function openStore(url: string): Promise<MetricStore> {
+ *   return openRedisStore({ url });
+ * }
+ */
+export interface StorePlugin {
+  openStore(url: string): Promise<MetricStore>;
+}
+
+// A drive letter (C:\ or C:/) is a Windows path, not a URL scheme.
+const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
+const ALIASES: Readonly<Record<string, string>> = { postgresql: 'postgres', sqlite3: 'sqlite' };
+
+/**
+ * Resolves `--store`, then `AUTODEV_STORE`, then {@link DEFAULT_STORE}: a plain path or `file:` URL is
+ * the embedded file store (relative paths from `cwd`); any other scheme `x:` names the package
+ * `@autodev/storage-x` (`postgresql:` is `postgres:`).
+ * @throws {CliError} BAD_ARGUMENT when the value is empty or a `file:` URL is malformed.
+ * @example
+ * resolveStoreLocation('sqlite:ci.db') // { kind: 'plugin', packageName: '@autodev/storage-sqlite', ... }
+ */
+export function resolveStoreLocation(option: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): StoreLocation {
+  const fromEnv = env.AUTODEV_STORE !== undefined && env.AUTODEV_STORE !== '' ? env.AUTODEV_STORE : undefined;
+  const raw = option ?? fromEnv ?? DEFAULT_STORE;
+  const source = option !== undefined ? '--store' : fromEnv !== undefined ? 'AUTODEV_STORE' : 'the default store';
+  if (raw.trim() === '') throw new CliError('BAD_ARGUMENT', `${source} is empty; give a path such as .autodev/metrics.jsonl or a URL such as sqlite:ci.db`);
+  const m = SCHEME.exec(raw);
+  if (!m || (m[1]!.length === 1 && /^[a-zA-Z]:[\\/]/.test(raw))) {
+    const path = isAbsolute(raw) ? raw : resolve(cwd, raw);
+    return { kind: 'file', path, display: raw };
+  }
+  const scheme = m[1]!.toLowerCase();
+  if (scheme === 'file') {
+    let path: string;
+    if (raw.startsWith('file://')) {
+      try {
+        path = fileURLToPath(raw);
+      } catch (e) {
+        throw new CliError('BAD_ARGUMENT', `${source} ${JSON.stringify(raw)} is not a valid file URL (${(e as Error).message}); use file:///absolute/path or file:relative/path`);
+      }
+    } else {
+      const rest = decodeURIComponent(raw.slice('file:'.length));
+      path = isAbsolute(rest) ? rest : resolve(cwd, rest);
+    }
+    return { kind: 'file', path, display: raw };
+  }
+  const name = ALIASES[scheme] ?? scheme;
+  return { kind: 'plugin', scheme: name, packageName: `@autodev/storage-${name}`, url: raw, display: redact(raw) };
+}
+
+/** Hides a password in a URL before it is printed (`postgres://u:secret@h/db` → `postgres://u:***@h/db`). */
+export function redact(url: string): string {
+  return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+}
+
+function isModuleNotFound(e: unknown, packageName: string): boolean {
+  const err = e as { code?: string; message?: string };
+  return (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') && (err.message ?? '').includes(packageName);
+}
+
+/**
+ * Imports a storage plugin: first as the CLI itself resolves it (installed next to `@autodev/cli`),
+ * then from the project in `cwd` (a global `autodev` can use a plugin installed in the project).
+ * @throws {CliError} STORE_PLUGIN_MISSING naming the package and the install command.
+ */
+export async function loadStorePlugin(location: Extract<StoreLocation, { kind: 'plugin' }>, cwd = process.cwd()): Promise<StorePlugin> {
+  let mod: unknown;
+  try {
+    mod = await import(location.packageName);
+  } catch (e) {
+    if (!isModuleNotFound(e, location.packageName)) throw storeError(location.display, e);
+    try {
+      const resolved = createRequire(join(cwd, 'package.json')).resolve(location.packageName);
+      mod = await import(pathToFileURL(resolved).href);
+    } catch (e2) {
+      if (!isModuleNotFound(e2, location.packageName)) throw storeError(location.display, e2);
+      throw new CliError(
+        'STORE_PLUGIN_MISSING',
+        `the store ${location.display} uses the "${location.scheme}:" scheme, which needs the package ${location.packageName}, and it is not installed`,
+        { hint: `install it next to @autodev/cli: npm install ${location.packageName} (or pnpm add / yarn add), or use a file store: --store .autodev/metrics.jsonl` },
+      );
+    }
+  }
+  const openStore = (mod as { openStore?: unknown; default?: { openStore?: unknown } }).openStore ?? (mod as { default?: { openStore?: unknown } }).default?.openStore;
+  if (typeof openStore !== 'function')
+    throw new CliError('STORE_ERROR', `${location.packageName} does not export openStore(url); it is not an autodev storage plugin, or a version too old for this CLI`, {
+      hint: 'a storage plugin must export `async function openStore(url: string): Promise<MetricStore>`',
+    });
+  return { openStore: openStore as StorePlugin['openStore'] };
+}
+
+/** Wraps a backend failure (not a typed learning error) into a CLI error naming the store. */
+function storeError(display: string, e: unknown): CliError {
+  return new CliError('STORE_ERROR', `could not open the store ${display}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+}
+
+/**
+ * Opens the store for a location: the embedded `@autodev/storage-file` for paths and `file:` URLs,
+ * the plugin's `openStore(url)` otherwise.
+ * @throws {CliError} STORE_PLUGIN_MISSING / STORE_ERROR; `LearningError`s of the backend pass through.
+ */
+export async function openStoreAt(location: StoreLocation): Promise<MetricStore> {
+  if (location.kind === 'file') {
+    const { openFileStore } = await import('@autodev/storage-file');
+    return openFileStore({ path: location.path });
+  }
+  const plugin = await loadStorePlugin(location);
+  return plugin.openStore(location.url);
+}

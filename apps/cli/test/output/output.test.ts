@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { colorEnabled, createColors, visibleWidth } from '../../src/output/color.js';
+import { formatNumber, formatPValue, formatPercent } from '../../src/output/format.js';
+import { sparkline } from '../../src/output/sparkline.js';
+import { mdCell, renderTable } from '../../src/output/table.js';
+
+describe('sparkline', () => {
+  it('maps min to the lowest bar and max to the highest', () => {
+    expect(sparkline([1, 2, 3, 4, 5, 6, 7, 8])).toBe('▁▂▃▄▅▆▇█');
+    expect(sparkline([5, 5, 5])).toBe('▄▄▄');
+    expect(sparkline([])).toBe('');
+    expect(sparkline([1, Number.NaN, 3])).toBe('▁ █');
+  });
+  it('reduces long series to the width by bucket means', () => {
+    const s = sparkline(Array.from({ length: 1000 }, (_, i) => i), 10);
+    expect([...s]).toHaveLength(10);
+    expect(s.startsWith('▁')).toBe(true);
+    expect(s.endsWith('█')).toBe(true);
+  });
+});
+
+describe('colour', () => {
+  it('is on only for a TTY without NO_COLOR', () => {
+    expect(colorEnabled({ isTTY: true }, {})).toBe(true);
+    expect(colorEnabled({ isTTY: false }, {})).toBe(false);
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
+    expect(colorEnabled({ isTTY: true }, { TERM: 'dumb' })).toBe(false);
+  });
+  it('does not count escapes in widths, and tables line up', () => {
+    const c = createColors(true);
+    expect(visibleWidth(c.red('abc'))).toBe(3);
+    const t = renderTable(['a', 'b'], [[c.red('xx'), '1'], ['y', '22']], ['left', 'right']);
+    const lines = t.split('\n').map((l) => visibleWidth(l));
+    expect(lines[2]).toBe(lines[3]);
+  });
+});
+
+describe('formatting', () => {
+  it('formats numbers, p-values and percentages', () => {
+    expect(formatNumber(12.3456)).toBe('12.35');
+    expect(formatNumber(123456)).toBe('123,456');
+    expect(formatNumber(0.00001234)).toBe('1.2e-5');
+    expect(formatNumber(Number.NaN)).toBe('–');
+    expect(formatPValue(0.0001)).toBe('<0.001');
+    expect(formatPValue(0.0421)).toBe('0.042');
+    expect(formatPercent(0.281)).toBe('+28%');
+    expect(formatPercent(-0.052)).toBe('-5.2%');
+  });
+  it('escapes markdown table cells', () => {
+    expect(mdCell('a|b\nc')).toBe('a\\|b<br>c');
+  });
+});

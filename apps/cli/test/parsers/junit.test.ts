@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseJUnit } from '../../src/parsers/junit.js';
+import { fixture } from '../helpers.js';
+
+const read = (f: string) => readFileSync(fixture(f), 'utf8');
+
+describe('parseJUnit', () => {
+  it('reads the report vitest wrote (--reporter=junit), with the run wall time from <testsuites>', () => {
+    const r = parseJUnit(read('junit-vitest.xml'), 'junit-vitest.xml');
+    expect(r).toMatchObject({ tests: 8, failures: 1, errors: 0, skipped: 1 });
+    expect(r.time).toBeCloseTo(0.101545488, 9);
+    expect(r.suites.map((s) => s.name)).toEqual(['math.test.js', 'slow.test.js']);
+    expect(r.suites[1]!.time).toBeCloseTo(0.064115093, 9);
+  });
+
+  it('reads jest-junit output', () => {
+    const r = parseJUnit(read('junit-jest.xml'), 'junit-jest.xml');
+    expect(r).toMatchObject({ tests: 5, failures: 1, errors: 0, skipped: 1, time: 2.345 });
+    expect(r.suites).toHaveLength(2);
+  });
+
+  it('reads pytest xunit2 (<testsuites> root) and legacy xunit1 (<testsuite> root, skips=)', () => {
+    expect(parseJUnit(read('junit-pytest.xml'), 'p.xml')).toMatchObject({ tests: 6, failures: 1, errors: 1, skipped: 1, time: 3.127 });
+    expect(parseJUnit(read('junit-pytest-xunit1-legacy.xml'), 'p.xml')).toMatchObject({ tests: 2, failures: 0, skipped: 0, time: 0.044 });
+  });
+
+  it('reads Maven Surefire reports, including a time written with a thousands separator', () => {
+    const r = parseJUnit(read(join('surefire-reports', 'TEST-com.example.CartTest.xml')), 'cart.xml');
+    expect(r).toMatchObject({ tests: 3, failures: 1, errors: 0, skipped: 1, time: 1204.5 });
+  });
+
+  it('counts testcases when a tool leaves out the suite attributes, and sums their times', () => {
+    const xml = `<testsuite name="bare"><testcase name="a" time="0.5"/><testcase name="b" time="0.25"><failure/></testcase><testcase name="c"><skipped/></testcase><testcase name="d"><error/></testcase></testsuite>`;
+    expect(parseJUnit(xml, 'bare.xml')).toMatchObject({ tests: 4, failures: 1, errors: 1, skipped: 1, time: 0.75 });
+  });
+
+  it('descends into nested suites', () => {
+    const xml = `<testsuites><testsuite name="outer"><testsuite name="inner1" tests="1" time="1"/><testsuite name="inner2" tests="2" time="2"/></testsuite></testsuites>`;
+    const r = parseJUnit(xml, 'nested.xml');
+    expect(r.suites.map((s) => s.name)).toEqual(['inner1', 'inner2']);
+    expect(r).toMatchObject({ tests: 3, time: 3 });
+  });
+
+  it('names file, line and column of malformed XML', () => {
+    expect(() => parseJUnit(read('junit-truncated.xml'), 'junit-truncated.xml')).toThrow(/junit-truncated\.xml:\d+:\d+: not well-formed XML/);
+    let error: unknown;
+    try {
+      parseJUnit('<testsuites><testsuite></testsuites>', 'x.xml');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'BAD_INPUT', exitCode: 2 });
+  });
+
+  it('rejects XML that is not a JUnit report, naming the root element', () => {
+    expect(() => parseJUnit('<coverage line-rate="0.5"></coverage>', 'cobertura.xml')).toThrow(/root element is <coverage>/);
+  });
+});

@@ -1,5 +1,7 @@
 import { LearningError, LearningErrorCode } from '../errors.js';
 import { detectChangePoints } from './change-points.js';
+import { calibrate } from './calibration.js';
+import { ANOMALY_CALIBRATION } from './calibration-tables.js';
 import { compact, MAD_TO_SIGMA, mad, sortedMedian, twoSidedP } from './internal/numeric.js';
 
 /** Options of {@link detectAnomalies}. */
@@ -78,7 +80,7 @@ export function detectAnomalies(values: ReadonlyArray<number | null | undefined>
     const prev = i > 0 ? zOf(x[i - 1]!) : 0;
     if (Math.sign(prev) === Math.sign(z) && Math.abs(prev) >= threshold) continue;
     const p = twoSidedP(z);
-    out.push({ index: indices[i]!, value: x[i]!, expected: med, score: z, direction: z > 0 ? 1 : -1, pValue: p, confidence: 1 - p });
+    out.push({ index: indices[i]!, value: x[i]!, expected: med, score: z, direction: z > 0 ? 1 : -1, pValue: p, confidence: calibrate(ANOMALY_CALIBRATION, Math.min(1000, Math.abs(z))) });
   }
   return out;
 }

@@ -1,4 +1,6 @@
 import { LearningError, LearningErrorCode } from '../errors.js';
+import { calibrate, pValueScore } from './calibration.js';
+import { CHANGE_POINT_CALIBRATION } from './calibration-tables.js';
 import { compact, MAD_TO_SIGMA, sortedMedian, studentTwoSidedP } from './internal/numeric.js';
 
 /** Options of {@link detectChangePoints}. */
@@ -70,11 +72,13 @@ function clipOutliers(x: Float64Array): Float64Array {
 class Segments {
   private readonly s1: Float64Array;
   private readonly s2: Float64Array;
+  private readonly mu: number;
   constructor(readonly x: Float64Array) {
     const n = x.length;
     let mu = 0;
     for (let i = 0; i < n; i++) mu += x[i]!;
     mu = n > 0 ? mu / n : 0;
+    this.mu = mu;
     this.s1 = new Float64Array(n + 1);
     this.s2 = new Float64Array(n + 1);
     for (let i = 0; i < n; i++) {
@@ -104,7 +108,7 @@ class Segments {
   rho(a: number, k: number, e: number): number {
     const ml = this.sum(a, k) / (k - a);
     const mr = this.sum(k, e) / (e - k);
-    const mu = this.s1[this.x.length]! / this.x.length;
+    const mu = this.mu;
     let num = 0;
     let den = 0;
     let prev = 0;
@@ -184,14 +188,13 @@ export function detectChangePoints(values: ReadonlyArray<number | null | undefin
   const seg = new Segments(clipOutliers(raw));
 
   // Binary segmentation, iterative so long series keep a flat stack.
-  const splitAlpha = includeWeak ? Math.max(alpha, 0.5) : alpha;
   const cps: number[] = [];
   const stack: Array<[number, number]> = [[0, n]];
   while (stack.length > 0) {
     const [a, e] = stack.pop()!;
     if (e - a < 2 * minSeg) continue;
     const k = bestSplit(seg, a, e, minSeg);
-    if (k < 0 || splitP(seg, a, k, e, minSeg) >= splitAlpha) continue;
+    if (k < 0 || splitP(seg, a, k, e, minSeg) >= alpha) continue;
     cps.push(k);
     stack.push([a, k], [k, e]);
   }
@@ -212,7 +215,18 @@ export function detectChangePoints(values: ReadonlyArray<number | null | undefin
   }
 
   const found = cps.map((at, i) => ({ at, p: ps[i]!, weak: false }));
-  if (includeWeak) for (const w of weak) found.push({ at: w.at, p: w.p, weak: true });
+  if (includeWeak) {
+    for (const w of weak) found.push({ at: w.at, p: w.p, weak: true });
+    // Plus the best candidate inside every final segment, so callers see the strongest near-misses.
+    const bounds = [0, ...cps, n];
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const a = bounds[i]!;
+      const e = bounds[i + 1]!;
+      if (e - a < 2 * minSeg) continue;
+      const k = bestSplit(seg, a, e, minSeg);
+      if (k >= 0 && !found.some((f) => f.at === k)) found.push({ at: k, p: splitP(seg, a, k, e, minSeg), weak: true });
+    }
+  }
   found.sort((p, q) => p.at - q.at);
   return found.map(({ at, p, weak: isWeak }) => {
     // Levels come from the significant segmentation (unclipped values), so weak candidates do not fragment them.
@@ -233,7 +247,7 @@ export function detectChangePoints(values: ReadonlyArray<number | null | undefin
       after,
       relativeChange: before !== 0 ? (after - before) / Math.abs(before) : Number.NaN,
       pValue: p,
-      confidence: 1 - p,
+      confidence: calibrate(CHANGE_POINT_CALIBRATION, pValueScore(p)),
       weak: isWeak,
     };
   });

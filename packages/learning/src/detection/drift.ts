@@ -1,4 +1,6 @@
 import { LearningError, LearningErrorCode } from '../errors.js';
+import { calibrate, pValueScore } from './calibration.js';
+import { DRIFT_CALIBRATION } from './calibration-tables.js';
 import { compact, normalQuantile, sortedMedian, twoSidedP } from './internal/numeric.js';
 
 /** Options of {@link detectDrift}. */
@@ -105,6 +107,6 @@ export function detectDrift(values: ReadonlyArray<number | null | undefined>, op
     relativeChange,
     s,
     pValue,
-    confidence: 1 - pValue,
+    confidence: calibrate(DRIFT_CALIBRATION, pValueScore(pValue)),
   };
 }

@@ -1,15 +1,20 @@
 import { LearningError, LearningErrorCode } from '../errors.js';
 import { detectChangePoints } from './change-points.js';
 import { compareSamples } from './compare-samples.js';
+import { calibrate, pValueScore } from './calibration.js';
+import { REGRESSION_CALIBRATION } from './calibration-tables.js';
 import { compact, sortedMedian } from './internal/numeric.js';
 
 /** Options of {@link detectRegression}. */
 export interface RegressionOptions {
-  /** Largest number of newest runs tested against the baseline (every k from 2 to `recent` is tried). @default 5 */
+  /** Newest runs tested against the baseline: windows of the newest 3 and the newest `recent` runs are tried. @default 5 */
   readonly recent?: number;
   /** Fewest baseline runs before a verdict is attempted; below it the status is 'insufficient-data'. @default 10 */
   readonly minBaseline?: number;
-  /** Family-wise significance level over the tried window sizes. @default 0.001 */
+  /**
+   * Family-wise significance level over the tried windows. The default keeps false alarms on stable series
+   * below 1 per 1,000 runs on the synthetic CI suite (see docs/detection.md). @default 0.002
+   */
   readonly alpha?: number;
   /** Confidence level of the shift intervals. @default 0.95 */
   readonly confidenceLevel?: number;
@@ -38,10 +43,10 @@ export interface RegressionResult {
 
 /**
  * Tests whether the newest runs of a metric moved away from its baseline: the baseline is the segment since
- * the last significant change point before the newest runs; each window of the newest k runs (k = 2..recent)
- * is compared with it by a Mann–Whitney test, and the smallest p-value, Bonferroni-adjusted, decides.
- * A single outlier cannot trigger it (k ≥ 2 and rank statistics); a step is reported as soon as enough new
- * runs carry it.
+ * the last significant change point before the newest runs; the newest 3 and the newest `recent` runs are
+ * each compared with it by a Mann–Whitney test, and the smaller p-value, Bonferroni-adjusted, decides. The
+ * shift is the Hodges–Lehmann estimate with its distribution-free interval. A single outlier cannot trigger it
+ * (windows of ≥ 3 runs and rank statistics); a step ≥ 3 noise σ is reported within 5 runs 97–98% of the time.
  *
  * @throws {LearningError} INVALID_ARGUMENT when `recent` < 2, `minBaseline` < 3, or `alpha` is not in (0, 1).
  * @example
@@ -52,7 +57,7 @@ export interface RegressionResult {
 export function detectRegression(values: ReadonlyArray<number | null | undefined>, options: RegressionOptions = {}): RegressionResult {
   const recent = options.recent ?? 5;
   const minBaseline = options.minBaseline ?? 10;
-  const alpha = options.alpha ?? 0.001;
+  const alpha = options.alpha ?? 0.002;
   const confidenceLevel = options.confidenceLevel ?? 0.95;
   if (!(Number.isInteger(recent) && recent >= 2)) {
     throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, `detectRegression: recent must be an integer ≥ 2, got ${recent}`);
@@ -94,9 +99,11 @@ export function detectRegression(values: ReadonlyArray<number | null | undefined
     const base = x.slice(start, n - 2).sort();
     return empty(`baseline since index ${indices[start]} holds ${n - start - 2} runs, need ${minBaseline}`, indices[start], base.length, sortedMedian(base));
   }
-  const tries = kMax - 1;
+  // Two windows: 3 runs confirm a large step quickly, `recent` runs carry a smaller one; Bonferroni over both.
+  const ks = [...new Set([Math.min(3, kMax), kMax])];
+  const tries = ks.length;
   let best: { k: number; cmp: ReturnType<typeof compareSamples> } | undefined;
-  for (let k = 2; k <= kMax; k++) {
+  for (const k of ks) {
     const cmp = compareSamples(Array.from(x.subarray(start, n - k)), Array.from(x.subarray(n - k)), { confidenceLevel, minSampleSize: 2 });
     if (!best || cmp.pValue < best.cmp.pValue) best = { k, cmp };
   }
@@ -112,6 +119,6 @@ export function detectRegression(values: ReadonlyArray<number | null | undefined
     shiftInterval: cmp.shiftInterval,
     relativeInterval: cmp.relativeInterval,
     pValue,
-    confidence: 1 - pValue,
+    confidence: calibrate(REGRESSION_CALIBRATION, pValueScore(pValue)),
   };
 }

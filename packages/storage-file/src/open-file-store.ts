@@ -338,12 +338,14 @@ class FileStore implements FileMetricStore {
     if (this.readOnly) return Promise.reject(new LearningError('STORE_IO', `${this.path}: the store was opened with readOnly: true; open it without readOnly to compact`));
     return this.run(async () => {
       await this.refresh();
+      const st = await this.rfh!.stat();
+      if ((st.mode & 0o222) === 0)
+        throw new LearningError('STORE_IO', `${this.path}: the file is read-only (no write permission bits); make it writable (chmod u+w) to compact it`);
       const bytesBefore = this.scanner.scannedSize;
       const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.compact.tmp`;
       let bytesAfter = 0;
       try {
-        const mode = (await this.rfh!.stat()).mode & 0o7777;
-        const fh = await open(tmp, 'wx', mode);
+        const fh = await open(tmp, 'wx', st.mode & 0o7777);
         try {
           const header = headerLine();
           await fh.write(header);

@@ -234,6 +234,7 @@ export class LineParser {
 
   /** Anything else: parse it as JSON and check each field. */
   private slow(line: string): LineKind {
+    if (line.trim() === '') return LineKind.BLANK;
     let v: unknown;
     try {
       v = JSON.parse(line);

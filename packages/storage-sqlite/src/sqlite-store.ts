@@ -151,17 +151,20 @@ async function migrate(db: Database.Database, path: string, synchronous: 'full' 
             'STORE_VERSION',
             `${path} has schema version ${row?.value}, newer than the ${SQLITE_SCHEMA_VERSION} this @autodev/storage-sqlite understands; upgrade @autodev/storage-sqlite`,
           );
-        // seq is the rowid: assigned in commit order (SQLite has one writer at a time) and never reused
-        // since rows are never deleted, so it is the insertion order that breaks timestamp ties.
+        // Clustered by (name, timestamp_ms, seq): the records of one metric sit together in time order, so
+        // a query for one metric is one range scan (several times faster than rowid + index lookups, see
+        // the README). seq breaks timestamp ties; it comes from the counter in autodev_meta, bumped inside
+        // the same write transaction, so it follows commit order across processes and is never reused.
         db.exec(`CREATE TABLE IF NOT EXISTS ${SQLITE_TABLE} (
-          seq INTEGER PRIMARY KEY,
           name TEXT NOT NULL,
-          value REAL NOT NULL,
           timestamp_ms REAL NOT NULL,
-          metadata TEXT NOT NULL
-        )`);
-        db.exec(`CREATE INDEX IF NOT EXISTS ${SQLITE_TABLE}_name_time ON ${SQLITE_TABLE} (name, timestamp_ms, seq)`);
+          seq INTEGER NOT NULL,
+          value REAL NOT NULL,
+          metadata TEXT NOT NULL,
+          PRIMARY KEY (name, timestamp_ms, seq)
+        ) WITHOUT ROWID`);
         db.exec(`CREATE INDEX IF NOT EXISTS ${SQLITE_TABLE}_time ON ${SQLITE_TABLE} (timestamp_ms, seq)`);
+        db.exec(`INSERT OR IGNORE INTO ${META_TABLE} (key, value) VALUES ('next_seq', '1')`);
         if (row === undefined) db.prepare(`INSERT INTO ${META_TABLE} (key, value) VALUES ('schema_version', ?)`).run(String(SQLITE_SCHEMA_VERSION));
       }).immediate();
       const columns = (db.pragma(`table_info(${SQLITE_TABLE})`) as { name: string }[]).map((c) => c.name);
@@ -181,9 +184,15 @@ function createSqliteStore(db: Database.Database, path: string): SqliteStore {
   const ensureOpen = () => {
     if (closed) throw new LearningError('STORE_CLOSED', `the SQLite store ${path} is closed; open it again with openSqliteStore()`);
   };
-  const insert = db.prepare(`INSERT INTO ${SQLITE_TABLE} (name, value, timestamp_ms, metadata) VALUES (?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO ${SQLITE_TABLE} (name, timestamp_ms, seq, value, metadata) VALUES (?, ?, ?, ?, ?)`);
+  const readSeq = db.prepare(`SELECT value FROM ${META_TABLE} WHERE key = 'next_seq'`).pluck();
+  const writeSeq = db.prepare(`UPDATE ${META_TABLE} SET value = ? WHERE key = 'next_seq'`);
   const appendAll = db.transaction((records: readonly MetricRecord[]) => {
-    for (const r of records) insert.run(encodeText(r.name), r.value, r.timestamp, JSON.stringify(r.metadata));
+    let seq = Number(readSeq.get());
+    if (!Number.isSafeInteger(seq) || seq < 1)
+      throw new LearningError('STORE_CORRUPT', `${path}, table ${META_TABLE}: the next_seq counter is missing or invalid; restore the database from a backup`);
+    for (const r of records) insert.run(encodeText(r.name), r.timestamp, seq++, r.value, JSON.stringify(r.metadata));
+    writeSeq.run(String(seq));
   });
   const nextName = db.prepare(`SELECT name FROM ${SQLITE_TABLE} WHERE name > ? ORDER BY name LIMIT 1`).pluck();
   const firstName = db.prepare(`SELECT name FROM ${SQLITE_TABLE} ORDER BY name LIMIT 1`).pluck();

@@ -125,14 +125,15 @@ export function shiftInsight(m: MetricView, detectors: InsightDetectors): Learni
       currentN: s.currentN,
       changeIndex: s.changeIndex,
       direction: s.direction,
+      judged,
       ...(s.relativeInterval ? { relativeChangeLow: s.relativeInterval[0], relativeChangeHigh: s.relativeInterval[1] } : {}),
     },
   });
 }
 
 /** Rule: a gradual drift over the recent window that no single step explains. */
-export function driftInsight(m: MetricView, detectors: InsightDetectors, window: number, stepAt?: number): LearningInsight | undefined {
-  const d = detectors.drift(m.values, window, stepAt);
+export function driftInsight(m: MetricView, detectors: InsightDetectors, window: number): LearningInsight | undefined {
+  const d = detectors.drift(m.values, window);
   if (!d) return undefined;
   const relative = d.from === 0 ? Number.NaN : (d.to - d.from) / Math.abs(d.from);
   if (m.policy.tolerance !== undefined && Math.abs(relative) < m.policy.tolerance) return undefined;
@@ -167,7 +168,7 @@ export function anomalyInsight(m: MetricView, detectors: InsightDetectors): Lear
       judged === 'better'
         ? `Check whether the unusually good ${m.name} is real (e.g. skipped work) before relying on it`
         : `Re-run to tell a one-off (flaky machine, cold cache) from a real change in ${m.name}; investigate if it repeats`,
-    evidence: { n: m.values.length, pValue: a.pValue, value: a.value, expected: a.expected, score: a.score, direction: a.direction, index: a.index },
+    evidence: { n: m.values.length, pValue: a.pValue, value: a.value, expected: a.expected, score: a.score, direction: a.direction, index: a.index, judged },
   });
 }
 

@@ -60,11 +60,16 @@ const check = (ok: boolean, what: string) => {
 };
 const isWhole = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min;
 
-async function listNames(tracker: InsightTracker): Promise<string[]> {
-  if (typeof tracker.names === 'function') return [...(await tracker.names())];
-  const seen = new Set<string>();
-  for (const r of await tracker.getMetrics()) seen.add(r.name);
-  return [...seen];
+/** Metric names of a tracker, sorted, without the reserved `autodev.` prefix. */
+export async function listMetricNames(tracker: InsightTracker): Promise<string[]> {
+  let all: Iterable<string>;
+  if (typeof tracker.names === 'function') all = await tracker.names();
+  else {
+    const seen = new Set<string>();
+    for (const r of await tracker.getMetrics()) seen.add(r.name);
+    all = seen;
+  }
+  return [...new Set(all)].filter((n) => !n.startsWith(RESERVED_METRIC_PREFIX)).sort();
 }
 
 function applyPolicyPolarity(base: PolarityRegistry, policy: LearningPolicy): PolarityRegistry {
@@ -115,8 +120,9 @@ export async function runInsightEngine<T extends InsightTracker>(tracker: T, opt
   const detectors = options.detectors ?? defaultDetectors;
   const now = (options.now ?? Date.now)();
 
-  const all = options.names ? [...options.names] : await listNames(tracker);
-  const names = [...new Set(all)].filter((n) => !n.startsWith(RESERVED_METRIC_PREFIX)).sort();
+  const names = options.names
+    ? [...new Set(options.names)].filter((n) => !n.startsWith(RESERVED_METRIC_PREFIX)).sort()
+    : await listMetricNames(tracker);
 
   const cache = new Map<string, Promise<readonly MetricRecord[]>>();
   const series = (name: string): Promise<readonly MetricRecord[]> => {
@@ -179,9 +185,10 @@ function runBuiltins(
     return out;
   }
   let shift = builtins.has('shift') ? shiftInsight(m, detectors) : undefined;
-  // A ramp also makes the newest runs differ from the baseline. When the shift rule fired, the drift
-  // rule weighs that step against a straight line: whichever fits the window better is the finding.
-  const drift = builtins.has('drift') ? driftInsight(m, detectors, s.trendWindow, shift ? Number(shift.evidence.changeIndex) : undefined) : undefined;
+  // A ramp also makes the newest runs differ from the baseline, and a step makes Mann–Kendall
+  // significant. The drift rule only fires when a line fits the window better than any single step,
+  // so when both fire the series is a ramp and the trend is the finding.
+  const drift = builtins.has('drift') ? driftInsight(m, detectors, s.trendWindow) : undefined;
   if (drift) {
     out.push(drift);
     shift = undefined;

@@ -48,3 +48,17 @@ export async function seriesTracker(series: Record<string, readonly number[]>): 
     names: () => store.names(),
   };
 }
+
+/** A minimal recording tracker over the memory store (what FeedbackLoop needs), for tests. */
+export function memoryTracker() {
+  const store = createMemoryStore();
+  return {
+    store,
+    async recordMetric(name: string, value: number, metadata?: Record<string, never>, options: { timestamp?: number } = {}) {
+      await store.append([validateRecord({ name, value, ...(metadata ? { metadata } : {}), ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }) })]);
+    },
+    getMetrics: ((name?: string) => store.query(name === undefined ? {} : { name })) as InsightTracker['getMetrics'],
+    analyzeTrends: async () => ({}),
+    names: () => store.names(),
+  };
+}

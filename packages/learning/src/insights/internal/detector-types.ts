@@ -66,11 +66,8 @@ export interface InsightDetectors {
   shift(values: readonly number[]): ShiftFinding | undefined;
   /** Whether the newest point is an outlier; undefined when not. */
   latestAnomaly(values: readonly number[]): AnomalyFinding | undefined;
-  /**
-   * Significant drift over the recent window that steps do not explain better; undefined when none.
-   * `stepAt` is a step another rule found (index in `values`); it counts among the steps compared.
-   */
-  drift(values: readonly number[], window: number, stepAt?: number): DriftFinding | undefined;
+  /** Significant drift over the recent window that a single step does not explain better; undefined when none. */
+  drift(values: readonly number[], window: number): DriftFinding | undefined;
   /** First crossing of `limit` (bound 'max': going above; 'min': going below) within `horizon` runs. */
   forecastCrossing(values: readonly number[], limit: number, bound: 'max' | 'min', horizon: number): ForecastCrossing | undefined;
 }

@@ -1,0 +1,355 @@
+import { LearningError } from '../errors.js';
+import type { Metadata, MetricRecord, MetricRecordInput } from '../record.js';
+import { validateMetadata, validateMetricName } from '../record.js';
+import type { InsightTracker } from './insight-rule.js';
+import { DEFAULT_MIN_CONFIDENCE, listMetricNames, RESERVED_METRIC_PREFIX, runInsightEngine } from './insight-engine.js';
+import { compareInsights, type InsightKind, type LearningInsight } from './learning-insight.js';
+import type { PolarityRegistry } from './polarity.js';
+import { EMPTY_POLICY, type LearningPolicy } from './policy.js';
+import { adjustConfidence, learnReliability, type MetricReliability } from './reliability.js';
+import { suggestFromInsights, type OptimizationContext, type OptimizationSuggestion } from './suggestions.js';
+
+/** The metric name under which the loop stores its findings (reserved: the insight engine skips `autodev.*`). */
+export const FINDING_METRIC = `${RESERVED_METRIC_PREFIX}finding`;
+
+/** What the loop needs from a tracker: the insight engine's reads plus recording. `MetricsTracker` has all of it. */
+export interface FeedbackTracker extends InsightTracker {
+  recordMetric(name: string, value: number, metadata?: Metadata, options?: { timestamp?: number }): Promise<unknown>;
+  /** Records a batch all-or-nothing, when the tracker offers it (preferred: one iteration is one write). */
+  recordMetrics?(records: readonly MetricRecordInput[]): Promise<unknown>;
+}
+
+/** Which detector a finding came from; reliability is learned per metric and family. */
+export type FindingFamily = 'shift' | 'trend' | 'anomaly';
+
+/** What became of a finding. */
+export type FindingOutcome = 'pending' | 'confirmed' | 'refuted';
+
+/** A statistical claim the loop raised and follows up. */
+export interface Finding {
+  readonly id: string;
+  readonly metric: string;
+  readonly kind: Extract<InsightKind, 'regression' | 'improvement' | 'change' | 'trend' | 'anomaly'>;
+  readonly family: FindingFamily;
+  readonly direction: 'increase' | 'decrease';
+  /** Timestamp of the newest point when the finding was raised; later points are its follow-up. */
+  readonly raisedAt: number;
+  /** The level before (baseline median, drift start, or the anomaly's expected value). */
+  readonly baseline: number;
+  /** The level claimed (new median, drift end, or the anomalous value). */
+  readonly flagged: number;
+  /** Confidence from the statistics alone. */
+  readonly statisticalConfidence: number;
+  /** Confidence reported, after the metric's learned reliability. */
+  readonly confidence: number;
+  readonly description: string;
+  readonly outcome: FindingOutcome;
+  /** When the outcome was decided. */
+  readonly resolvedAt?: number;
+  /** Median of the follow-up runs that decided it. */
+  readonly followUpMedian?: number;
+}
+
+/** Options of {@link FeedbackLoop}. */
+export interface FeedbackLoopOptions {
+  /** Budgets and per-metric settings. @default the tracker's `policy` if it has one, else none */
+  policy?: LearningPolicy;
+  /** Which direction of each metric is good. @default the tracker's `polarity` if it has one, else the defaults */
+  polarity?: PolarityRegistry;
+  /** `evaluateIteration` returns insights at or above this (after recalibration). @default 0.5 */
+  minConfidence?: number;
+  /** Follow-up runs of a metric before a finding is confirmed or refuted. @default 3 */
+  confirmAfter?: number;
+  /** κ of the beta-binomial prior (see `learnReliability`). @default 4 */
+  priorStrength?: number;
+  /** Store findings in the tracker under `autodev.finding`, so the learning survives restarts. @default true */
+  persist?: boolean;
+  /** Clock for iteration timestamps. @default Date.now */
+  now?: () => number;
+}
+
+const LEARNABLE: Readonly<Partial<Record<InsightKind, FindingFamily>>> = {
+  regression: 'shift',
+  improvement: 'shift',
+  change: 'shift',
+  trend: 'trend',
+  anomaly: 'anomaly',
+};
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+};
+
+/**
+ * Decides a finding from its follow-up runs: their median against the midpoint between the
+ * baseline and the claimed level. A shift or trend is confirmed when the follow-up stays on the
+ * claimed side (the change persisted at least half-way); an anomaly — a claim that one point was
+ * unusual — is confirmed when the follow-up returns to the baseline side (it was a one-off) and
+ * refuted when the level stayed (it was the start of a shift, or the baseline was wrong).
+ */
+export function decideFinding(f: Pick<Finding, 'family' | 'direction' | 'baseline' | 'flagged'>, followUp: readonly number[]): 'confirmed' | 'refuted' {
+  const mid = (f.baseline + f.flagged) / 2;
+  const m = median(followUp);
+  const stayed = f.direction === 'increase' ? m > mid : m < mid;
+  return (f.family === 'anomaly' ? !stayed : stayed) ? 'confirmed' : 'refuted';
+}
+
+/**
+ * Closes the loop of the guide's `FeedbackLoop`: records each development iteration, returns what
+ * it raises against the history, follows each statistical finding up, and learns from the outcome.
+ *
+ * - `evaluateIteration(metrics, metadata?)` records the iteration's metrics as one batch with one
+ *   timestamp and returns the insights the built-in rules raise for those metrics (regression,
+ *   improvement, trend, anomaly, budget breach, forecast, lint errors), sorted like `generateInsights`.
+ * - Every regression, improvement, trend and anomaly it raises becomes a finding. After
+ *   `confirmAfter` further runs of the metric the finding is confirmed or refuted
+ *   ({@link decideFinding}); `history()` lists them.
+ * - Per metric and detector family, the outcomes feed a beta-binomial estimate of the detector's
+ *   precision, and new confidences are moved on the log-odds scale accordingly
+ *   (`learnReliability` / `adjustConfidence`): a noisy metric whose findings keep being refuted gets
+ *   lower confidences; one whose findings hold up gets higher ones.
+ * - Findings are stored in the tracker (metric `autodev.finding`) unless `persist: false`, so a
+ *   loop on a persistent tracker keeps learning across CI runs.
+ *
+ * @throws {LearningError} INVALID_ARGUMENT for bad options (see each method for its own).
+ * @example
+ * const tracker = new MetricsTracker();
+ * const loop = new FeedbackLoop(tracker);
+ * const insights = await loop.evaluateIteration({ test_duration: 12.5, coverage_percent: 95.0, lint_errors: 0 });
+ * for (const insight of insights) if (insight.confidence >= 0.8) console.log(insight.suggestedAction);
+ * @see docs/insights.md, "The feedback loop learns"
+ */
+export class FeedbackLoop {
+  readonly #tracker: FeedbackTracker;
+  readonly #options: Required<Omit<FeedbackLoopOptions, 'policy' | 'polarity'>> & Pick<FeedbackLoopOptions, 'policy' | 'polarity'>;
+  readonly #findings: Finding[] = [];
+  #loaded: Promise<void> | undefined;
+  #lastTimestamp = -Infinity;
+  #seq = 0;
+
+  constructor(tracker: FeedbackTracker, options: FeedbackLoopOptions = {}) {
+    if (typeof tracker !== 'object' || tracker === null || typeof tracker.getMetrics !== 'function' || typeof tracker.recordMetric !== 'function')
+      throw new LearningError('INVALID_ARGUMENT', 'FeedbackLoop needs a MetricsTracker (an object with recordMetric and getMetrics)');
+    const o = {
+      minConfidence: options.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
+      confirmAfter: options.confirmAfter ?? 3,
+      priorStrength: options.priorStrength ?? 4,
+      persist: options.persist ?? true,
+      now: options.now ?? Date.now,
+      policy: options.policy,
+      polarity: options.polarity,
+    };
+    if (!(o.minConfidence >= 0 && o.minConfidence <= 1)) throw new LearningError('INVALID_ARGUMENT', `minConfidence must be in [0, 1], got ${String(o.minConfidence)}`);
+    if (!(Number.isInteger(o.confirmAfter) && o.confirmAfter >= 1)) throw new LearningError('INVALID_ARGUMENT', `confirmAfter must be a whole number >= 1, got ${String(o.confirmAfter)}`);
+    if (!(o.priorStrength > 0 && Number.isFinite(o.priorStrength))) throw new LearningError('INVALID_ARGUMENT', `priorStrength must be a finite number > 0, got ${String(o.priorStrength)}`);
+    this.#tracker = tracker;
+    this.#options = o;
+  }
+
+  get #policy(): LearningPolicy {
+    return this.#options.policy ?? (this.#tracker as { policy?: LearningPolicy }).policy ?? EMPTY_POLICY;
+  }
+
+  get #polarity(): PolarityRegistry | undefined {
+    return this.#options.polarity ?? (this.#tracker as { polarity?: PolarityRegistry }).polarity;
+  }
+
+  /** Loads findings stored by earlier loops on the same tracker (once). */
+  #load(): Promise<void> {
+    if (!this.#options.persist) return Promise.resolve();
+    this.#loaded ??= (async () => {
+      const events = await this.#tracker.getMetrics(FINDING_METRIC);
+      const byId = new Map<string, Finding>();
+      for (const e of events) {
+        const m = e.metadata;
+        const id = typeof m.id === 'string' ? m.id : undefined;
+        if (!id) continue;
+        if (m.event === 'raised' && typeof m.finding === 'object' && m.finding !== null && !Array.isArray(m.finding)) {
+          byId.set(id, { ...(m.finding as unknown as Finding), outcome: 'pending' });
+        } else if (m.event === 'resolved') {
+          const f = byId.get(id);
+          if (f && (m.outcome === 'confirmed' || m.outcome === 'refuted'))
+            byId.set(id, { ...f, outcome: m.outcome, resolvedAt: e.timestamp, ...(typeof m.followUpMedian === 'number' ? { followUpMedian: m.followUpMedian } : {}) });
+        }
+      }
+      this.#findings.unshift(...byId.values());
+      this.#seq = Math.max(this.#seq, this.#findings.length);
+    })();
+    return this.#loaded;
+  }
+
+  async #persist(f: Finding, event: 'raised' | 'resolved', timestamp: number): Promise<void> {
+    if (!this.#options.persist) return;
+    const metadata: Metadata =
+      event === 'raised'
+        ? { event, id: f.id, metric: f.metric, finding: JSON.parse(JSON.stringify(f)) as Metadata }
+        : { event, id: f.id, metric: f.metric, outcome: f.outcome, ...(f.followUpMedian === undefined ? {} : { followUpMedian: f.followUpMedian }) };
+    await this.#tracker.recordMetric(FINDING_METRIC, f.confidence, metadata, { timestamp });
+  }
+
+  /** A timestamp for this iteration, strictly after the previous one so follow-ups are unambiguous. */
+  #stamp(): number {
+    let t = this.#options.now();
+    if (!(t > this.#lastTimestamp)) t = this.#lastTimestamp + 1;
+    this.#lastTimestamp = t;
+    return t;
+  }
+
+  /**
+   * Records one iteration and returns the insights it raises against the history (see the class doc).
+   * @param metrics Metric name → value of this iteration, e.g. `{ test_duration: 12.5, coverage_percent: 95 }`.
+   * @param metadata Stored with every metric of the iteration (`{ branch: 'main', commit: 'abc123' }`).
+   * @throws {LearningError} INVALID_RECORD when a name, value or the metadata is invalid (nothing is recorded);
+   * INVALID_ARGUMENT when `metrics` is not an object or names a reserved `autodev.*` metric.
+   */
+  async evaluateIteration(metrics: Readonly<Record<string, number>>, metadata?: Metadata): Promise<LearningInsight[]> {
+    if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics))
+      throw new LearningError('INVALID_ARGUMENT', 'evaluateIteration(metrics): metrics must be an object such as { test_duration: 12.5 }');
+    const names = Object.keys(metrics);
+    // Validate everything before writing anything: one bad value must not leave half an iteration.
+    for (const name of names) {
+      validateMetricName(name);
+      if (name.startsWith(RESERVED_METRIC_PREFIX))
+        throw new LearningError('INVALID_ARGUMENT', `metric "${name}": names starting with "${RESERVED_METRIC_PREFIX}" are reserved for autodev; rename it`);
+      const v = metrics[name];
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new LearningError('INVALID_RECORD', `metric "${name}": value must be a finite number, got ${typeof v === 'number' ? String(v) : typeof v}`);
+    }
+    const meta = validateMetadata(metadata);
+    await this.#load();
+    const timestamp = this.#stamp();
+    if (names.length > 0) {
+      if (typeof this.#tracker.recordMetrics === 'function') {
+        await this.#tracker.recordMetrics(names.map((name) => ({ name, value: metrics[name]!, metadata: meta, timestamp })));
+      } else {
+        for (const name of names) await this.#tracker.recordMetric(name, metrics[name]!, meta, { timestamp });
+      }
+    }
+    await this.#resolvePending(names, timestamp);
+
+    const raw = await runInsightEngine(this.#tracker, {
+      names,
+      minConfidence: 0,
+      policy: this.#policy,
+      ...(this.#polarity ? { polarity: this.#polarity } : {}),
+      now: () => timestamp,
+    });
+    const out: LearningInsight[] = [];
+    for (const insight of raw) {
+      const family = LEARNABLE[insight.kind];
+      if (!family || insight.metric === undefined) {
+        out.push(insight);
+        continue;
+      }
+      const reliability = this.reliability(insight.metric, family);
+      const adjusted = adjustConfidence(insight.confidence, reliability);
+      const reported =
+        reliability.resolved === 0
+          ? insight
+          : insight.withConfidence(adjusted, {
+              statisticalConfidence: insight.confidence,
+              resolvedFindings: reliability.resolved,
+              refutedFindings: reliability.refuted,
+              logOddsShift: reliability.logOddsShift,
+            });
+      out.push(reported);
+      await this.#remember(reported, family, insight.confidence, timestamp);
+    }
+    return out.filter((i) => i.confidence >= this.#options.minConfidence).sort(compareInsights);
+  }
+
+  async #remember(insight: LearningInsight, family: FindingFamily, statisticalConfidence: number, timestamp: number): Promise<void> {
+    const metric = insight.metric!;
+    const e = insight.evidence;
+    const direction = e.direction === 'decrease' ? 'decrease' : 'increase';
+    // One open finding per metric, family and direction: the same step re-detected next run is not news.
+    if (this.#findings.some((f) => f.outcome === 'pending' && f.metric === metric && f.family === family && f.direction === direction)) return;
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const baseline = family === 'shift' ? num(e.baselineMedian) : family === 'trend' ? num(e.from) : num(e.expected);
+    const flagged = family === 'shift' ? num(e.currentMedian) : family === 'trend' ? num(e.to) : num(e.value);
+    if (baseline === undefined || flagged === undefined) return;
+    const kind = insight.kind as Finding['kind'];
+    const f: Finding = {
+      id: `${timestamp.toString(36)}-${(this.#seq++).toString(36)}`,
+      metric,
+      kind,
+      family,
+      direction,
+      raisedAt: timestamp,
+      baseline,
+      flagged,
+      statisticalConfidence,
+      confidence: insight.confidence,
+      description: insight.description,
+      outcome: 'pending',
+    };
+    this.#findings.push(f);
+    await this.#persist(f, 'raised', timestamp);
+  }
+
+  async #resolvePending(names: readonly string[], timestamp: number): Promise<void> {
+    const touched = new Set(names);
+    for (let i = 0; i < this.#findings.length; i++) {
+      const f = this.#findings[i]!;
+      if (f.outcome !== 'pending' || !touched.has(f.metric)) continue;
+      const later = (await this.#tracker.getMetrics(f.metric)).filter((r: MetricRecord) => r.timestamp > f.raisedAt);
+      if (later.length < this.#options.confirmAfter) continue;
+      const followUp = later.slice(0, this.#options.confirmAfter).map((r) => r.value);
+      const resolved: Finding = { ...f, outcome: decideFinding(f, followUp), resolvedAt: timestamp, followUpMedian: median(followUp) };
+      this.#findings[i] = resolved;
+      await this.#persist(resolved, 'resolved', timestamp);
+    }
+  }
+
+  /**
+   * Findings raised so far, oldest first, with their outcome (pending, confirmed, refuted).
+   * Includes findings stored by earlier loops on the same tracker when `persist` is on.
+   */
+  async history(filter: { metric?: string; outcome?: FindingOutcome } = {}): Promise<Finding[]> {
+    await this.#load();
+    return this.#findings.filter((f) => (filter.metric === undefined || f.metric === filter.metric) && (filter.outcome === undefined || f.outcome === filter.outcome));
+  }
+
+  /**
+   * What the loop has learned about a detector family on a metric: resolved, confirmed and refuted
+   * counts, the promised and posterior precision, and the log-odds shift applied to new findings.
+   * Reflects findings loaded so far (call `history()` first after a restart).
+   */
+  reliability(metric: string, family: FindingFamily = 'shift'): MetricReliability {
+    const outcomes: [number, boolean][] = [];
+    for (const f of this.#findings)
+      if (f.metric === metric && f.family === family && f.outcome !== 'pending') outcomes.push([f.statisticalConfidence, f.outcome === 'confirmed']);
+    return learnReliability(outcomes, this.#options.priorStrength);
+  }
+
+  /**
+   * Suggestions for the next piece of work, most urgent first: what the history shows going the
+   * wrong way (regressions, trends, budget breaches and forecasts, lint errors — each naming the
+   * metric and its numbers), then advice for the task's type and complexity.
+   * Priority: `high` for facts (budget breach, lint errors) and findings at confidence ≥ 0.8,
+   * `medium` for findings at ≥ 0.5 and context advice for high complexity, `low` otherwise.
+   * @throws {LearningError} INVALID_ARGUMENT when `complexity` is not 'low', 'medium' or 'high'.
+   * @example
+   * const suggestions = await loop.suggestOptimizations({ taskType: 'refactoring', complexity: 'high' });
+   * for (const s of suggestions) console.log(`${s.category}: ${s.action} (${s.priority})`);
+   */
+  async suggestOptimizations(context: OptimizationContext = {}): Promise<OptimizationSuggestion[]> {
+    if (typeof context !== 'object' || context === null) throw new LearningError('INVALID_ARGUMENT', 'suggestOptimizations(context): context must be an object such as { taskType: "refactoring", complexity: "high" }');
+    await this.#load();
+    const raw = await runInsightEngine(this.#tracker, { minConfidence: 0, policy: this.#policy, ...(this.#polarity ? { polarity: this.#polarity } : {}) });
+    const insights = raw.map((i) => {
+      const family = LEARNABLE[i.kind];
+      if (!family || i.metric === undefined) return i;
+      const r = this.reliability(i.metric, family);
+      return r.resolved === 0 ? i : i.withConfidence(adjustConfidence(i.confidence, r), { statisticalConfidence: i.confidence });
+    });
+    const latest: Record<string, number> = {};
+    for (const name of await listMetricNames(this.#tracker)) {
+      const last = (await this.#tracker.getMetrics(name)).at(-1);
+      if (last) latest[name] = last.value;
+    }
+    return suggestFromInsights(insights, context, { latest });
+  }
+}

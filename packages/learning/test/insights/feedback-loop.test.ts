@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { decideFinding, FeedbackLoop, FINDING_METRIC } from '../../src/insights/feedback-loop.js';
+import { parsePolicy } from '../../src/insights/policy.js';
+import { memoryTracker, noisy } from './helpers.js';
+
+function setup(options: ConstructorParameters<typeof FeedbackLoop>[1] = {}) {
+  const tracker = memoryTracker();
+  let clock = 1_700_000_000_000;
+  const loop = new FeedbackLoop(tracker, { now: () => (clock += 60_000), ...options });
+  return { tracker, loop };
+}
+
+/** Feeds `values` of one metric, one iteration each, and returns the insights of every iteration. */
+async function feed(loop: FeedbackLoop, metric: string, values: readonly number[]) {
+  const out = [];
+  for (const v of values) out.push(await loop.evaluateIteration({ [metric]: v }));
+  return out;
+}
+
+describe('FeedbackLoop.evaluateIteration', () => {
+  it('records every metric of an iteration with one timestamp and the metadata', async () => {
+    const { tracker, loop } = setup();
+    await loop.evaluateIteration({ test_duration: 12.5, coverage_percent: 95.0, lint_errors: 0 }, { branch: 'main' });
+    const records = (await tracker.getMetrics()).filter((r) => !r.name.startsWith('autodev.'));
+    expect(records.map((r) => r.name).sort()).toEqual(['coverage_percent', 'lint_errors', 'test_duration']);
+    expect(new Set(records.map((r) => r.timestamp)).size).toBe(1);
+    expect(records.every((r) => r.metadata.branch === 'main')).toBe(true);
+  });
+
+  it('writes nothing when one value is bad', async () => {
+    const { tracker, loop } = setup();
+    await expect(loop.evaluateIteration({ test_duration: 12.5, coverage_percent: Number.NaN })).rejects.toMatchObject({ code: 'INVALID_RECORD' });
+    await expect(loop.evaluateIteration({ 'autodev.finding': 1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(loop.evaluateIteration(null as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(await tracker.getMetrics()).toEqual([]);
+  });
+
+  it('returns lint errors and budget breaches at once, and a regression against history', async () => {
+    const { loop } = setup({ policy: parsePolicy({ performance: { test_duration_max: 11.5 } }) });
+    expect((await loop.evaluateIteration({ lint_errors: 2 })).map((i) => i.kind)).toEqual(['lint-errors']);
+    await feed(loop, 'test_duration', noisy(30, 10, 0.02, 1));
+    const rounds = await feed(loop, 'test_duration', [12, 12.1, 11.9, 12.2]);
+    // Facts first (confidence 1), whatever the statistics say about the first high point.
+    expect(rounds[0]![0]!.kind).toBe('budget-breach');
+    expect(rounds[3]!.map((i) => i.kind)).toEqual(['budget-breach', 'regression']);
+    expect(rounds[3]![1]!.confidence).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('rejects bad options', () => {
+    const tracker = memoryTracker();
+    expect(() => new FeedbackLoop(tracker as never, { confirmAfter: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new FeedbackLoop(tracker as never, { minConfidence: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new FeedbackLoop(tracker as never, { priorStrength: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new FeedbackLoop({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
+
+describe('FeedbackLoop learns from outcomes', () => {
+  it('confirms a step that persists', async () => {
+    const { loop } = setup();
+    await feed(loop, 'test_duration', noisy(30, 10, 0.02, 2));
+    await feed(loop, 'test_duration', noisy(4, 12, 0.02, 3));
+    // The first high point raised an anomaly; three high follow-ups showed the level stayed, so it is refuted.
+    expect((await loop.history({ outcome: 'pending' })).map((f) => f.kind)).toEqual(['regression']);
+    await feed(loop, 'test_duration', noisy(3, 12, 0.02, 4));
+    const h = await loop.history({ metric: 'test_duration' });
+    const shift = h.find((f) => f.family === 'shift')!;
+    expect(shift).toMatchObject({ kind: 'regression', direction: 'increase', outcome: 'confirmed' });
+    expect(shift.followUpMedian).toBeCloseTo(12, 0);
+    expect(h.find((f) => f.family === 'anomaly' && f.flagged > 11)).toMatchObject({ outcome: 'refuted' });
+    expect(loop.reliability('test_duration')).toMatchObject({ resolved: 1, confirmed: 1 });
+  });
+
+  it('refutes steps that revert and shrinks the confidence of the next one on that metric', async () => {
+    const { loop } = setup();
+    // Short baseline and reverts keep every Mann–Whitney test in its exact range (n ≤ 50).
+    await feed(loop, 'api_latency', noisy(15, 100, 0.02, 5));
+    const confidences: number[] = [];
+    const shiftsApplied: number[] = [];
+    for (let cycle = 0; cycle < 4; cycle++) {
+      // Each blip is higher than the last, so earlier blips in the baseline cannot mask it.
+      const rounds = await feed(loop, 'api_latency', noisy(4, 120 + 10 * cycle, 0.01, 10 + cycle));
+      const reg = rounds.flat().find((i) => i.kind === 'regression');
+      expect(reg, `cycle ${cycle}`).toBeDefined();
+      confidences.push(reg!.confidence);
+      shiftsApplied.push(Number(reg!.evidence.logOddsShift ?? 0));
+      if (cycle > 0) expect(reg!.confidence).toBeLessThan(Number(reg!.evidence.statisticalConfidence));
+      await feed(loop, 'api_latency', noisy(6, 100, 0.02, 20 + cycle));
+    }
+    const shifts = (await loop.history({ metric: 'api_latency' })).filter((f) => f.family === 'shift');
+    expect(shifts.map((f) => f.outcome)).toEqual(['refuted', 'refuted', 'refuted', 'refuted']);
+    // Each refutation pushes the next finding's log-odds further down; the evidence keeps the statistical confidence.
+    expect(shiftsApplied[0]).toBe(0);
+    for (let k = 1; k < shiftsApplied.length; k++) expect(shiftsApplied[k]!).toBeLessThan(shiftsApplied[k - 1]!);
+    // Three refutations of findings promised at ~0.99 leave a posterior precision near (4·0.99) / 7.
+    expect(shiftsApplied.at(-1)!).toBeLessThan(-2);
+    const r = loop.reliability('api_latency', 'shift');
+    expect(r).toMatchObject({ resolved: 4, confirmed: 0, refuted: 4 });
+    expect(r.logOddsShift).toBeLessThan(0);
+    // Another metric is untouched by api_latency's noise.
+    expect(loop.reliability('test_duration', 'shift').resolved).toBe(0);
+  });
+
+  it('keeps what it learned across loops on the same tracker (persistence)', async () => {
+    const { tracker, loop } = setup();
+    await feed(loop, 'build_time', noisy(30, 100, 0.02, 6));
+    await feed(loop, 'build_time', noisy(4, 130, 0.01, 7));
+    await feed(loop, 'build_time', noisy(3, 100, 0.02, 8));
+    const before = await loop.history();
+    expect(before.some((f) => f.outcome === 'refuted')).toBe(true);
+    expect((await tracker.getMetrics(FINDING_METRIC)).length).toBeGreaterThan(0);
+    const again = new FeedbackLoop(tracker);
+    expect(await again.history()).toEqual(before);
+    expect(again.reliability('build_time', 'shift')).toEqual(loop.reliability('build_time', 'shift'));
+    const ephemeral = new FeedbackLoop(tracker, { persist: false });
+    expect(await ephemeral.history()).toEqual([]);
+  });
+});
+
+describe('decideFinding', () => {
+  const shift = { family: 'shift' as const, direction: 'increase' as const, baseline: 10, flagged: 12 };
+  it('confirms a shift whose follow-up stays past the midpoint, refutes one that reverts', () => {
+    expect(decideFinding(shift, [11.8, 12.1, 11.5])).toBe('confirmed');
+    expect(decideFinding(shift, [10.2, 12.5, 10.1])).toBe('refuted');
+    expect(decideFinding({ ...shift, direction: 'decrease', flagged: 8 }, [8.1, 7.9, 8])).toBe('confirmed');
+  });
+  it('confirms an anomaly when the level returns, refutes it when the level stays', () => {
+    const anomaly = { ...shift, family: 'anomaly' as const, flagged: 30 };
+    expect(decideFinding(anomaly, [10, 10.2, 9.9])).toBe('confirmed');
+    expect(decideFinding(anomaly, [29, 31, 30])).toBe('refuted');
+  });
+});
+
+describe('FeedbackLoop.suggestOptimizations', () => {
+  it('puts history going the wrong way first, with the metric and its numbers, then context advice', async () => {
+    const { loop } = setup({ policy: parsePolicy({ performance: { build_time_max: 300 } }) });
+    await feed(loop, 'test_duration', [...noisy(30, 10, 0.02, 9), ...noisy(5, 13, 0.01, 10)]);
+    await loop.evaluateIteration({ build_time: 320, coverage_percent: 71 });
+    const s = await loop.suggestOptimizations({ taskType: 'refactoring', complexity: 'high' });
+    const rank = { high: 0, medium: 1, low: 2 };
+    for (let k = 1; k < s.length; k++) expect(rank[s[k - 1]!.priority]).toBeLessThanOrEqual(rank[s[k]!.priority]);
+    expect(s[0]).toMatchObject({ priority: 'high', metric: 'build_time', category: 'budget' });
+    const reg = s.find((x) => x.metric === 'test_duration')!;
+    expect(reg.priority).toBe('high');
+    expect(reg.reason).toMatch(/test_duration rose \+\d+% .*median \d+(\.\d+)? → 1[23]/);
+    expect(s.some((x) => x.action.startsWith('Split the work') && x.priority === 'medium')).toBe(true);
+    expect(s.find((x) => x.action.startsWith('Record test_duration and coverage_percent before and after'))?.reason).toContain('coverage_percent is 71 now');
+  });
+
+  it('answers from context alone when there is no history, and rejects a bad complexity', async () => {
+    const { loop } = setup();
+    const s = await loop.suggestOptimizations({ taskType: 'bugfix', complexity: 'low' });
+    expect(s.map((x) => x.priority)).toEqual(['medium', 'low']);
+    expect(s[0]!.action).toContain('failing test');
+    expect(s[1]!.action).toContain('Record metrics');
+    await expect(loop.suggestOptimizations({ complexity: 'extreme' as 'high' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('does not suggest acting on an improvement', async () => {
+    const { loop } = setup();
+    await feed(loop, 'coverage_percent', [...noisy(30, 80, 0.01, 11), ...noisy(5, 90, 0.005, 12)]);
+    const s = await loop.suggestOptimizations({});
+    expect(s.filter((x) => x.metric === 'coverage_percent')).toEqual([]);
+  });
+});

@@ -44,6 +44,8 @@ const GROWTH: Record<ComplexityType, (n: number) => number> = {
   exponential: (n) => 2 ** n,
 };
 
+const MIN_SLOPE_T = 4;
+
 const FIT_ORDER: readonly FittedComplexity[] = ['constant', 'logarithmic', 'linear', 'linearithmic', 'quadratic', 'cubic'];
 
 /**
@@ -113,7 +115,8 @@ export class OptimizationStrategy {
    * Fits measured (n, time) samples to O(1), O(log n), O(n), O(n log n), O(n²) and O(n³) by least squares
    * with an intercept (seconds ≈ a + b·f(n)), as Google Benchmark's `MinimalLeastSq` does but with the
    * constant term its users ask for, and picks the class with the lowest RMS of residuals normalized by the
-   * mean time. A class whose fitted slope is negative cannot explain the data and is skipped. When the
+   * mean time. A class whose fitted slope is negative cannot explain the data and is skipped, and a growth
+   * class wins over O(1) only when its slope is significant (t statistic ≥ 4). When the
    * runner-up is within 10% of the best, `warning` says the fit is ambiguous.
    *
    * @throws {PerformanceError} INVALID_ARGUMENT with fewer than 3 samples, fewer than 2 distinct n, n < 1,
@@ -137,7 +140,8 @@ export class OptimizationStrategy {
     const m = samples.length;
     const meanT = samples.reduce((a, s) => a + s.seconds, 0) / m;
     const rms = {} as Record<FittedComplexity, number>;
-    const fits = new Map<FittedComplexity, { a: number; b: number }>();
+    const sxxOf = new Map<FittedComplexity, number>();
+    const fits = new Map<FittedComplexity, { a: number; b: number; t: number }>();
     for (const cls of FIT_ORDER) {
       const f = GROWTH[cls];
       let a: number;
@@ -158,6 +162,7 @@ export class OptimizationStrategy {
         }
         b = sxx > 0 ? sxy / sxx : 0;
         a = meanT - b * meanX;
+        sxxOf.set(cls, sxx);
       }
       let sse = 0;
       for (const s of samples) {
@@ -166,13 +171,18 @@ export class OptimizationStrategy {
       }
       const normalized = meanT > 0 ? Math.sqrt(sse / m) / meanT : 0;
       rms[cls] = normalized;
-      if (b >= 0) fits.set(cls, { a, b });
+      // t statistic of the slope, b / SE(b) with SE(b)² = SSE / (m − 2) / Sxx.
+      const se = m > 2 ? Math.sqrt(sse / (m - 2) / (sxxOf.get(cls) ?? 0)) : Number.POSITIVE_INFINITY;
+      const t = cls === 'constant' ? 0 : se > 0 ? b / se : Number.POSITIVE_INFINITY;
+      if (b >= 0) fits.set(cls, { a, b, t });
     }
     // Simplest class first on ties: a growth term that explains nothing should not win over O(1).
     const ranked = [...fits.keys()].sort((x, y) => rms[x] - rms[y] || FIT_ORDER.indexOf(x) - FIT_ORDER.indexOf(y));
     let best = ranked[0]!;
-    // With an intercept every class nests O(1) (b = 0); prefer O(1) unless a growth term clearly helps.
-    if (best !== 'constant' && rms.constant <= rms[best] * 1.05 + 1e-12) best = 'constant';
+    // With an intercept every class nests O(1) (b = 0), so the best growth class always fits a little
+    // better, even on flat data with one outlier. Keep O(1) unless the slope is significant: t ≥ 4
+    // (p < 0.01 two-sided for ≥ 8 degrees of freedom), the test a regression table would print.
+    if (best !== 'constant' && !(fits.get(best)!.t >= MIN_SLOPE_T)) best = 'constant';
     const fit = fits.get(best)!;
     const result: ComplexityFit = { complexity: best, coefficient: fit.b, intercept: fit.a, rms };
     const runnerUp = ranked.find((c) => c !== best);

@@ -7,10 +7,11 @@ import { invalidArgument } from './performance-error.js';
  */
 export interface RedisLikeClient {
   get(key: string): Promise<string | null>;
-  set(key: string, value: string, ...args: (string | number)[]): Promise<unknown>;
+  set(key: string, value: string): Promise<unknown>;
+  set(key: string, value: string, px: 'PX', milliseconds: number): Promise<unknown>;
   del(...keys: string[]): Promise<number>;
   /** Used by `clear()` only: `SCAN cursor MATCH pattern COUNT n`. */
-  scan?(cursor: string | number, ...args: (string | number)[]): Promise<[string, string[]]>;
+  scan?(cursor: string, match: 'MATCH', pattern: string, count: 'COUNT', n: number): Promise<[cursor: string, keys: string[]]>;
 }
 
 /** Options of {@link RedisCacheStore}. */

@@ -38,8 +38,14 @@ describe('QuantileSketch', () => {
       const sa = new QuantileSketch();
       const sb = new QuantileSketch();
       const all = new QuantileSketch();
-      for (const v of a) sa.add(v), all.add(v);
-      for (const v of b) sb.add(v), all.add(v);
+      for (const v of a) {
+        sa.add(v);
+        all.add(v);
+      }
+      for (const v of b) {
+        sb.add(v);
+        all.add(v);
+      }
       const merged = QuantileSketch.fromJSON(JSON.parse(JSON.stringify(sa.toJSON())));
       merged.merge(JSON.parse(JSON.stringify(sb.toJSON())));
       expect(merged.toJSON()).toEqual(all.toJSON());

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { OptimizationStrategy, type FittedComplexity } from '../src/optimization-strategy.js';
+
+const { batchOperations, shouldParallelize, estimateComplexity, fitComplexity, mapConcurrent } = OptimizationStrategy;
+
+describe('OptimizationStrategy', () => {
+  it('batches as in the guide: 100 items by 10 gives [[0-9], ..., [90-99]]', () => {
+    const items = Array.from({ length: 100 }, (_, i) => i);
+    const batches = batchOperations(items, 10);
+    expect(batches).toHaveLength(10);
+    expect(batches[0]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(batches[9]![9]).toBe(99);
+  });
+
+  test.prop([fc.array(fc.integer(), { maxLength: 200 }), fc.integer({ min: 1, max: 50 })])('batches keep order and size', (items, size) => {
+    const batches = batchOperations(items, size);
+    expect(batches.flat()).toEqual(items);
+    for (const b of batches.slice(0, -1)) expect(b).toHaveLength(size);
+    if (batches.length > 0) expect(batches.at(-1)!.length).toBeGreaterThan(0);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('rejects batchSize %s with INVALID_ARGUMENT', (size) => {
+    expect(() => batchOperations([1], size)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('decides to parallelize above the threshold (default 10)', () => {
+    expect(shouldParallelize(100, 10)).toBe(true);
+    expect(shouldParallelize(10)).toBe(false);
+    expect(shouldParallelize(11)).toBe(true);
+    expect(() => shouldParallelize(-1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('estimates complexity with natural logs: logarithmic at 1000 ≈ 6.9 as in the guide', () => {
+    expect(estimateComplexity(1000, 'logarithmic')).toBeCloseTo(6.9078, 4);
+    expect(estimateComplexity(1000, 'constant')).toBe(1);
+    expect(estimateComplexity(1000, 'linear')).toBe(1000);
+    expect(estimateComplexity(1000, 'linearithmic')).toBeCloseTo(6907.76, 2);
+    expect(estimateComplexity(1000, 'quadratic')).toBe(1e6);
+    expect(estimateComplexity(100, 'cubic')).toBe(1e6);
+    expect(estimateComplexity(10, 'exponential')).toBe(1024);
+    expect(() => estimateComplexity(10, 'factorial' as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => estimateComplexity(0, 'linear')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  const classes: FittedComplexity[] = ['constant', 'logarithmic', 'linear', 'linearithmic', 'quadratic', 'cubic'];
+  const growth: Record<FittedComplexity, (n: number) => number> = {
+    constant: () => 1,
+    logarithmic: Math.log,
+    linear: (n) => n,
+    linearithmic: (n) => n * Math.log(n),
+    quadratic: (n) => n * n,
+    cubic: (n) => n ** 3,
+  };
+
+  test.prop(
+    [
+      fc.constantFrom(...classes),
+      fc.double({ min: 1e-9, max: 1e-3, noNaN: true }),
+      fc.double({ min: 0, max: 0.2, noNaN: true }),
+      fc.array(fc.double({ min: -0.03, max: 0.03, noNaN: true }), { minLength: 16, maxLength: 16 }),
+    ],
+    { numRuns: 500 },
+  )('recovers the class of generated data with 3% noise and a constant overhead', (cls, coef, overheadShare, noise) => {
+    // A doubling sweep from 512 to 65536, two repetitions per size (Google Benchmark's RangeMultiplier(2)).
+    const ns = [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
+    const top = coef * growth[cls](65536);
+    const samples = noise.map((e, i) => {
+      const n = ns[i % ns.length]!;
+      return { n, seconds: (overheadShare * top + coef * growth[cls](n)) * (1 + e) };
+    });
+    const fit = fitComplexity(samples);
+    expect(fit.complexity).toBe(cls);
+    if (cls !== 'constant') expect(fit.coefficient / coef).toBeGreaterThan(0.8);
+  });
+
+  it('fits an intercept: a large fixed overhead does not hide linear growth', () => {
+    const samples = [100, 200, 400, 800, 1600, 3200].map((n) => ({ n, seconds: 0.5 + 1e-4 * n }));
+    const fit = fitComplexity(samples);
+    expect(fit.complexity).toBe('linear');
+    expect(fit.intercept).toBeCloseTo(0.5, 9);
+    expect(fit.coefficient).toBeCloseTo(1e-4, 12);
+    expect(fit.warning).toBeUndefined();
+  });
+
+  it('warns when two classes fit about equally well', () => {
+    // n over a narrow range: n and n·ln n are nearly proportional.
+    const samples = [1000, 1050, 1100, 1150, 1200].map((n, i) => ({ n, seconds: n * Math.log(n) * 1e-6 * (1 + (i % 2 ? 0.01 : -0.01)) }));
+    const fit = fitComplexity(samples);
+    expect(fit.warning).toMatch(/fit about equally well/);
+  });
+
+  it('rejects too few samples and bad values', () => {
+    expect(() => fitComplexity([{ n: 1, seconds: 1 }])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() =>
+      fitComplexity([
+        { n: 5, seconds: 1 },
+        { n: 5, seconds: 1 },
+        { n: 5, seconds: 1 },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() =>
+      fitComplexity([
+        { n: 1, seconds: -1 },
+        { n: 2, seconds: 1 },
+        { n: 3, seconds: 1 },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  describe('mapConcurrent', () => {
+    it('keeps input order and never runs more than `concurrency` tasks', async () => {
+      let running = 0;
+      let peak = 0;
+      const out = await mapConcurrent(
+        [50, 10, 30, 0, 20],
+        async (ms, i) => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setTimeout(r, ms / 10));
+          running--;
+          return `${i}:${ms}`;
+        },
+        { concurrency: 2 },
+      );
+      expect(out).toEqual(['0:50', '1:10', '2:30', '3:0', '4:20']);
+      expect(peak).toBe(2);
+    });
+
+    it('rejects with the first error and starts no task after it', async () => {
+      const started: number[] = [];
+      const boom = new Error('item 2 failed');
+      await expect(
+        mapConcurrent(
+          [0, 1, 2, 3, 4, 5, 6],
+          async (x) => {
+            started.push(x);
+            await Promise.resolve();
+            if (x === 2) throw boom;
+            return x;
+          },
+          { concurrency: 2 },
+        ),
+      ).rejects.toBe(boom);
+      await new Promise((r) => setTimeout(r, 5));
+      // Items 0-2 started (2 slots, item 2 took the slot of 0 or 1); at most one more began before the failure was seen.
+      expect(started.length).toBeLessThanOrEqual(4);
+      expect(started).not.toContain(5);
+      expect(started).not.toContain(6);
+    });
+
+    it('handles empty input and rejects a bad concurrency', async () => {
+      await expect(mapConcurrent([], (x) => x)).resolves.toEqual([]);
+      await expect(mapConcurrent([1], (x) => x, { concurrency: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    });
+  });
+});

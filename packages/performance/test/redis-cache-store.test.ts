@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { RedisCacheStore } from '../src/redis-cache-store.js';
+import { TieredCache } from '../src/tiered-cache.js';
+import { SimpleCache } from '../src/simple-cache.js';
+
+const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function connect(): Promise<Redis | undefined> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return client;
+  } catch {
+    client.disconnect();
+    return undefined;
+  }
+}
+
+const client = await connect();
+if (client === undefined) console.warn(`RedisCacheStore tests skipped: no Redis reachable at ${url} (set REDIS_URL to run them)`);
+
+describe.skipIf(client === undefined)(`RedisCacheStore against a real Redis at ${url}`, () => {
+  const prefix = `autodev-test:${process.pid}:${Date.now()}:`;
+  let store: RedisCacheStore<{ name: string; n: number } | null>;
+
+  beforeAll(() => {
+    store = new RedisCacheStore({ client: client!, prefix });
+  });
+  afterAll(async () => {
+    await store.clear();
+    client!.disconnect();
+  });
+
+  it('round-trips JSON values under the prefix and reports misses as undefined', async () => {
+    await store.set('user:1', { name: 'ada', n: 1 });
+    expect(await store.get('user:1')).toEqual({ name: 'ada', n: 1 });
+    expect(await client!.get(`${prefix}user:1`)).toBe('{"name":"ada","n":1}');
+    expect(await store.get('user:404')).toBeUndefined();
+    await store.set('null', null);
+    expect(await store.get('null')).toBeNull();
+  });
+
+  it('sets a TTL in milliseconds with PX', async () => {
+    await store.set('ttl', { name: 'x', n: 2 }, 5000);
+    const pttl = await client!.pttl(`${prefix}ttl`);
+    expect(pttl).toBeGreaterThan(0);
+    expect(pttl).toBeLessThanOrEqual(5000);
+    await store.set('short', { name: 'y', n: 3 }, 20);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await store.get('short')).toBeUndefined();
+  });
+
+  it('deletes a key and clears only its own prefix', async () => {
+    await store.set('a', { name: 'a', n: 1 });
+    expect(await store.delete('a')).toBe(true);
+    expect(await store.delete('a')).toBe(false);
+    await client!.set(`other:${prefix}keep`, '1');
+    await store.set('b', { name: 'b', n: 2 });
+    await store.clear();
+    expect(await store.get('b')).toBeUndefined();
+    expect(await client!.get(`other:${prefix}keep`)).toBe('1');
+    await client!.del(`other:${prefix}keep`);
+  });
+
+  it('serves as the L2 of a TieredCache', async () => {
+    const l1 = new SimpleCache<string, { name: string; n: number } | null>(10);
+    const tiered = new TieredCache([l1, store]);
+    let loads = 0;
+    const v = await tiered.getOrLoad('user:2', async () => (loads++, { name: 'bob', n: 2 }));
+    expect(v).toEqual({ name: 'bob', n: 2 });
+    l1.clear();
+    expect(await tiered.get('user:2')).toEqual({ name: 'bob', n: 2 });
+    expect(l1.get('user:2')).toEqual({ name: 'bob', n: 2 });
+    expect(loads).toBe(1);
+  });
+});
+
+describe('RedisCacheStore options', () => {
+  it('rejects a client without get/set/del and a bad ttl', () => {
+    expect(() => new RedisCacheStore({ client: {} as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const fake = { get: async () => null, set: async () => 'OK', del: async () => 0 };
+    expect(() => new RedisCacheStore({ client: fake, ttlMs: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});

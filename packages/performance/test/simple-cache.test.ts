@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { SimpleCache } from '../src/simple-cache.js';
+
+/** Reference model: a Map kept in recency order (oldest first) by delete + re-set on every touch. */
+class ModelLru<K, V> {
+  readonly map = new Map<K, V>();
+  evictions = 0;
+  constructor(readonly maxSize: number) {}
+  get(k: K): V | undefined {
+    if (!this.map.has(k)) return undefined;
+    const v = this.map.get(k)!;
+    this.map.delete(k);
+    this.map.set(k, v);
+    return v;
+  }
+  set(k: K, v: V): void {
+    if (this.map.has(k)) this.map.delete(k);
+    else if (this.map.size >= this.maxSize) {
+      this.map.delete(this.map.keys().next().value!);
+      this.evictions++;
+    }
+    this.map.set(k, v);
+  }
+  delete(k: K): boolean {
+    return this.map.delete(k);
+  }
+}
+
+type Op = { op: 'get' | 'has' | 'peek' | 'delete'; k: number } | { op: 'set'; k: number; v: number } | { op: 'clear' };
+const key = fc.integer({ min: 0, max: 30 });
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('set' as const), k: key, v: fc.integer() }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('get' as const), k: key }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('has' as const, 'peek' as const, 'delete' as const), k: key }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
+);
+
+describe('SimpleCache', () => {
+  test.prop([fc.integer({ min: 1, max: 20 }), fc.array(opArb, { maxLength: 300 })])(
+    'agrees with a reference LRU model and never exceeds maxSize',
+    (maxSize, ops) => {
+      const cache = new SimpleCache<number, number>({ maxSize });
+      const model = new ModelLru<number, number>(maxSize);
+      for (const o of ops) {
+        switch (o.op) {
+          case 'set':
+            cache.set(o.k, o.v);
+            model.set(o.k, o.v);
+            break;
+          case 'get':
+            expect(cache.get(o.k)).toBe(model.get(o.k));
+            break;
+          case 'has':
+            expect(cache.has(o.k)).toBe(model.map.has(o.k));
+            break;
+          case 'peek':
+            expect(cache.peek(o.k)).toBe(model.map.get(o.k));
+            break;
+          case 'delete':
+            expect(cache.delete(o.k)).toBe(model.delete(o.k));
+            break;
+          case 'clear':
+            cache.clear();
+            model.map.clear();
+            break;
+        }
+        expect(cache.size).toBeLessThanOrEqual(maxSize);
+        expect(cache.size).toBe(model.map.size);
+      }
+      expect([...cache.keysByRecency()]).toEqual([...model.map.keys()].reverse());
+      expect(cache.stats.evictions).toBe(model.evictions);
+    },
+  );
+
+  test.prop([fc.integer({ min: 1, max: 50 }), fc.array(fc.tuple(fc.nat(100), fc.nat()))])(
+    'stays within maxSize and keeps the newest write',
+    (maxSize, writes) => {
+      const cache = new SimpleCache<number, number>({ maxSize });
+      for (const [k, v] of writes) cache.set(k, v);
+      expect(cache.size).toBeLessThanOrEqual(maxSize);
+      const last = writes.at(-1);
+      if (last) expect(cache.get(last[0])).toBe(last[1]);
+    },
+  );
+
+  it('works as in the guide: new SimpleCache(100), get of a missing key is undefined', () => {
+    const cache = new SimpleCache<string, string>(100);
+    cache.set('key1', 'value1');
+    expect(cache.get('key1')).toBe('value1');
+    expect(cache.get('missing')).toBeUndefined();
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(cache.get('key1')).toBeUndefined();
+  });
+
+  it('counts hits, misses and evictions', () => {
+    const cache = new SimpleCache<string, number>({ maxSize: 2 });
+    cache.set('a', 1).set('b', 2);
+    cache.get('a');
+    cache.set('c', 3); // evicts b, the least recently used
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(1);
+    expect(cache.stats).toEqual({ hits: 2, misses: 1, evictions: 1 });
+    cache.resetStats();
+    expect(cache.stats).toEqual({ hits: 0, misses: 0, evictions: 0 });
+  });
+
+  it('distinguishes keys of different types and handles undefined as a key', () => {
+    const cache = new SimpleCache<unknown, string>({ maxSize: 10 });
+    cache.set(1, 'number').set('1', 'string').set(undefined, 'undef');
+    expect(cache.get(1)).toBe('number');
+    expect(cache.get('1')).toBe('string');
+    expect(cache.get(undefined)).toBe('undef');
+    // A miss on undefined followed by set must not skip the lookup for an existing key.
+    const c2 = new SimpleCache<unknown, number>({ maxSize: 2 });
+    c2.set(undefined, 1);
+    c2.get('x');
+    c2.set(undefined, 2);
+    expect(c2.size).toBe(1);
+    expect(c2.get(undefined)).toBe(2);
+  });
+
+  it('expires entries after ttlMs with an injected clock', () => {
+    let now = 0;
+    const cache = new SimpleCache<string, number>({ maxSize: 10, ttlMs: 100, clock: { now: () => now } });
+    cache.set('a', 1);
+    now = 99;
+    expect(cache.get('a')).toBe(1);
+    expect(cache.has('a')).toBe(true);
+    now = 100;
+    expect(cache.has('a')).toBe(false);
+    expect(cache.peek('a')).toBeUndefined();
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.size).toBe(0);
+    cache.set('b', 2);
+    now = 150;
+    cache.set('b', 3); // a write renews the TTL
+    now = 249;
+    expect(cache.get('b')).toBe(3);
+    expect(cache.stats).toEqual({ hits: 2, misses: 1, evictions: 0 });
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, '10' as unknown as number])('rejects maxSize %s with INVALID_ARGUMENT', (maxSize) => {
+    expect(() => new SimpleCache(maxSize)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new SimpleCache({ maxSize })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('rejects a non-positive ttlMs', () => {
+    expect(() => new SimpleCache({ maxSize: 1, ttlMs: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('is usable as a CacheStore (L1 of a TieredCache)', async () => {
+    const { TieredCache } = await import('../src/tiered-cache.js');
+    const tiered = new TieredCache<number>([new SimpleCache<string, number>(10)]);
+    await tiered.set('a', 1);
+    expect(await tiered.get('a')).toBe(1);
+  });
+});

@@ -2,3 +2,4 @@
 export * from './descriptive.js';
 export * from './distributions.js';
 export * from './robust.js';
+export * from './trend.js';

@@ -104,8 +104,46 @@ class Segments {
     const d = l / nl - r / nr;
     return ((nl * nr) / (nl + nr)) * d * d;
   }
-  /** Lag-1 autocorrelation of residuals of the two-mean fit split at k, clamped to [0, RHO_MAX]. */
+  /**
+   * Lag-1 autocorrelation of the noise implied by first differences: for AR(1) noise with coefficient ρ,
+   * corr(Δx_t, Δx_{t−1}) = −(1 − ρ)/2, so ρ = 1 + 2·r_Δ. Level shifts touch one difference each and are
+   * clipped first (3 robust σ), so unlike residual autocorrelation this is not inflated by unmodelled steps.
+   */
+  private diffRho?: number;
+  noiseRho(): number {
+    if (this.diffRho !== undefined) return this.diffRho;
+    const x = this.x;
+    const m = x.length - 1;
+    if (m < 3) return (this.diffRho = 0);
+    const d = new Float64Array(m);
+    for (let i = 0; i < m; i++) d[i] = x[i + 1]! - x[i]!;
+    const med = sortedMedian(Float64Array.from(d).sort());
+    const absDev = new Float64Array(m);
+    for (let i = 0; i < m; i++) absDev[i] = Math.abs(d[i]! - med);
+    const limit = CLIP_SIGMAS * MAD_TO_SIGMA * sortedMedian(absDev.sort());
+    let num = 0;
+    let den = 0;
+    let prev = 0;
+    for (let i = 0; i < m; i++) {
+      const c = limit > 0 ? Math.max(-limit, Math.min(limit, d[i]! - med)) : d[i]! - med;
+      den += c * c;
+      if (i > 0) num += c * prev;
+      prev = c;
+    }
+    const r = den > 0 ? num / den : -0.5;
+    return (this.diffRho = Math.min(RHO_MAX, Math.max(0, 1 + 2 * r)));
+  }
+  /**
+   * Serial correlation used for the test of a split at k: the smaller of the residual lag-1 autocorrelation of
+   * the two-mean fit (high for trends and seasonality, but also for steps the fit leaves out) and the
+   * difference-based noise estimate (blind to steps). Smooth series are high on both; a series with several
+   * real steps is high only on the first.
+   */
   rho(a: number, k: number, e: number): number {
+    return Math.min(this.residualRho(a, k, e), this.noiseRho());
+  }
+  /** Lag-1 autocorrelation of residuals of the two-mean fit split at k, clamped to [0, RHO_MAX]. */
+  residualRho(a: number, k: number, e: number): number {
     const ml = this.sum(a, k) / (k - a);
     const mr = this.sum(k, e) / (e - k);
     const mu = this.mu;

@@ -9,6 +9,10 @@ export interface ForecastOptions {
   readonly level?: number;
   /** Farthest step `stepsUntil` looks at. @default 10000 */
   readonly maxSteps?: number;
+  /** Fix the level smoothing parameter instead of fitting it (0 < alpha < 1). */
+  readonly alpha?: number;
+  /** Fix the trend smoothing parameter instead of fitting it (0 < beta ≤ alpha); requires `alpha`. */
+  readonly beta?: number;
 }
 
 /** One forecast step. */
@@ -77,7 +81,8 @@ function run(x: Float64Array, alpha: number, beta: number, l0: number, b0: numbe
  * σ_h² = σ² [1 + (h − 1)(α² + αβh + β²h(2h − 1)/6)]. Holt rather than a regression line because CI metrics
  * drift and jump: the level adapts and the interval widens honestly with the horizon.
  *
- * @throws {LearningError} INVALID_ARGUMENT when `horizon` < 1 or `level` is not in (0, 1).
+ * @throws {LearningError} INVALID_ARGUMENT when `horizon` < 1, `level` is not in (0, 1), fixed parameters are
+ *   outside 0 ≤ β ≤ α < 1, or there is no finite value.
  * @example
  * const f = forecast([50, 51, 52, 53, 54, 55, 56, 57]);
  * f.stepsUntil(60)?.steps; // 3
@@ -93,13 +98,18 @@ export function forecast(values: ReadonlyArray<number | null | undefined>, optio
   const { values: x } = compact(values);
   const n = x.length;
   if (n === 0) throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, 'forecast: values hold no finite number; record some metrics first');
+  const fixed = options.alpha !== undefined;
+  if (fixed && !(options.alpha > 0 && options.alpha < 1)) throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, `forecast: alpha must be in (0, 1), got ${options.alpha}`);
+  if (options.beta !== undefined && !(fixed && options.beta >= 0 && options.beta <= options.alpha)) {
+    throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, `forecast: beta must be in [0, alpha] and needs alpha, got beta ${options.beta}`);
+  }
   const l0 = x[0]!;
   const m = Math.min(n, 5);
   const b0 = m > 1 ? (x[m - 1]! - x[0]!) / (m - 1) : 0;
-  let alpha = 0.5;
-  let beta = 0.1;
+  let alpha = options.alpha ?? 0.5;
+  let beta = options.beta ?? (fixed ? Math.min(0.1, alpha) : 0.1);
   let best = run(x, alpha, beta, l0, b0);
-  if (n >= 3) {
+  if (n >= 3 && !fixed) {
     for (let a = 0.05; a < 1; a += 0.05) {
       for (let b = 0.0; b <= a + 1e-12; b += 0.05) {
         const f = run(x, a, Math.max(b, 1e-4), l0, b0);

@@ -1,0 +1,86 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { detectChangePoints } from '../../src/detection/change-points.js';
+import { gaussian, mulberry32 } from '../../src/detection/internal/numeric.js';
+
+const noise = (n: number, level: number, sd: number, seed: number): number[] => {
+  const r = mulberry32(seed);
+  return Array.from({ length: n }, () => level + sd * gaussian(r));
+};
+
+describe('detectChangePoints', () => {
+  it('finds a step and reports the first index of the new segment with segment medians', () => {
+    const v = [...noise(40, 100, 2, 1), ...noise(40, 110, 2, 2)];
+    const cps = detectChangePoints(v);
+    expect(cps).toHaveLength(1);
+    expect(Math.abs(cps[0]!.index - 40)).toBeLessThanOrEqual(1);
+    expect(cps[0]!.before).toBeCloseTo(100, 0);
+    expect(cps[0]!.after).toBeCloseTo(110, 0);
+    expect(cps[0]!.relativeChange).toBeCloseTo(0.1, 1);
+    expect(cps[0]!.pValue).toBeLessThan(1e-6);
+    expect(cps[0]!.confidence).toBeGreaterThan(0.9);
+    expect(cps[0]!.weak).toBe(false);
+  });
+
+  it('counts missing values in the index', () => {
+    const v: Array<number | null | undefined> = [...noise(30, 10, 0.2, 3), ...noise(30, 12, 0.2, 4)];
+    v.splice(10, 0, null, Number.NaN, undefined);
+    const cps = detectChangePoints(v);
+    expect(cps.map((c) => c.index)).toEqual([33]);
+  });
+
+  it('finds two steps', () => {
+    const v = [...noise(40, 10, 0.3, 5), ...noise(40, 12, 0.3, 6), ...noise(40, 9, 0.3, 7)];
+    const idx = detectChangePoints(v).map((c) => c.index);
+    expect(idx).toHaveLength(2);
+    expect(Math.abs(idx[0]! - 40)).toBeLessThanOrEqual(1);
+    expect(Math.abs(idx[1]! - 80)).toBeLessThanOrEqual(1);
+  });
+
+  it('returns nothing for constant, tiny, empty or all-missing series', () => {
+    expect(detectChangePoints(new Array<number>(50).fill(3))).toEqual([]);
+    expect(detectChangePoints([1, 2, 3])).toEqual([]);
+    expect(detectChangePoints([])).toEqual([]);
+    expect(detectChangePoints([null, Number.NaN, undefined])).toEqual([]);
+  });
+
+  it('does not call a single outlier a change point, even the newest point or a huge one', () => {
+    const base = noise(60, 50, 1, 8);
+    expect(detectChangePoints([...base, 5000])).toEqual([]);
+    const mid = [...base];
+    mid[30] = 1e9;
+    expect(detectChangePoints(mid)).toEqual([]);
+    // A huge outlier next to a real step does not move or hide it.
+    const step = [...noise(40, 50, 1, 9), ...noise(40, 60, 1, 10)];
+    step[20] = 1e12;
+    expect(detectChangePoints(step).map((c) => c.index)).toEqual([40]);
+  });
+
+  it('does not cut a smooth trend into steps', () => {
+    const v = Array.from({ length: 120 }, (_, i) => Math.sin(i / 10) * 5 + 0.05 * i);
+    expect(detectChangePoints(v).length).toBeLessThanOrEqual(2);
+  });
+
+  it('returns weak candidates only when asked', () => {
+    const v = [...noise(30, 10, 1, 11), ...noise(30, 10.5, 1, 12)];
+    const strong = detectChangePoints(v);
+    const all = detectChangePoints(v, { includeWeak: true });
+    expect(all.length).toBeGreaterThan(strong.length);
+    expect(all.filter((c) => c.weak).every((c) => c.pValue >= 0.05)).toBe(true);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => detectChangePoints([1, 2], { alpha: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => detectChangePoints([1, 2], { minSegmentLength: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  test.prop([fc.integer({ min: 1, max: 1_000_000 }), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 0.01, max: 1000, noNaN: true })])(
+    'is invariant to shifting and positive scaling of the series',
+    (seed, shift, scale) => {
+      const v = [...noise(30, 0, 1, seed), ...noise(30, 3, 1, seed + 1)];
+      const a = detectChangePoints(v).map((c) => c.index);
+      const b = detectChangePoints(v.map((x) => x * scale + shift)).map((c) => c.index);
+      expect(b).toEqual(a);
+    },
+  );
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { detectRegression } from '../../src/detection/regression.js';
+import { gaussian, mulberry32 } from '../../src/detection/internal/numeric.js';
+
+const noise = (n: number, level: number, sd: number, seed: number): number[] => {
+  const r = mulberry32(seed);
+  return Array.from({ length: n }, () => level + sd * gaussian(r));
+};
+
+describe('detectRegression', () => {
+  it('reports an increase once a few runs carry a step, with a shift interval around it', () => {
+    const r = detectRegression([...noise(40, 60, 1, 1), ...noise(5, 66, 1, 2)]);
+    expect(r.status).toBe('increase');
+    expect(r.shift).toBeGreaterThan(4);
+    expect(r.shiftInterval[0]).toBeLessThan(r.shift);
+    expect(r.shiftInterval[1]).toBeGreaterThan(r.shift);
+    expect(r.relativeShift).toBeCloseTo(0.1, 1);
+    expect(r.baseline).toMatchObject({ start: 0 });
+    expect(r.confidence).toBeGreaterThan(0.8);
+  });
+
+  it('reports a decrease', () => {
+    expect(detectRegression([...noise(40, 60, 1, 3), ...noise(5, 50, 1, 4)]).status).toBe('decrease');
+  });
+
+  it('stays quiet on a stable series and on a single outlier', () => {
+    const stable = noise(60, 60, 1, 5);
+    const r = detectRegression(stable);
+    expect(r.status).toBe('no-change');
+    expect(r.confidence).toBeLessThan(0.5);
+    expect(detectRegression([...stable, 600]).status).toBe('no-change');
+  });
+
+  it('uses the segment since the last change point as the baseline', () => {
+    // An old step at 40 has settled; the newest runs match the new level.
+    const r = detectRegression([...noise(40, 60, 1, 6), ...noise(40, 70, 1, 7)]);
+    expect(r.status).toBe('no-change');
+    expect(Math.abs(r.baseline.start - 40)).toBeLessThanOrEqual(1);
+    expect(r.baseline.median).toBeCloseTo(70, 0);
+  });
+
+  it('says when there is not enough data', () => {
+    const r = detectRegression([1, 2, 3, null, 4]);
+    expect(r.status).toBe('insufficient-data');
+    expect(r.reason).toMatch(/at least 12/);
+    expect(r.confidence).toBe(0);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => detectRegression([1], { recent: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => detectRegression([1], { alpha: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});

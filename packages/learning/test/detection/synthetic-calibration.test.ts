@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { calibrate, expectedCalibrationError, fitCalibration, reliabilityTable } from '../../src/detection/calibration.js';
+import { generateCiSeries, generateCiSuite } from '../../src/detection/synthetic.js';
+
+describe('generateCiSeries', () => {
+  it('is deterministic for a seed and labels its truth', () => {
+    const a = generateCiSeries({ seed: 42, kind: 'step', relativeStep: 0.2, noiseCv: 0.05, length: 80, changeAt: 50, outlierRate: 0 });
+    const b = generateCiSeries({ seed: 42, kind: 'step', relativeStep: 0.2, noiseCv: 0.05, length: 80, changeAt: 50, outlierRate: 0 });
+    expect(a.values).toEqual(b.values);
+    expect(a.truth[49]).toBe(a.base);
+    expect(a.truth[50]).toBeCloseTo(a.base * 1.2, 10);
+    expect(a.sigma).toBeCloseTo(0.05 * a.base, 10);
+    expect(generateCiSeries({ seed: 43 }).values).not.toEqual(generateCiSeries({ seed: 44 }).values);
+  });
+
+  it('injects labelled spikes and keeps noise near the requested CV', () => {
+    const s = generateCiSeries({ seed: 7, kind: 'stable', length: 2000, noiseCv: 0.1, noise: 'bimodal', outlierRate: 0.02, base: 100 });
+    expect(s.outliers.length).toBeGreaterThan(10);
+    const clean = s.values.filter((_, i) => !s.outliers.includes(i));
+    const m = clean.reduce((x, y) => x + y, 0) / clean.length;
+    const sd = Math.sqrt(clean.reduce((x, y) => x + (y - m) ** 2, 0) / clean.length);
+    expect(sd).toBeGreaterThan(8);
+    expect(sd).toBeLessThan(12);
+  });
+
+  it('mixes kinds in a suite', () => {
+    const suite = generateCiSuite({ seed: 1, count: 200 });
+    const steps = suite.filter((s) => s.kind === 'step').length;
+    expect(steps).toBeGreaterThan(50);
+    expect(steps).toBeLessThan(110);
+    expect(() => generateCiSuite({ seed: 1, count: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
+
+describe('calibration helpers', () => {
+  it('fits a non-decreasing map by pool-adjacent-violators', () => {
+    // Bins (one point each): outcomes 0, 1, 0, 1 → PAV pools the middle pair to 0.5.
+    const map = fitCalibration([1, 2, 3, 4], [false, true, false, true], { bins: 4 });
+    expect(map.probabilities).toEqual([0, 0.5, 1]);
+    expect(map.scores).toEqual([1, 2.5, 4]);
+    expect(calibrate(map, 0)).toBe(0);
+    expect(calibrate(map, 1.75)).toBeCloseTo(0.25, 12);
+    expect(calibrate(map, 10)).toBe(1);
+  });
+
+  it('computes a reliability table and the ECE by hand', () => {
+    // Bin 0.8–0.9: confidences 0.8, 0.8, 0.9 (mean 0.8333), 2 of 3 real (0.6667) → |gap| 0.1667, weight 3/4.
+    // Bin 0.1–0.2: confidence 0.1, not real → gap 0.1, weight 1/4. ECE = 0.125 + 0.025 = 0.15.
+    const conf = [0.8, 0.8, 0.9, 0.1];
+    const real = [true, true, false, false];
+    const table = reliabilityTable(conf, real, 10);
+    expect(table[8]).toMatchObject({ count: 2 });
+    expect(table[9]).toMatchObject({ count: 1, observedRate: 0 });
+    expect(expectedCalibrationError(conf, real, 5)).toBeCloseTo(0.15, 12);
+    expect(() => reliabilityTable([0.5], [])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});

@@ -44,14 +44,17 @@ export function cli(args: readonly string[], options: { cwd: string; env?: Recor
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A fresh temporary folder per test, removed afterwards. */
+/** Returns a function that makes a fresh temporary folder on each call; all are removed after each test. */
 export function useTempDir(): () => string {
-  let dir: string | undefined;
+  const dirs: string[] = [];
   afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
-  return () => (dir ??= mkdtempSync(join(tmpdir(), 'autodev-cli-test-')));
+  return () => {
+    const d = mkdtempSync(join(tmpdir(), 'autodev-cli-test-'));
+    dirs.push(d);
+    return d;
+  };
 }
 
 /** Reads the JSON Lines store written by the CLI, without the header line. */

@@ -1,0 +1,233 @@
+import type { Comparison, JsonValue, LearningInsight, LearningPolicy, MetricRecord, Polarity } from '@autodev/learning';
+import { ciMetadata, parseChoices, parseInteger, parsePairs } from '../args.js';
+import type { CommandContext } from '../context.js';
+import { ExitCode } from '../errors.js';
+import { filteredTracker } from '../internal/filtered-tracker.js';
+import { loadPolicy, openTracker } from '../internal/tracker.js';
+import { formatConfidence, formatNumber, formatPercent, formatPValue } from '../output/format.js';
+import { renderMarkdownTable, renderTable } from '../output/table.js';
+
+/** Options of `autodev check`. */
+export interface CheckOptions {
+  policy?: string;
+  failOn?: string;
+  baseline?: string[];
+  candidate?: string[];
+  runs?: string;
+  minSamples?: string;
+  metric?: string[];
+  format?: 'text' | 'json' | 'markdown';
+  where?: string[];
+}
+
+/** What a check can fail on. */
+export type FailKind = 'budget' | 'regression' | 'anomaly';
+const FAIL_KINDS: readonly FailKind[] = ['budget', 'regression', 'anomaly'];
+
+/** One line of the check report. */
+export interface CheckResult {
+  metric: string;
+  check: FailKind | 'data' | 'ok';
+  /** `fail` counts against the exit code; `warn` is a finding not in --fail-on; `skip` lacks data. */
+  status: 'pass' | 'fail' | 'warn' | 'skip';
+  detail: string;
+  confidence?: number;
+  evidence?: Record<string, JsonValue | undefined>;
+}
+
+const KIND_OF: Readonly<Record<string, FailKind | undefined>> = { 'budget-breach': 'budget', regression: 'regression', anomaly: 'anomaly' };
+
+/** Budget results for the newest value of each budgeted metric. */
+function budgetResults(policy: LearningPolicy, latest: (metric: string) => number | undefined, failOn: ReadonlySet<FailKind>): CheckResult[] {
+  const out: CheckResult[] = [];
+  for (const [metric, p] of Object.entries(policy.metrics)) {
+    const v = latest(metric);
+    if (v === undefined) continue;
+    const over = p.max !== undefined && v > p.max ? { bound: 'max', limit: p.max } : p.min !== undefined && v < p.min ? { bound: 'min', limit: p.min } : undefined;
+    if (!over) continue;
+    const rel = over.limit === 0 ? Infinity : (v - over.limit) / Math.abs(over.limit);
+    out.push({
+      metric,
+      check: 'budget',
+      status: failOn.has('budget') ? 'fail' : 'warn',
+      detail: `latest ${formatNumber(v)} ${over.bound === 'max' ? '>' : '<'} ${over.bound} ${formatNumber(over.limit)} (${formatPercent(rel)})`,
+      confidence: 1,
+      evidence: { value: v, limit: over.limit, bound: over.bound },
+    });
+  }
+  return out;
+}
+
+/** The history mode: the insight engine over every metric's full history. */
+async function historyCheck(ctx: CommandContext, policy: LearningPolicy, failOn: ReadonlySet<FailKind>, minConfidence: number, opts: CheckOptions, names: string[] | undefined, minSamples: number | undefined) {
+  const { runInsightEngine } = await import('@autodev/learning');
+  const where = parsePairs('--where', opts.where);
+  const t = await openTracker(ctx);
+  try {
+    const view = filteredTracker(t.tracker, where);
+    const all = names ?? [...(await view.names())].filter((n) => !n.startsWith('autodev.'));
+    // minConfidence 0 to also see "not enough data"; findings are judged against the threshold below.
+    const insights: LearningInsight[] = await runInsightEngine(view, { minConfidence: 0, policy, names: all, ...(minSamples !== undefined ? { minSamples } : {}) });
+    const results: CheckResult[] = [];
+    for (const i of insights) {
+      const metric = i.metric ?? '(all)';
+      const kind = KIND_OF[i.kind];
+      if (i.kind === 'insufficient-data') {
+        results.push({ metric, check: 'data', status: 'skip', detail: i.description, confidence: i.confidence });
+        continue;
+      }
+      if (!kind || i.confidence < minConfidence) continue;
+      results.push({ metric, check: kind, status: failOn.has(kind) ? 'fail' : 'warn', detail: i.description, confidence: i.confidence, evidence: { ...i.evidence } });
+    }
+    for (const m of all) if (!results.some((r) => r.metric === m)) results.push({ metric: m, check: 'ok', status: 'pass', detail: 'no budget breach, regression or anomaly' });
+    return results;
+  } finally {
+    await t.close();
+  }
+}
+
+const sameJson = (a: JsonValue | undefined, b: JsonValue | undefined) => JSON.stringify(a) === JSON.stringify(b);
+const matches = (r: MetricRecord, where: Record<string, JsonValue>) => Object.entries(where).every(([k, v]) => sameJson(r.metadata[k], v));
+
+/**
+ * The baseline mode (`--baseline branch=main`): per metric, the newest `runs` candidate values against
+ * the baseline's history. Several candidate runs: a Mann–Whitney / Hodges–Lehmann comparison
+ * (`compareSamples`); a single run: the anomaly test of the run appended to the baseline series.
+ */
+async function baselineCheck(
+  ctx: CommandContext,
+  policy: LearningPolicy,
+  failOn: ReadonlySet<FailKind>,
+  minConfidence: number,
+  opts: CheckOptions,
+  names: string[] | undefined,
+  minSamplesOption: number | undefined,
+) {
+  const { compareSamples, detectAnomalies, createPolarityRegistry, judgeChange } = await import('@autodev/learning');
+  const baselineWhere = parsePairs('--baseline', opts.baseline);
+  let candidateWhere: Record<string, JsonValue> | undefined = opts.candidate ? parsePairs('--candidate', opts.candidate) : undefined;
+  if (!candidateWhere) {
+    // In CI the current branch is known: compare it with the baseline unless it is the baseline.
+    const ci = ciMetadata(ctx.env);
+    if (ci.branch !== undefined && 'branch' in baselineWhere && !sameJson(ci.branch, baselineWhere.branch)) candidateWhere = { branch: ci.branch };
+  }
+  const runs = parseInteger('--runs', opts.runs ?? '5', 1);
+  const directions: Record<string, Polarity> = {};
+  for (const [m, p] of Object.entries(policy.metrics)) if (p.direction) directions[m] = p.direction;
+  const polarity = createPolarityRegistry(directions);
+  const t = await openTracker(ctx);
+  const results: CheckResult[] = [];
+  try {
+    const all = names ?? (await t.store.names()).filter((n) => !n.startsWith('autodev.'));
+    for (const metric of all) {
+      const records = await t.tracker.getMetrics(metric);
+      const base = records.filter((r) => matches(r, baselineWhere));
+      const cand = records.filter((r) => (candidateWhere ? matches(r, candidateWhere) : !matches(r, baselineWhere))).slice(-runs);
+      const minSamples = minSamplesOption ?? policy.metrics[metric]?.minSamples ?? 5;
+      if (cand.length === 0) {
+        results.push({ metric, check: 'data', status: 'skip', detail: `no candidate run${candidateWhere ? ` matching ${show(candidateWhere)}` : ' outside the baseline'}` });
+        continue;
+      }
+      const latest = cand[cand.length - 1]!.value;
+      results.push(...budgetResults({ metrics: { [metric]: policy.metrics[metric] ?? {} }, settings: {} }, () => latest, failOn));
+      if (base.length < minSamples) {
+        results.push({ metric, check: 'data', status: 'skip', detail: `not enough baseline data: ${base.length} run${base.length === 1 ? '' : 's'} matching ${show(baselineWhere)}, need ${minSamples}` });
+        continue;
+      }
+      const baseValues = base.map((r) => r.value);
+      const tolerance = policy.metrics[metric]?.tolerance ?? 0;
+      const pol = polarity.polarityOf(metric);
+      let finding: CheckResult | undefined;
+      if (cand.length >= 2) {
+        const cmp: Comparison = compareSamples(baseValues, cand.map((r) => r.value));
+        const dir = cmp.verdict === 'b-higher' ? 'increase' : cmp.verdict === 'b-lower' ? 'decrease' : undefined;
+        const confidence = 1 - cmp.pValue;
+        if (dir && judgeChange(pol, dir) !== 'better' && Math.abs(cmp.relativeShift) >= tolerance && confidence >= minConfidence) {
+          finding = {
+            metric,
+            check: 'regression',
+            status: failOn.has('regression') ? 'fail' : 'warn',
+            detail: `${cand.length} newest runs ${formatPercent(cmp.relativeShift)} vs baseline median ${formatNumber(cmp.medianA)} (interval ${formatPercent(cmp.relativeInterval[0])} … ${formatPercent(cmp.relativeInterval[1])}, p ${formatPValue(cmp.pValue)}, n ${cmp.nA}/${cmp.nB})`,
+            confidence,
+            evidence: { shift: cmp.shift, relativeShift: cmp.relativeShift, pValue: cmp.pValue, effectSize: cmp.effectSize, nBaseline: cmp.nA, nCandidate: cmp.nB },
+          };
+        }
+      } else {
+        const series = [...baseValues, latest];
+        const a = detectAnomalies(series).find((x) => x.index === series.length - 1);
+        if (a && judgeChange(pol, a.direction > 0 ? 'increase' : 'decrease') !== 'better' && a.confidence >= minConfidence) {
+          const rel = a.expected === 0 ? Infinity : (a.value - a.expected) / Math.abs(a.expected);
+          if (Math.abs(rel) >= tolerance)
+            finding = {
+              metric,
+              check: 'regression',
+              status: failOn.has('regression') ? 'fail' : 'warn',
+              detail: `newest run ${formatNumber(a.value)} is ${formatPercent(rel)} vs baseline median ${formatNumber(a.expected)} (robust z ${formatNumber(a.score, 3)}, p ${formatPValue(a.pValue)})`,
+              confidence: a.confidence,
+              evidence: { value: a.value, expected: a.expected, score: a.score, pValue: a.pValue },
+            };
+        }
+      }
+      if (finding) results.push(finding);
+      else if (!results.some((r) => r.metric === metric)) results.push({ metric, check: 'ok', status: 'pass', detail: `${cand.length} newest run${cand.length === 1 ? '' : 's'} in line with ${base.length} baseline runs` });
+    }
+  } finally {
+    await t.close();
+  }
+  return { results, candidateWhere };
+}
+
+const show = (where: Record<string, JsonValue>) => Object.entries(where).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+
+/**
+ * `autodev check`: the CI gate. Without `--baseline`, runs the insight engine over each metric's history
+ * (budget breaches, regressions since the last change point, anomalies of the newest run); with
+ * `--baseline key=value`, judges the newest runs against the baseline's history. Returns 1 when a
+ * finding of a kind in `--fail-on` (default budget,regression) reaches the confidence threshold (0.8),
+ * 0 otherwise; too little data is reported and passes.
+ * @throws {CliError} BAD_ARGUMENT / BAD_INPUT for bad options or policy.
+ */
+export async function checkCommand(ctx: CommandContext, opts: CheckOptions): Promise<number> {
+  const failOn = new Set(parseChoices('--fail-on', opts.failOn ?? 'budget,regression', FAIL_KINDS));
+  const minSamples = opts.minSamples === undefined ? undefined : parseInteger('--min-samples', opts.minSamples, 3);
+  const format = ctx.options.json ? 'json' : (opts.format ?? 'text');
+  const minConfidence = 0.8;
+  const { policy, file } = await loadPolicy(ctx, opts.policy);
+  const names = opts.metric && opts.metric.length > 0 ? [...opts.metric] : undefined;
+  let results: CheckResult[];
+  let mode: string;
+  if (opts.baseline && opts.baseline.length > 0) {
+    const r = await baselineCheck(ctx, policy, failOn, minConfidence, opts, names, minSamples);
+    results = r.results;
+    mode = `newest runs${r.candidateWhere ? ` of ${show(r.candidateWhere)}` : ''} vs baseline ${show(parsePairs('--baseline', opts.baseline))}`;
+  } else {
+    results = await historyCheck(ctx, policy, failOn, minConfidence, opts, names, minSamples);
+    mode = 'newest runs vs each metric’s history';
+  }
+  const order = { fail: 0, warn: 1, skip: 2, pass: 3 } as const;
+  results.sort((a, b) => order[a.status] - order[b.status] || a.metric.localeCompare(b.metric));
+  const failed = results.filter((r) => r.status === 'fail');
+  const summary = {
+    passed: failed.length === 0,
+    failed: failed.length,
+    warnings: results.filter((r) => r.status === 'warn').length,
+    skipped: results.filter((r) => r.status === 'skip').length,
+    failOn: [...failOn],
+    policy: file ?? null,
+    mode,
+  };
+  if (format === 'json') ctx.json({ ...summary, results });
+  else if (format === 'markdown') {
+    const icon = { fail: '❌', warn: '⚠️', skip: '⏭️', pass: '✅' } as const;
+    const title = failed.length === 0 ? '### ✅ autodev check passed' : `### ❌ autodev check failed: ${failed.length} problem${failed.length === 1 ? '' : 's'}`;
+    const table = renderMarkdownTable(['', 'Metric', 'Check', 'Detail'], results.map((r) => [icon[r.status], `\`${r.metric}\``, r.check, r.detail]));
+    ctx.out(`${title}\n\n${table}\n\n<sub>${mode}; fails on ${[...failOn].join(', ')}${file ? `; policy ${file}` : ''}</sub>\n`);
+  } else {
+    const c = ctx.colors;
+    const label = { fail: c.red('FAIL'), warn: c.yellow('warn'), skip: c.dim('skip'), pass: c.green('ok') } as const;
+    ctx.out(renderTable(['status', 'metric', 'check', 'detail'], results.map((r) => [label[r.status], r.metric, r.check, `${r.detail}${r.confidence !== undefined && r.check !== 'data' && r.check !== 'budget' ? c.dim(` · confidence ${formatConfidence(r.confidence)}`) : ''}`])));
+    const head = failed.length === 0 ? c.green('check passed') : c.red(`check failed: ${failed.length} problem${failed.length === 1 ? '' : 's'}`);
+    ctx.out(`\n${head} (${mode}; fails on ${[...failOn].join(', ')}${file ? `; policy ${file}` : '; no policy file'})`);
+  }
+  return failed.length > 0 ? ExitCode.CHECK_FAILED : ExitCode.OK;
+}

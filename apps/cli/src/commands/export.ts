@@ -1,0 +1,119 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { MetricQuery, MetricRecord } from '@autodev/learning';
+import { parsePairs, parseTime } from '../args.js';
+import type { CommandContext } from '../context.js';
+import { CliError, ExitCode } from '../errors.js';
+
+/** Options of `autodev export`. */
+export interface ExportOptions {
+  format?: 'csv' | 'json' | 'jsonl' | 'prometheus';
+  metric?: string[];
+  where?: string[];
+  from?: string;
+  to?: string;
+  output?: string;
+}
+
+/** RFC 4180 CSV field: quoted when it holds a comma, quote or line break. */
+export function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A Prometheus metric or label name: `[a-zA-Z_:][a-zA-Z0-9_:]*` (labels without `:`). */
+export function promName(s: string, label = false): string {
+  const out = s.replace(label ? /[^a-zA-Z0-9_]/g : /[^a-zA-Z0-9_:]/g, '_');
+  return /^[0-9]/.test(out) ? `_${out}` : out === '' ? '_' : out;
+}
+
+const promEscape = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/**
+ * The Prometheus text exposition format (0.0.4): one gauge family per metric, one series per
+ * distinct set of scalar metadata (the labels), holding the newest value with its timestamp in ms.
+ * Nested metadata values are left out of the labels.
+ * @see https://prometheus.io/docs/instrumenting/exposition_formats/
+ */
+export function toPrometheus(records: readonly MetricRecord[]): string {
+  const families = new Map<string, Map<string, MetricRecord>>();
+  for (const r of records) {
+    const name = promName(r.name);
+    let series = families.get(name);
+    if (!series) families.set(name, (series = new Map<string, MetricRecord>()));
+    const labels = Object.entries(r.metadata)
+      .filter(([, v]) => v !== null && typeof v !== 'object')
+      .map(([k, v]) => [promName(k, true), typeof v === 'string' ? v : JSON.stringify(v)] as const)
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    const key = labels.map(([k, v]) => `${k}="${promEscape(v)}"`).join(',');
+    const prev = series.get(key);
+    if (!prev || r.timestamp >= prev.timestamp) series.set(key, r);
+  }
+  const lines: string[] = [];
+  for (const [name, series] of [...families].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    lines.push(`# HELP ${name} newest value of ${name} recorded by autodev`, `# TYPE ${name} gauge`);
+    for (const [key, r] of series) lines.push(`${name}${key === '' ? '' : `{${key}}`} ${String(r.value)} ${Math.round(r.timestamp)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * `autodev export`: records (oldest first) as CSV (`timestamp,time,name,value,metadata`), a JSON
+ * array, JSON Lines, or Prometheus text (newest value per series).
+ * @throws {CliError} BAD_ARGUMENT for bad --from / --to / --where.
+ */
+export async function exportCommand(ctx: CommandContext, opts: ExportOptions): Promise<number> {
+  const where = parsePairs('--where', opts.where);
+  const query: MetricQuery = {};
+  if (Object.keys(where).length > 0) query.where = where;
+  if (opts.from !== undefined) query.from = parseTime('--from', opts.from);
+  if (opts.to !== undefined) query.to = parseTime('--to', opts.to);
+  const store = await ctx.openStore({ readOnly: true });
+  let records: MetricRecord[] = [];
+  try {
+    if (opts.metric && opts.metric.length > 0) {
+      for (const name of opts.metric) records.push(...(await store.query({ ...query, name })));
+      if (opts.metric.length > 1) records.sort((a, b) => a.timestamp - b.timestamp);
+    } else records = await store.query(query);
+  } finally {
+    await store.close();
+  }
+  const format = opts.format ?? 'csv';
+  const out: NodeJS.WritableStream = opts.output ? createWriteStream(opts.output) : ctx.streams.stdout;
+  if (opts.output) {
+    await Promise.race([once(out, 'open'), once(out, 'error').then(([e]) => Promise.reject(new CliError('BAD_ARGUMENT', `cannot write --output ${opts.output}: ${(e as Error).message}`)))]);
+  }
+  // Written in chunks with back-pressure: a million records must not become one giant string.
+  let buf = '';
+  const flush = async (force = false) => {
+    if (buf.length < 1 << 16 && !force) return;
+    if (!out.write(buf)) await once(out, 'drain');
+    buf = '';
+  };
+  if (format === 'prometheus') buf = toPrometheus(records);
+  else if (format === 'csv') {
+    buf = 'timestamp,time,name,value,metadata\n';
+    for (const r of records) {
+      buf += `${r.timestamp},${new Date(r.timestamp).toISOString()},${csvField(r.name)},${r.value},${csvField(JSON.stringify(r.metadata))}\n`;
+      await flush();
+    }
+  } else if (format === 'jsonl') {
+    for (const r of records) {
+      buf += JSON.stringify(r) + '\n';
+      await flush();
+    }
+  } else {
+    buf = '[';
+    for (const [i, r] of records.entries()) {
+      buf += (i === 0 ? '\n  ' : ',\n  ') + JSON.stringify(r);
+      await flush();
+    }
+    buf += records.length > 0 ? '\n]\n' : ']\n';
+  }
+  await flush(true);
+  if (opts.output) {
+    out.end();
+    await once(out, 'finish');
+    ctx.note(`wrote ${records.length} record${records.length === 1 ? '' : 's'} to ${opts.output}`);
+  }
+  return ExitCode.OK;
+}

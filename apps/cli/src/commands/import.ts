@@ -1,0 +1,129 @@
+import type { MetricRecordInput } from '@autodev/learning';
+import type { CommandContext } from '../context.js';
+import { CliError, ExitCode } from '../errors.js';
+import { readInput } from '../internal/read-input.js';
+import { recordMetadata, recordTime, writeRecords, type WriteOptions } from '../internal/records.js';
+import { createProgress } from '../output/progress.js';
+import { parseCoverage } from '../parsers/coverage.js';
+import { parseEslint } from '../parsers/eslint.js';
+import { parseJUnit, type JUnitSuite } from '../parsers/junit.js';
+import { parseMonitorSnapshot } from '../parsers/monitor.js';
+
+/** Options of `autodev import junit`. */
+export interface ImportJunitOptions extends WriteOptions {
+  perSuite?: boolean;
+}
+
+/** Options of `autodev import monitor`. */
+export interface ImportMonitorOptions extends WriteOptions {
+  prefix?: string;
+  countPrefix?: string;
+  errorPrefix?: string;
+}
+
+const withJson = (ctx: CommandContext, opts: WriteOptions): WriteOptions => ({ ...opts, json: ctx.options.json });
+
+/**
+ * `autodev import junit <files...>`: one run's totals (several files are summed: Surefire writes one
+ * per class) → `test_duration` (seconds), `tests`, `failures`, `errors`, `skipped`; with
+ * `--per-suite` also `test_duration_suite` per suite (metadata `suite`).
+ * @throws {CliError} FILE_NOT_FOUND / BAD_INPUT naming the file (and line) that is wrong; nothing is written.
+ */
+export async function importJunitCommand(ctx: CommandContext, files: readonly string[], opts: ImportJunitOptions): Promise<number> {
+  const suites: JUnitSuite[] = [];
+  let time = 0, tests = 0, failures = 0, errors = 0, skipped = 0;
+  const progress = createProgress('parsing JUnit reports', files.length, { enabled: files.length > 20 && !ctx.options.quiet && process.stderr.isTTY === true });
+  for (const [i, file] of files.entries()) {
+    const report = parseJUnit(await readInput(ctx, file, 'JUnit report'), file);
+    suites.push(...report.suites);
+    time += report.time;
+    tests += report.tests;
+    failures += report.failures;
+    errors += report.errors;
+    skipped += report.skipped;
+    progress.update(i + 1);
+  }
+  progress.done();
+  const at = recordTime(opts);
+  const metadata = recordMetadata(ctx, opts);
+  const records: MetricRecordInput[] = [
+    { name: 'test_duration', value: time, timestamp: at, metadata },
+    { name: 'tests', value: tests, timestamp: at, metadata },
+    { name: 'failures', value: failures, timestamp: at, metadata },
+    { name: 'errors', value: errors, timestamp: at, metadata },
+    { name: 'skipped', value: skipped, timestamp: at, metadata },
+  ];
+  if (opts.perSuite) for (const s of suites) records.push({ name: 'test_duration_suite', value: s.time, timestamp: at, metadata: { ...metadata, suite: s.name } });
+  await writeRecords(ctx, records, withJson(ctx, opts));
+  return ExitCode.OK;
+}
+
+/**
+ * `autodev import coverage <file>`: lcov.info or coverage-summary.json → `coverage_percent` (lines),
+ * `coverage_branches_percent`, `coverage_functions_percent` (and `coverage_statements_percent` from a
+ * summary); a kind the report does not measure is not recorded.
+ * @throws {CliError} FILE_NOT_FOUND / BAD_INPUT naming the file and line; nothing is written.
+ */
+export async function importCoverageCommand(ctx: CommandContext, file: string, opts: WriteOptions): Promise<number> {
+  const cov = parseCoverage(await readInput(ctx, file, 'coverage report'), file);
+  const at = recordTime(opts);
+  const metadata = recordMetadata(ctx, opts);
+  const records: MetricRecordInput[] = [];
+  const add = (name: string, v: number | undefined) => {
+    if (v !== undefined) records.push({ name, value: Math.round(v * 1e4) / 1e4, timestamp: at, metadata });
+  };
+  add('coverage_percent', cov.lines ?? cov.statements);
+  add('coverage_branches_percent', cov.branches);
+  add('coverage_functions_percent', cov.functions);
+  add('coverage_statements_percent', cov.statements);
+  if (records.length === 0) throw new CliError('BAD_INPUT', `${file}: the report covers no lines, branches or functions (0 of 0); nothing to record`, { hint: 'check the coverage include/exclude settings of the test runner' });
+  await writeRecords(ctx, records, withJson(ctx, opts));
+  return ExitCode.OK;
+}
+
+/**
+ * `autodev import eslint <file>`: ESLint JSON → `lint_errors`, `lint_warnings`.
+ * @throws {CliError} FILE_NOT_FOUND / BAD_INPUT naming the file; nothing is written.
+ */
+export async function importEslintCommand(ctx: CommandContext, file: string, opts: WriteOptions): Promise<number> {
+  const lint = parseEslint(await readInput(ctx, file, 'ESLint report'), file);
+  const at = recordTime(opts);
+  const metadata = recordMetadata(ctx, opts);
+  await writeRecords(
+    ctx,
+    [
+      { name: 'lint_errors', value: lint.errors, timestamp: at, metadata },
+      { name: 'lint_warnings', value: lint.warnings, timestamp: at, metadata },
+    ],
+    withJson(ctx, opts),
+  );
+  return ExitCode.OK;
+}
+
+/**
+ * `autodev import monitor <snapshot.json>`: a `PerformanceMonitor.snapshot()` → per operation
+ * `<prefix><op>_p50`, `_p95`, `_p99` (seconds), `api_calls_<op>` (samples) and `api_errors_<op>`
+ * (failed calls). Counts get their own prefix so that the latency polarity (lower is better) does not
+ * apply to them.
+ * @throws {CliError} FILE_NOT_FOUND / BAD_INPUT naming the file; nothing is written.
+ */
+export async function importMonitorCommand(ctx: CommandContext, file: string, opts: ImportMonitorOptions): Promise<number> {
+  const ops = await parseMonitorSnapshot(await readInput(ctx, file, 'monitor snapshot'), file);
+  const prefix = opts.prefix ?? 'api_latency_';
+  const at = recordTime(opts);
+  const metadata = recordMetadata(ctx, opts);
+  const records: MetricRecordInput[] = [];
+  for (const op of ops) {
+    const base = `${prefix}${op.metricSuffix}`;
+    records.push(
+      { name: `${base}_p50`, value: op.p50, timestamp: at, metadata },
+      { name: `${base}_p95`, value: op.p95, timestamp: at, metadata },
+      { name: `${base}_p99`, value: op.p99, timestamp: at, metadata },
+      { name: `${opts.countPrefix ?? 'api_calls_'}${op.metricSuffix}`, value: op.count, timestamp: at, metadata },
+      { name: `${opts.errorPrefix ?? 'api_errors_'}${op.metricSuffix}`, value: op.errors, timestamp: at, metadata },
+    );
+  }
+  if (records.length === 0) throw new CliError('BAD_INPUT', `${file}: the snapshot holds no operation with samples; nothing to record`, { hint: 'write the snapshot after the monitored code ran (monitor.snapshot())' });
+  await writeRecords(ctx, records, withJson(ctx, opts));
+  return ExitCode.OK;
+}

@@ -1,0 +1,71 @@
+import type { CommanderError } from 'commander';
+import { ExitCode, isCliError } from './errors.js';
+import { createProgram, type RunState } from './program.js';
+import type { Streams } from './context.js';
+
+interface LearningLikeError extends Error {
+  code: string;
+}
+const isLearningLike = (e: unknown): e is LearningLikeError => e instanceof Error && e.name === 'LearningError' && typeof (e as { code?: unknown }).code === 'string';
+const isCommanderError = (e: unknown): e is CommanderError => e instanceof Error && e.name === 'CommanderError' && typeof (e as { code?: unknown }).code === 'string';
+
+// What to do about each typed error of @autodev/learning and its backends.
+const LEARNING_HINTS: Readonly<Record<string, string>> = {
+  INVALID_RECORD: 'fix the value named above and run the command again; nothing was written',
+  INVALID_ARGUMENT: 'fix the option named above; run the command with --help for the accepted values',
+  STORE_CORRUPT: 'the store was not changed. Repair or delete the line named above (keep a copy first), then run the command again',
+  STORE_VERSION: 'the store was written by a newer autodev; upgrade @autodev/cli (npm install -D @autodev/cli@latest)',
+  STORE_IO: 'check that the store path is a writable file (not a directory) and the disk is not full, or pass --store <path>',
+  STORE_CLOSED: 'this is a bug in autodev; please report it with the command you ran',
+};
+
+/**
+ * Turns any error into what the user sees on stderr and the exit code: 1 for a failed check, 2 for
+ * everything else (bad usage, bad input, store problems). Stack traces only with `debug`.
+ */
+export function reportError(e: unknown, debug: boolean, stderr: Streams['stderr']): number {
+  const write = (s: string) => void stderr.write(s.endsWith('\n') ? s : s + '\n');
+  if (isCommanderError(e)) {
+    // Commander has already printed its message (or the help / version text).
+    // `autodev` alone prints the help as an error (commander.help): that is bad usage, exit 2.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.OK;
+    return ExitCode.USAGE;
+  }
+  if (isCliError(e)) {
+    if (e.message !== '') write(`autodev: ${e.code === 'CHECK_FAILED' ? '' : 'error: '}${e.message}`);
+    if (e.hint) write(`  ${e.hint}`);
+    if (debug && e.stack) write(e.stack);
+    return e.exitCode;
+  }
+  if (isLearningLike(e)) {
+    write(`autodev: error: ${e.message} [${e.code}]`);
+    const hint = LEARNING_HINTS[e.code];
+    if (hint) write(`  ${hint}`);
+    if (debug && e.stack) write(e.stack);
+    return ExitCode.USAGE;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const code = (err as { code?: unknown }).code;
+  if (code === 'EPIPE') return ExitCode.OK; // `autodev export | head`: the reader left; not an error
+  write(`autodev: error: ${err.message}${typeof code === 'string' ? ` [${code}]` : ''}`);
+  if (debug) write(err.stack ?? '');
+  else write('  run again with --debug to see where it happened; if it looks like a bug in autodev, please report it');
+  return ExitCode.USAGE;
+}
+
+/**
+ * Runs the CLI on `argv` (as `process.argv`) and resolves to the exit code; never throws.
+ * @example
+ * process.exitCode = await main(process.argv);
+ */
+export async function main(argv: readonly string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const state: RunState = { exitCode: ExitCode.OK };
+  const debug = argv.includes('--debug') || (process.env.AUTODEV_DEBUG !== undefined && process.env.AUTODEV_DEBUG !== '');
+  try {
+    const program = createProgram(state, streams);
+    await program.parseAsync(argv);
+    return state.exitCode;
+  } catch (e) {
+    return reportError(e, debug, streams.stderr);
+  }
+}

@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { collect } from './args.js';
+import { createContext, type CommandContext, type GlobalOptions, type Streams } from './context.js';
+
+/** What the program's actions report back to `main`: the exit code the process should end with. */
+export interface RunState {
+  exitCode: number;
+}
+
+function readVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Adds the options every leaf command accepts, so `autodev trends --json` and `autodev --json trends` both work. */
+function withGlobals(cmd: Command, { json = true }: { json?: boolean } = {}): Command {
+  cmd.option('--store <url|path>', 'metrics store: a path, file:, sqlite:, postgres://... (env AUTODEV_STORE; default .autodev/metrics.jsonl)');
+  if (json) cmd.option('--json', 'print machine-readable JSON on stdout');
+  return cmd.option('-q, --quiet', 'print only data and errors').option('--debug', 'show stack traces for errors');
+}
+
+const metaOption = () => new Option('--meta <key=value>', 'metadata for the records (repeatable; key:=json for numbers/booleans)').argParser(collect);
+const atOption = () => new Option('--at <time>', 'timestamp of the records (ISO-8601 or epoch ms; default now)');
+const ciMetaOption = () => new Option('--no-ci-meta', 'do not add branch/commit from CI environment variables');
+const dryRunOption = () => new Option('--dry-run', 'parse and print what would be recorded, write nothing');
+const whereOption = () => new Option('--where <key=value>', 'only records whose metadata matches (repeatable)').argParser(collect);
+const policyOption = () => new Option('--policy <file>', 'policy YAML (default: ./automation_policy.yaml or .autodev/policy.yaml if present)');
+
+/**
+ * Builds the `autodev` program. Every command's implementation lives in its own module under
+ * `commands/` and is imported only when that command runs, so `autodev record` loads little.
+ */
+export function createProgram(state: RunState, streams?: Streams): Command {
+  const program = new Command('autodev');
+  const ctxOf = (cmd: Command): CommandContext => createContext(cmd.optsWithGlobals<GlobalOptions>(), streams);
+  const done = (code: number | void) => {
+    if (typeof code === 'number') state.exitCode = code;
+  };
+  program
+    .description('Record development metrics in CI, see their trends and insights, and fail the build on budget breaches and real regressions.')
+    .version(readVersion(), '-V, --version')
+    .enablePositionalOptions()
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void (streams?.stdout ?? process.stdout).write(s), writeErr: (s) => void (streams?.stderr ?? process.stderr).write(s) });
+  withGlobals(program);
+  program.addHelpText(
+    'after',
+    `
+Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input.
+Examples:
+  $ autodev record test_duration 12.5 --meta suite=integration
+  $ autodev run -- npm run build
+  $ autodev import junit junit.xml
+  $ autodev trends
+  $ autodev check --policy automation_policy.yaml
+  $ autodev demo`,
+  );
+
+  withGlobals(program.command('record'))
+    .description('record one value of a metric')
+    .argument('<metric>', 'metric name, e.g. test_duration')
+    .argument('<value>', 'a finite number, e.g. 12.5')
+    .addOption(metaOption())
+    .addOption(atOption())
+    .addOption(ciMetaOption())
+    .addHelpText('after', '\nExample:\n  $ autodev record test_duration 12.5 --meta suite=integration --meta branch=main')
+    .action(async (metric: string, value: string, _o: unknown, cmd: Command) => {
+      const { recordCommand } = await import('./commands/record.js');
+      done(await recordCommand(ctxOf(cmd), metric, value, cmd.opts()));
+    });
+
+  withGlobals(program.command('run'))
+    .description("run a command, stream its output untouched, record its wall time and peak memory, and exit with the command's exit code")
+    .argument('<command...>', 'the command and its arguments (put them after --)')
+    .option('--metric <name>', 'metric for the wall time in seconds', 'build_time')
+    .option('--memory-metric <name>', 'metric for the peak resident memory in MiB (Linux)', 'memory_usage')
+    .option('--no-memory', 'do not sample memory')
+    .option('--always', 'record even when the command fails (adds metadata exit_code)')
+    .addOption(metaOption())
+    .addOption(ciMetaOption())
+    .passThroughOptions()
+    .addHelpText('after', '\nExamples:\n  $ autodev run -- npm run build\n  $ autodev run --metric test_duration --meta suite=unit -- npx vitest run')
+    .action(async (command: string[], _o: unknown, cmd: Command) => {
+      const { runCommand } = await import('./commands/run.js');
+      done(await runCommand(ctxOf(cmd), command, cmd.opts()));
+    });
+
+  const imp = program.command('import').description('record metrics from report files (JUnit XML, coverage, ESLint, PerformanceMonitor)');
+  withGlobals(imp.command('junit'))
+    .description('JUnit XML (vitest, jest-junit, pytest, Maven Surefire...) → test_duration, tests, failures, errors, skipped')
+    .argument('<files...>', 'JUnit XML report files (several are summed as one run)')
+    .option('--per-suite', 'also record test_duration_suite per test suite (metadata suite=<name>)')
+    .addOption(metaOption())
+    .addOption(atOption())
+    .addOption(ciMetaOption())
+    .addOption(dryRunOption())
+    .addHelpText('after', '\nExample:\n  $ npx vitest run --reporter=junit --outputFile=junit.xml && autodev import junit junit.xml')
+    .action(async (files: string[], _o: unknown, cmd: Command) => {
+      const { importJunitCommand } = await import('./commands/import.js');
+      done(await importJunitCommand(ctxOf(cmd), files, cmd.opts()));
+    });
+  withGlobals(imp.command('coverage'))
+    .description('lcov.info or istanbul coverage-summary.json → coverage_percent (lines), coverage_branches_percent, coverage_functions_percent')
+    .argument('<file>', 'lcov.info or coverage-summary.json')
+    .addOption(metaOption())
+    .addOption(atOption())
+    .addOption(ciMetaOption())
+    .addOption(dryRunOption())
+    .addHelpText('after', '\nExample:\n  $ npx vitest run --coverage --coverage.reporter=json-summary && autodev import coverage coverage/coverage-summary.json')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const { importCoverageCommand } = await import('./commands/import.js');
+      done(await importCoverageCommand(ctxOf(cmd), file, cmd.opts()));
+    });
+  withGlobals(imp.command('eslint'))
+    .description("ESLint JSON (eslint -f json) → lint_errors, lint_warnings")
+    .argument('<file>', 'the output of eslint -f json')
+    .addOption(metaOption())
+    .addOption(atOption())
+    .addOption(ciMetaOption())
+    .addOption(dryRunOption())
+    .addHelpText('after', '\nExample:\n  $ npx eslint . -f json -o eslint.json; autodev import eslint eslint.json')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const { importEslintCommand } = await import('./commands/import.js');
+      done(await importEslintCommand(ctxOf(cmd), file, cmd.opts()));
+    });
+  withGlobals(imp.command('monitor'))
+    .description('a PerformanceMonitor snapshot (JSON) → api_latency_<op>_p50/_p95/_p99 (seconds), api_calls_<op>, api_errors_<op>')
+    .argument('<file>', 'JSON written from monitor.snapshot()')
+    .option('--prefix <prefix>', 'prefix of the latency metric names', 'api_latency_')
+    .option('--count-prefix <prefix>', 'prefix of the call-count metric names', 'api_calls_')
+    .option('--error-prefix <prefix>', 'prefix of the error-count metric names', 'api_errors_')
+    .addOption(metaOption())
+    .addOption(atOption())
+    .addOption(ciMetaOption())
+    .addOption(dryRunOption())
+    .addHelpText('after', "\nExample:\n  // in a test or service: writeFileSync('perf.json', JSON.stringify(PerformanceMonitor.global.snapshot()))\n  $ autodev import monitor perf.json")
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const { importMonitorCommand } = await import('./commands/import.js');
+      done(await importMonitorCommand(ctxOf(cmd), file, cmd.opts()));
+    });
+
+  withGlobals(program.command('trends'))
+    .description('a table per metric: runs, latest, mean, median, Theil–Sen slope, Mann–Kendall direction and p-value, sparkline')
+    .argument('[metrics...]', 'metrics to show (default: all)')
+    .option('--window <n>', 'analyse the newest n values', '30')
+    .addOption(whereOption())
+    .addHelpText('after', '\nExamples:\n  $ autodev trends\n  $ autodev trends test_duration --window 50 --where branch=main')
+    .action(async (metrics: string[], _o: unknown, cmd: Command) => {
+      const { trendsCommand } = await import('./commands/trends.js');
+      done(await trendsCommand(ctxOf(cmd), metrics, cmd.opts()));
+    });
+
+  withGlobals(program.command('insights'))
+    .description('findings with a calibrated confidence and a suggested action (markdown for a PR comment or step summary)')
+    .option('--min-confidence <p>', 'only insights at least this confident (0..1)', '0.8')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(policyOption())
+    .addOption(whereOption())
+    .addHelpText('after', '\nExamples:\n  $ autodev insights\n  $ autodev insights --format markdown >> "$GITHUB_STEP_SUMMARY"')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { insightsCommand } = await import('./commands/insights.js');
+      done(await insightsCommand(ctxOf(cmd), cmd.opts()));
+    });
+
+  withGlobals(program.command('check'))
+    .description('gate CI: exit 1 on a budget breach, regression or anomaly, 0 otherwise')
+    .addOption(policyOption())
+    .option('--fail-on <kinds>', 'what fails the check: budget,regression,anomaly', 'budget,regression')
+    .option('--baseline <key=value>', 'judge the newest runs against the history matching this metadata (repeatable), e.g. branch=main', collect)
+    .option('--candidate <key=value>', 'metadata of the runs to judge (default: the CI branch, or every run not in the baseline)', collect)
+    .option('--runs <n>', 'with --baseline: how many newest candidate runs to judge', '5')
+    .option('--min-samples <n>', 'fewest baseline values needed to judge a metric (default: policy, else 5)')
+    .option('--metric <name>', 'check only this metric (repeatable)', collect)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(whereOption())
+    .addHelpText('after', '\nExamples:\n  $ autodev check --policy automation_policy.yaml\n  $ autodev check --fail-on budget,regression,anomaly\n  $ autodev check --baseline branch=main')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { checkCommand } = await import('./commands/check.js');
+      done(await checkCommand(ctxOf(cmd), cmd.opts()));
+    });
+
+  withGlobals(program.command('compare'))
+    .description('A/B: compare a metric between two groups of runs (shift with interval, p-value, verdict)')
+    .argument('<metric>', 'metric name')
+    .requiredOption('--a <key=value>', 'metadata of group A (repeatable)', collect)
+    .requiredOption('--b <key=value>', 'metadata of group B (repeatable)', collect)
+    .addHelpText('after', '\nExample:\n  $ autodev compare test_duration --a branch=main --b branch=feature')
+    .action(async (metric: string, _o: unknown, cmd: Command) => {
+      const { compareCommand } = await import('./commands/compare.js');
+      done(await compareCommand(ctxOf(cmd), metric, cmd.opts()));
+    });
+
+  withGlobals(program.command('export'), { json: false })
+    .description('write records as CSV, JSON, JSON Lines or Prometheus text')
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json', 'jsonl', 'prometheus']).default('csv'))
+    .option('--metric <name>', 'only this metric (repeatable)', collect)
+    .addOption(whereOption())
+    .option('--from <time>', 'only records at or after this time')
+    .option('--to <time>', 'only records before this time')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .addHelpText('after', '\nExamples:\n  $ autodev export --format csv > metrics.csv\n  $ autodev export --format prometheus --metric test_duration')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { exportCommand } = await import('./commands/export.js');
+      done(await exportCommand(ctxOf(cmd), cmd.opts()));
+    });
+
+  withGlobals(program.command('demo'), { json: false })
+    .description('show what autodev does on a generated history (temporary store; offline)')
+    .option('--keep', 'keep the temporary store and print its path')
+    .option('--seed <n>', 'seed of the generated history', '42')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      done(await demoCommand(ctxOf(cmd), cmd.opts()));
+    });
+
+  return program;
+}

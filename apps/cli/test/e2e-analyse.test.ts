@@ -1,0 +1,246 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateRecord, type MetricRecordInput } from '@autodev/learning';
+import { openFileStore } from '@autodev/storage-file';
+import { describe, expect, it } from 'vitest';
+import { DEMO_POLICY, demoHistory } from '../src/commands/demo.js';
+import { cli, useTempDir } from './helpers.js';
+
+const tmp = useTempDir();
+
+async function seed(dir: string, records: readonly MetricRecordInput[]): Promise<void> {
+  const store = await openFileStore({ path: join(dir, '.autodev', 'metrics.jsonl') });
+  await store.append(records.map((r) => validateRecord(r)));
+  await store.close();
+}
+const END = Date.UTC(2026, 0, 31, 12);
+async function demoDir(): Promise<string> {
+  const dir = tmp();
+  await seed(dir, demoHistory(42, END));
+  writeFileSync(join(dir, 'automation_policy.yaml'), DEMO_POLICY);
+  return dir;
+}
+// ESC [ … m: no colour when stdout is not a TTY.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[/;
+
+describe('autodev trends', () => {
+  it('prints one row per metric with n, direction, p-value and a sparkline', async () => {
+    const dir = await demoDir();
+    const r = cli(['trends'], { cwd: dir });
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^metric\s+n\s+latest\s+mean\s+median\s+slope\/run\s+trend\s+p\s+history$/);
+    expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual(['api_latency_users_p95', 'build_time', 'coverage_percent', 'lint_errors', 'memory_usage', 'test_duration']);
+    expect(r.stdout).toMatch(/api_latency_users_p95\s+30\s.*↑ rising\s+<0\.001\s+[▁▂▃▄▅▆▇█]{24}/);
+    expect(r.stdout).toMatch(/coverage_percent\s.*↑ rising/);
+    expect(r.stdout).not.toMatch(ANSI);
+  });
+
+  it('--json carries the analysis; --window and --where narrow it', async () => {
+    const dir = await demoDir();
+    const rows = JSON.parse(cli(['trends', 'test_duration', 'memory_usage', '--window', '10', '--json'], { cwd: dir }).stdout);
+    expect(rows.map((x: { metric: string }) => x.metric)).toEqual(['test_duration', 'memory_usage']);
+    expect(rows[0]).toMatchObject({ metric: 'test_duration', count: 10, polarity: 'lower', sufficient: true });
+    expect(rows[0].values).toHaveLength(10);
+    expect(rows[0].latest).toBe(rows[0].values[9]);
+    const none = cli(['trends', '--where', 'branch=nope'], { cwd: dir });
+    expect(none.status).toBe(0);
+    expect(none.stderr).toMatch(/no records match/);
+  });
+
+  it('says when there is too little data instead of inventing a trend', async () => {
+    const dir = tmp();
+    await seed(dir, [1, 2, 3].map((v, i) => ({ name: 'build_time', value: v, timestamp: END + i })));
+    const r = cli(['trends'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/build_time\s+3\s.*not enough data/);
+  });
+
+  it('exits 2 for an unknown metric (listing the known ones) and a bad --window; an empty store is no error', async () => {
+    const dir = await demoDir();
+    const r = cli(['trends', 'test_duraton'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no metric named "test_duraton"/);
+    expect(r.stderr).toMatch(/known metrics: .*test_duration/);
+    expect(cli(['trends', '--window', '1'], { cwd: dir }).stderr).toMatch(/--window must be a whole number >= 2/);
+    const empty = cli(['trends'], { cwd: tmp() });
+    expect(empty.status).toBe(0);
+    expect(empty.stderr).toMatch(/no store at .autodev\/metrics.jsonl yet/);
+  });
+});
+
+describe('autodev insights', () => {
+  it('text: findings with category, kind, confidence and action', async () => {
+    const r = cli(['insights'], { cwd: await demoDir() });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\[budget\] api_latency_users_p95 .* \(budget-breach, confidence 1\.00\)\n {2}→ /);
+    expect(r.stdout).toMatch(/test_duration .*\(regression, confidence 0\.\d\d\)/);
+    expect(r.stdout).toMatch(/build_time .*\(anomaly, confidence/);
+  });
+
+  it('json: every insight at or above --min-confidence, highest first', async () => {
+    const dir = await demoDir();
+    const all = JSON.parse(cli(['insights', '--format', 'json', '--min-confidence', '0.5'], { cwd: dir }).stdout);
+    expect(all.length).toBeGreaterThan(3);
+    for (const i of all) expect(Object.keys(i)).toEqual(expect.arrayContaining(['kind', 'category', 'description', 'confidence', 'suggestedAction', 'metric', 'evidence']));
+    const conf = all.map((i: { confidence: number }) => i.confidence);
+    expect(conf).toEqual([...conf].sort((a, b) => b - a));
+    expect(Math.min(...conf)).toBeGreaterThanOrEqual(0.5);
+    const strict = JSON.parse(cli(['insights', '--json', '--min-confidence', '0.99'], { cwd: dir }).stdout);
+    expect(strict.every((i: { confidence: number }) => i.confidence >= 0.99)).toBe(true);
+    expect(strict.length).toBeLessThan(all.length);
+  });
+
+  it('markdown: a table for a pull-request comment or step summary', async () => {
+    const r = cli(['insights', '--format', 'markdown'], { cwd: await demoDir() });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^### autodev insights\n\n\| {2}\| Metric \| Finding \| Confidence \| Suggested action \|\n\|---\|---\|---\|---:\|---\|\n/);
+    expect(r.stdout).toMatch(/\| ⛔ \| `api_latency_users_p95` \|/);
+    expect(r.stdout).toMatch(/<sub>\d+ insights at confidence ≥ 0\.8/);
+    const none = cli(['insights', '--format', 'markdown'], { cwd: tmp() });
+    expect(none.stdout).toMatch(/No insight at confidence ≥ 0\.8/);
+  });
+
+  it('rejects bad options', async () => {
+    const dir = tmp();
+    expect(cli(['insights', '--min-confidence', '80'], { cwd: dir }).stderr).toMatch(/--min-confidence must be a number from 0 to 1/);
+    const r = cli(['insights', '--format', 'html'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Allowed choices are text, json, markdown/);
+  });
+});
+
+describe('autodev check', () => {
+  it('exits 1 on a budget breach, a regression and an anomaly, naming each', async () => {
+    const dir = await demoDir();
+    const r = cli(['check', '--fail-on', 'budget,regression,anomaly'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/FAIL\s+api_latency_users_p95\s+budget\s+/);
+    expect(r.stdout).toMatch(/FAIL\s+test_duration\s+regression\s+/);
+    expect(r.stdout).toMatch(/FAIL\s+build_time\s+anomaly\s+/);
+    expect(r.stdout).toMatch(/ok\s+memory_usage\s+ok/);
+    expect(r.stdout).toMatch(/check failed: \d problems/);
+  });
+
+  it('by default an anomaly only warns; a metric without findings passes with exit 0', async () => {
+    const dir = await demoDir();
+    const r = cli(['check', '--json'], { cwd: dir });
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ passed: false, failOn: ['budget', 'regression'], policy: 'automation_policy.yaml' });
+    expect(report.results.find((x: { metric: string }) => x.metric === 'build_time')).toMatchObject({ check: 'anomaly', status: 'warn' });
+    const ok = cli(['check', '--metric', 'memory_usage', '--metric', 'coverage_percent'], { cwd: dir });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/check passed/);
+  });
+
+  it('markdown summary for $GITHUB_STEP_SUMMARY', async () => {
+    const r = cli(['check', '--format', 'markdown'], { cwd: await demoDir() });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^### ❌ autodev check failed: \d problems?\n\n\| {2}\| Metric \| Check \| Detail \|/);
+    expect(r.stdout).toMatch(/\| ❌ \| `api_latency_users_p95` \| budget \|/);
+  });
+
+  it('reads the policy from --policy; reports bad YAML with file and line, bad values with the key', async () => {
+    const dir = await demoDir();
+    mkdirSync(join(dir, 'conf'));
+    writeFileSync(join(dir, 'conf', 'strict.yaml'), 'performance:\n  memory_usage_max: 100\n');
+    const strict = cli(['check', '--policy', 'conf/strict.yaml', '--metric', 'memory_usage'], { cwd: dir });
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toMatch(/FAIL\s+memory_usage\s+budget/);
+    writeFileSync(join(dir, 'bad.yaml'), 'performance:\n  test_duration_max: [60\n');
+    const bad = cli(['check', '--policy', 'bad.yaml'], { cwd: dir });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.yaml:\d+:\d+: not valid YAML/);
+    writeFileSync(join(dir, 'worse.yaml'), 'performance:\n  test_duration_max: sixty\n');
+    const worse = cli(['check', '--policy', 'worse.yaml'], { cwd: dir });
+    expect(worse.status).toBe(2);
+    expect(worse.stderr).toMatch(/worse\.yaml: .*test_duration_max.*finite number/);
+    expect(cli(['check', '--policy', 'nope.yaml'], { cwd: dir }).stderr).toMatch(/policy file .*nope\.yaml does not exist/);
+    expect(cli(['check', '--fail-on', 'budget,typo'], { cwd: dir }).stderr).toMatch(/--fail-on "typo" is not one of budget, regression, anomaly/);
+  });
+
+  describe('--baseline branch=main', () => {
+    const history = (feature: number[]) => {
+      const recs: MetricRecordInput[] = [];
+      for (let i = 0; i < 20; i++) recs.push({ name: 'test_duration', value: 42 + ((i * 37) % 11) / 10, timestamp: END + i * 1000, metadata: { branch: 'main' } });
+      feature.forEach((v, i) => recs.push({ name: 'test_duration', value: v, timestamp: END + 100_000 + i * 1000, metadata: { branch: 'feature/x' } }));
+      return recs;
+    };
+
+    it('fails when the newest feature-branch runs are slower than main', async () => {
+      const dir = tmp();
+      await seed(dir, history([55.1, 54.8, 56.2, 55.5]));
+      const r = cli(['check', '--baseline', 'branch=main', '--candidate', 'branch=feature/x'], { cwd: dir });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(/FAIL\s+test_duration\s+regression\s+4 newest runs \+3\d% vs baseline median 42\.\d/);
+    });
+
+    it('passes when they are in line, and takes the candidate branch from CI variables', async () => {
+      const dir = tmp();
+      await seed(dir, history([42.3, 42.6, 42.1]));
+      const r = cli(['check', '--baseline', 'branch=main'], { cwd: dir, env: { GITHUB_HEAD_REF: 'feature/x' } });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/ok\s+test_duration\s+ok\s+3 newest runs in line with 20 baseline runs/);
+      expect(r.stdout).toMatch(/newest runs of branch=feature\/x vs baseline branch=main/);
+    });
+
+    it('judges a single run against the baseline distribution', async () => {
+      const dir = tmp();
+      await seed(dir, history([61]));
+      expect(cli(['check', '--baseline', 'branch=main'], { cwd: dir }).status).toBe(1);
+    });
+
+    it('skips (and passes) a metric whose baseline is smaller than --min-samples', async () => {
+      const dir = tmp();
+      await seed(dir, history([80, 81]));
+      const r = cli(['check', '--baseline', 'branch=main', '--min-samples', '30'], { cwd: dir });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/skip\s+test_duration\s+data\s+not enough baseline data: 20 runs matching branch=main, need 30/);
+    });
+  });
+});
+
+describe('autodev compare', () => {
+  it('prints the A/B verdict with shift, interval, p-value and effect size', async () => {
+    const dir = tmp();
+    const recs: MetricRecordInput[] = [];
+    for (let i = 0; i < 12; i++) {
+      recs.push({ name: 'test_duration', value: 40 + (i % 4), timestamp: END + i, metadata: { branch: 'main' } });
+      recs.push({ name: 'test_duration', value: 50 + (i % 4), timestamp: END + i, metadata: { branch: 'feature' } });
+    }
+    await seed(dir, recs);
+    const r = cli(['compare', 'test_duration', '--a', 'branch=main', '--b', 'branch=feature'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/A: n=12, median 41\.5 {4}B: n=12, median 51\.5/);
+    expect(r.stdout).toMatch(/shift B−A: \+10 \(95% interval \+\d+(\.\d+)? … \+\d+(\.\d+)?\)/);
+    expect(r.stdout).toMatch(/Mann–Whitney p <0\.001, Cliff's delta 1/);
+    expect(r.stdout).toMatch(/verdict: b-higher/);
+    const json = JSON.parse(cli(['compare', 'test_duration', '--a', 'branch=main', '--b', 'branch=feature', '--json'], { cwd: dir }).stdout);
+    expect(json).toMatchObject({ metric: 'test_duration', verdict: 'b-higher', shift: 10, nA: 12, nB: 12 });
+  });
+
+  it('exits 2 when a group matches nothing or --b is missing', async () => {
+    const dir = tmp();
+    await seed(dir, [{ name: 'x', value: 1, timestamp: END, metadata: { branch: 'main' } }]);
+    const r = cli(['compare', 'x', '--a', 'branch=main', '--b', 'branch=nope'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no x records match --b branch=nope/);
+    expect(cli(['compare', 'x', '--a', 'branch=main'], { cwd: dir }).stderr).toMatch(/required option '--b <key=value>' not specified/);
+  });
+});
+
+describe('autodev demo', () => {
+  it('runs trends, insights and check on a generated history and exits 0', () => {
+    const r = cli(['demo'], { cwd: tmp() });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/▶ \$ autodev trends\n/);
+    expect(r.stdout).toMatch(/▶ \$ autodev insights/);
+    expect(r.stdout).toMatch(/FAIL\s+api_latency_users_p95\s+budget/);
+    expect(r.stdout).toMatch(/FAIL\s+test_duration\s+regression/);
+    expect(r.stdout).toMatch(/FAIL\s+build_time\s+anomaly/);
+    expect(r.stdout).toMatch(/check exited with 1 → this CI job would fail/);
+    expect(r.stdout).not.toMatch(ANSI);
+  });
+});

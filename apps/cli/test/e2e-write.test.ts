@@ -1,0 +1,301 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, fixture, storeLines, useTempDir } from './helpers.js';
+
+const tmp = useTempDir();
+const store = (dir: string) => join(dir, '.autodev', 'metrics.jsonl');
+
+describe('autodev record', () => {
+  it('appends one record with metadata and a timestamp to the default store', () => {
+    const dir = tmp();
+    const r = cli(['record', 'test_duration', '12.5', '--meta', 'suite=integration', '--meta', 'pr:=42', '--at', '2026-01-31T12:00:00Z'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/recorded 1 value/);
+    expect(storeLines(readFileSync(store(dir), 'utf8'))).toEqual([
+      { name: 'test_duration', value: 12.5, timestamp: Date.UTC(2026, 0, 31, 12), metadata: { suite: 'integration', pr: 42 } },
+    ]);
+  });
+
+  it('adds branch and commit from CI variables unless --no-ci-meta', () => {
+    const dir = tmp();
+    const env = { GITHUB_REF_NAME: 'main', GITHUB_SHA: 'abc123' };
+    expect(cli(['record', 'x', '1', '--quiet'], { cwd: dir, env }).status).toBe(0);
+    expect(cli(['record', 'x', '2', '--no-ci-meta', '--meta', 'branch=other'], { cwd: dir, env }).status).toBe(0);
+    expect(storeLines(readFileSync(store(dir), 'utf8')).map((l) => l.metadata)).toEqual([{ branch: 'main', commit: 'abc123' }, { branch: 'other' }]);
+  });
+
+  it('honours --store and AUTODEV_STORE (file: URLs too), and prints JSON with --json', () => {
+    const dir = tmp();
+    const r = cli(['record', 'a', '1', '--store', 'custom/m.jsonl', '--json'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject([{ name: 'a', value: 1, metadata: {} }]);
+    expect(existsSync(join(dir, 'custom', 'm.jsonl'))).toBe(true);
+    expect(cli(['record', 'b', '2', '-q'], { cwd: dir, env: { AUTODEV_STORE: `file://${join(dir, 'env.jsonl')}` } }).status).toBe(0);
+    expect(storeLines(readFileSync(join(dir, 'env.jsonl'), 'utf8'))).toMatchObject([{ name: 'b', value: 2 }]);
+  });
+
+  it.each([
+    [['record', 'x', 'abc'], /value for x must be a finite number/],
+    [['record', 'x', 'NaN'], /finite number/],
+    [['record', 'x'], /missing required argument 'value'/],
+    [['record', 'x', '1', '--meta', 'novalue'], /--meta "novalue" must look like key=value/],
+    [['record', 'x', '1', '--at', 'yesterday'], /--at must be an ISO-8601 time/],
+    [['record', '', '1'], /metric name must not be empty/],
+    [['record', 'x', '1', '--bogus'], /unknown option '--bogus'/],
+    [['recrd'], /unknown command 'recrd'/],
+    [[], /Usage: autodev/],
+  ])('exits 2 with a message for bad usage: %j', (args, message) => {
+    const dir = tmp();
+    const r = cli(args, { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace without --debug
+    expect(existsSync(store(dir))).toBe(false);
+  });
+
+  it('shows a stack trace only with --debug', () => {
+    const r = cli(['record', 'x', 'abc', '--debug'], { cwd: tmp() });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('prints help and the version with exit code 0', () => {
+    const dir = tmp();
+    for (const args of [['--help'], ['record', '--help'], ['import', 'junit', '--help'], ['check', '--help'], ['--version']]) {
+      const r = cli(args, { cwd: dir });
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('store URLs', () => {
+  it('names the package to install for a scheme whose plugin is missing', () => {
+    const r = cli(['record', 'x', '1', '--store', 'redis://localhost:6379/0'], { cwd: tmp() });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/needs the package @autodev\/storage-redis/);
+    expect(r.stderr).toMatch(/npm install @autodev\/storage-redis/);
+  });
+
+  it('maps postgresql:// to @autodev/storage-postgres and hides the password', () => {
+    const r = cli(['record', 'x', '1', '--store', 'postgresql://ci:s3cret@db/metrics'], { cwd: tmp() });
+    // storage-postgres may be installed in the workspace; either it is missing or it fails to connect.
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toMatch(/s3cret/);
+  });
+
+  it('loads a plugin installed in the project: @autodev/storage-<scheme> exporting openStore(url)', () => {
+    const dir = tmp();
+    const pkg = join(dir, 'node_modules', '@autodev', 'storage-mem');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@autodev/storage-mem', type: 'module', main: 'index.js' }));
+    writeFileSync(
+      join(pkg, 'index.js'),
+      `import { appendFileSync } from 'node:fs';
+       export async function openStore(url) {
+         return { async append(records) { appendFileSync(${JSON.stringify(join(dir, 'log.txt'))}, url + ' ' + JSON.stringify(records) + '\\n'); },
+                  async query() { return []; }, async names() { return []; }, async close() {} };
+       }`,
+    );
+    const r = cli(['record', 'x', '7', '--store', 'mem:anything'], { cwd: dir });
+    expect(r.stderr).toMatch(/recorded 1 value/);
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'log.txt'), 'utf8')).toMatch(/^mem:anything \[\{"name":"x","value":7/);
+  });
+});
+
+describe('a corrupt store', () => {
+  it('exits 2 naming the file and line, and leaves every byte as it was', () => {
+    const dir = tmp();
+    expect(cli(['record', 'x', '1', '-q'], { cwd: dir }).status).toBe(0);
+    expect(cli(['record', 'x', '2', '-q'], { cwd: dir }).status).toBe(0);
+    const lines = readFileSync(store(dir), 'utf8').split('\n');
+    lines.splice(2, 0, '{"name":"x","value":oops}');
+    const damaged = lines.join('\n');
+    writeFileSync(store(dir), damaged);
+    for (const args of [['record', 'x', '3'], ['export'], ['trends']]) {
+      const r = cli(args, { cwd: dir });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/metrics\.jsonl/);
+      expect(r.stderr).toMatch(/metrics\.jsonl:3/);
+      expect(readFileSync(store(dir), 'utf8')).toBe(damaged);
+    }
+  });
+});
+
+describe('autodev import', () => {
+  it('junit: records totals from the vitest report, per suite with --per-suite', () => {
+    const dir = tmp();
+    const r = cli(['import', 'junit', fixture('junit-vitest.xml'), '--per-suite', '--meta', 'branch=main'], { cwd: dir });
+    expect(r.status).toBe(0);
+    const recs = storeLines(readFileSync(store(dir), 'utf8'));
+    const byName = Object.fromEntries(recs.filter((x) => x.name !== 'test_duration_suite').map((x) => [x.name, x.value]));
+    expect(byName).toEqual({ test_duration: 0.101545488, tests: 8, failures: 1, errors: 0, skipped: 1 });
+    expect(recs.filter((x) => x.name === 'test_duration_suite').map((x) => (x.metadata as { suite: string }).suite)).toEqual(['math.test.js', 'slow.test.js']);
+    expect(recs.every((x) => (x.metadata as { branch: string }).branch === 'main')).toBe(true);
+  });
+
+  it.each([
+    ['junit-jest.xml', { test_duration: 2.345, tests: 5, failures: 1, errors: 0, skipped: 1 }],
+    ['junit-pytest.xml', { test_duration: 3.127, tests: 6, failures: 1, errors: 1, skipped: 1 }],
+  ])('junit: %s', (file, expected) => {
+    const r = cli(['import', 'junit', fixture(file), '--dry-run', '--json'], { cwd: tmp() });
+    expect(r.status).toBe(0);
+    expect(Object.fromEntries((JSON.parse(r.stdout) as { name: string; value: number }[]).map((x) => [x.name, x.value]))).toEqual(expected);
+  });
+
+  it('junit: several Surefire files are summed as one run; --dry-run writes nothing', () => {
+    const dir = tmp();
+    const r = cli(['import', 'junit', fixture('surefire-reports/TEST-com.example.CartTest.xml'), fixture('surefire-reports/TEST-com.example.UserTest.xml'), '--dry-run', '--json'], { cwd: dir });
+    expect(r.status).toBe(0);
+    const got = Object.fromEntries((JSON.parse(r.stdout) as { name: string; value: number }[]).map((x) => [x.name, x.value]));
+    expect(got).toMatchObject({ tests: 5, failures: 1, errors: 1, skipped: 1 });
+    expect(got.test_duration).toBeCloseTo(1204.85, 9);
+    expect(existsSync(store(dir))).toBe(false);
+  });
+
+  it('coverage: lcov and json-summary of the same vitest run', () => {
+    const dir = tmp();
+    expect(cli(['import', 'coverage', fixture('lcov-vitest-v8.info'), '-q'], { cwd: dir }).status).toBe(0);
+    expect(cli(['import', 'coverage', fixture('coverage-summary-vitest-v8.json'), '-q'], { cwd: dir }).status).toBe(0);
+    const recs = storeLines(readFileSync(store(dir), 'utf8'));
+    expect(recs.filter((x) => x.name === 'coverage_percent').map((x) => x.value)).toEqual([62.5, 62.5]);
+    expect(recs.filter((x) => x.name === 'coverage_branches_percent').map((x) => x.value)).toEqual([83.3333, 83.3333]);
+    expect(recs.find((x) => x.name === 'coverage_statements_percent')?.value).toBe(72.7273);
+  });
+
+  it('eslint: lint_errors and lint_warnings', () => {
+    const r = cli(['import', 'eslint', fixture('eslint.json'), '--json'], { cwd: tmp() });
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { name: string; value: number }[]).map((x) => [x.name, x.value])).toEqual([['lint_errors', 2], ['lint_warnings', 2]]);
+  });
+
+  it('monitor: latency quantiles, call and error counts per operation', () => {
+    const r = cli(['import', 'monitor', fixture('monitor-snapshot.json'), '--json', '--dry-run'], { cwd: tmp() });
+    expect(r.status).toBe(0);
+    const got = Object.fromEntries((JSON.parse(r.stdout) as { name: string; value: number }[]).map((x) => [x.name, x.value]));
+    expect(Object.keys(got).sort()).toEqual(
+      ['api_calls_db_query', 'api_calls_get_users', 'api_errors_db_query', 'api_errors_get_users', 'api_latency_db_query_p50', 'api_latency_db_query_p95', 'api_latency_db_query_p99', 'api_latency_get_users_p50', 'api_latency_get_users_p95', 'api_latency_get_users_p99'].sort(),
+    );
+    expect(got.api_calls_get_users).toBe(500);
+    // The fixture's GET /users latencies are uniform on [0.08, 0.16] s plus rare 0.4 s outliers.
+    expect(got.api_latency_get_users_p50).toBeGreaterThan(0.11);
+    expect(got.api_latency_get_users_p50).toBeLessThan(0.13);
+  });
+
+  it.each([
+    [['import', 'junit', 'missing.xml'], /JUnit report missing\.xml does not exist/, 2],
+    [['import', 'junit', fixture('junit-truncated.xml')], /junit-truncated\.xml:6:\d+: not well-formed XML/, 2],
+    [['import', 'junit', fixture('eslint.json')], /not well-formed XML|not a JUnit XML report/, 2],
+    [['import', 'coverage', fixture('lcov-malformed.info')], /lcov-malformed\.info:4: LF must be a whole number/, 2],
+    [['import', 'coverage', fixture('junit-vitest.xml')], /XML coverage/, 2],
+    [['import', 'eslint', fixture('eslint-malformed.json')], /expected a JSON array/, 2],
+    [['import', 'monitor', fixture('eslint.json')], /not a PerformanceMonitor snapshot/, 2],
+    [['import', 'eslint', fixture('.')], /is a directory/, 2],
+    [['import', 'bogus', 'x'], /unknown command 'bogus'/, 2],
+  ])('rejects bad input without writing: %j', (args, message, status) => {
+    const dir = tmp();
+    const r = cli(args, { cwd: dir });
+    expect(r.status).toBe(status);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(store(dir))).toBe(false);
+  });
+});
+
+describe('autodev run', () => {
+  it('streams output untouched, records wall time and peak memory of the process tree, exits 0', () => {
+    const dir = tmp();
+    const script = "process.stdout.write('out\\u00e9\\n'); process.stderr.write('err\\n'); const { spawnSync } = require('node:child_process'); spawnSync(process.execPath, ['-e', 'const b = Buffer.alloc(150e6, 1); setTimeout(() => b, 200)'])";
+    const r = cli(['run', '--meta', 'job=build', '--', process.execPath, '-e', script], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('outé\n');
+    expect(r.stderr.startsWith('err\n')).toBe(true);
+    const recs = storeLines(readFileSync(store(dir), 'utf8'));
+    expect(recs.map((x) => x.name)).toEqual(process.platform === 'linux' ? ['build_time', 'memory_usage'] : ['build_time']);
+    expect(recs[0]!.value).toBeGreaterThan(0.2);
+    expect(recs[0]!.metadata).toEqual({ job: 'build' });
+    // The grandchild holds 150 MB: the tree's peak must include it.
+    if (process.platform === 'linux') expect(recs[1]!.value).toBeGreaterThan(140);
+  });
+
+  it("exits with the command's exit code and records nothing on failure (unless --always)", () => {
+    const dir = tmp();
+    const r = cli(['run', '--', 'sh', '-c', 'exit 3'], { cwd: dir });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/not recorded/);
+    expect(existsSync(store(dir))).toBe(false);
+    const r2 = cli(['run', '--always', '--metric', 'test_duration', '--no-memory', '--', 'sh', '-c', 'exit 4'], { cwd: dir });
+    expect(r2.status).toBe(4);
+    expect(storeLines(readFileSync(store(dir), 'utf8'))).toMatchObject([{ name: 'test_duration', metadata: { exit_code: 4 } }]);
+  });
+
+  it('exits 128 + signal for a signal-killed command, 127 for a missing one', () => {
+    const dir = tmp();
+    expect(cli(['run', '--', 'sh', '-c', 'kill -TERM $$'], { cwd: dir }).status).toBe(143);
+    expect(cli(['run', '--', 'sh', '-c', 'kill -KILL $$'], { cwd: dir }).status).toBe(137);
+    const r = cli(['run', '--', 'no-such-command-autodev'], { cwd: dir });
+    expect(r.status).toBe(127);
+    expect(r.stderr).toMatch(/command not found/);
+  });
+
+  it('passes options after the command through to it', () => {
+    const r = cli(['run', '--no-memory', 'node', '-e', 'console.log(process.argv.slice(1).join(" "))', '--', '--json', '-q'], { cwd: tmp() });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('--json -q\n');
+  });
+});
+
+describe('autodev export', () => {
+  const seed = (dir: string) => {
+    expect(cli(['record', 'test_duration', '12.5', '--meta', 'branch=main', '--at', '2026-01-01T00:00:00Z', '-q'], { cwd: dir }).status).toBe(0);
+    expect(cli(['record', 'test_duration', '13', '--meta', 'branch=main', '--at', '2026-01-02T00:00:00Z', '-q'], { cwd: dir }).status).toBe(0);
+    expect(cli(['record', 'coverage_percent', '81.5', '--meta', 'note=a "quoted", value', '--at', '2026-01-02T00:00:00Z', '-q'], { cwd: dir }).status).toBe(0);
+  };
+
+  it('csv, with RFC 4180 quoting', () => {
+    const dir = tmp();
+    seed(dir);
+    const r = cli(['export'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(
+      'timestamp,time,name,value,metadata\n' +
+        '1767225600000,2026-01-01T00:00:00.000Z,test_duration,12.5,"{""branch"":""main""}"\n' +
+        '1767312000000,2026-01-02T00:00:00.000Z,test_duration,13,"{""branch"":""main""}"\n' +
+        '1767312000000,2026-01-02T00:00:00.000Z,coverage_percent,81.5,"{""note"":""a \\""quoted\\"", value""}"\n',
+    );
+  });
+
+  it('json and jsonl, filtered by metric, --where and time', () => {
+    const dir = tmp();
+    seed(dir);
+    const json = JSON.parse(cli(['export', '--format', 'json', '--metric', 'test_duration', '--from', '2026-01-02'], { cwd: dir }).stdout);
+    expect(json).toEqual([{ name: 'test_duration', value: 13, timestamp: 1767312000000, metadata: { branch: 'main' } }]);
+    const lines = cli(['export', '--format', 'jsonl', '--where', 'branch=main'], { cwd: dir }).stdout.trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).value)).toEqual([12.5, 13]);
+    const out = join(dir, 'out.json');
+    expect(cli(['export', '--format', 'json', '-o', out], { cwd: dir }).status).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveLength(3);
+  });
+
+  it('prometheus: newest value per series, metadata as labels', () => {
+    const dir = tmp();
+    seed(dir);
+    const r = cli(['export', '--format', 'prometheus'], { cwd: dir });
+    expect(r.stdout).toBe(
+      '# HELP coverage_percent newest value of coverage_percent recorded by autodev\n# TYPE coverage_percent gauge\n' +
+        'coverage_percent{note="a \\"quoted\\", value"} 81.5 1767312000000\n' +
+        '# HELP test_duration newest value of test_duration recorded by autodev\n# TYPE test_duration gauge\n' +
+        'test_duration{branch="main"} 13 1767312000000\n',
+    );
+  });
+
+  it('rejects an unknown format and a bad time', () => {
+    const dir = tmp();
+    expect(cli(['export', '--format', 'xml'], { cwd: dir }).status).toBe(2);
+    const r = cli(['export', '--from', 'soon'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--from must be an ISO-8601 time/);
+  });
+});

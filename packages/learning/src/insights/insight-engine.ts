@@ -165,6 +165,27 @@ function asInsight(item: unknown, ruleName: string): LearningInsight {
   throw new LearningError('INVALID_ARGUMENT', `custom insight rule ${ruleName || '(anonymous)'} returned ${String(item)}; return LearningInsight objects`);
 }
 
+/**
+ * @internal The built-in rules on one series, exactly as `runInsightEngine` runs them per metric
+ * (for the calibration bench, which evaluates thousands of series prefixes without a tracker).
+ */
+export function builtinInsightsFor(
+  name: string,
+  values: readonly number[],
+  options: { policy?: LearningPolicy; polarity?: PolarityRegistry; minSamples?: number; trendWindow?: number; forecastHorizon?: number } = {},
+): LearningInsight[] {
+  const policy = options.policy ?? EMPTY_POLICY;
+  const polarity = applyPolicyPolarity(options.polarity ?? createPolarityRegistry(), policy);
+  const metricPolicy = policy.metrics[name] ?? {};
+  const records = values.map((value, i) => ({ name, value, timestamp: i, metadata: {} }));
+  const m: MetricView = { name, records, values, polarity: polarity.polarityOf(name), policy: metricPolicy };
+  return runBuiltins(m, new Set(BUILTIN_RULES), defaultDetectors, {
+    minSamples: metricPolicy.minSamples ?? options.minSamples ?? 5,
+    trendWindow: options.trendWindow ?? 30,
+    forecastHorizon: options.forecastHorizon ?? 10,
+  });
+}
+
 function runBuiltins(
   m: MetricView,
   builtins: ReadonlySet<BuiltinRuleName>,

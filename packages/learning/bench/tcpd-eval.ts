@@ -43,7 +43,15 @@ export function evaluate(series: TcpdSeries[], options?: ChangePointOptions) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const r = evaluate(loadTcpd());
-  for (const row of r.rows) console.log(`${row.name.padEnd(22)} n=${String(row.n).padStart(4)} F1 ${row.f1.toFixed(3)} cover ${row.cover.toFixed(3)} cps ${row.predicted.join(',')}`);
-  console.log(`mean F1 ${r.f1.toFixed(3)} cover ${r.cover.toFixed(3)}`);
+  console.log(formatTcpd(evaluate(loadTcpd())));
+}
+
+/** Markdown table: each series, the mean, and the paper's default-parameter rows. */
+export function formatTcpd(r: ReturnType<typeof evaluate>): string {
+  const lines = ['| series | n | F1 | cover | predicted change points |', '| --- | --- | --- | --- | --- |'];
+  for (const row of r.rows) lines.push(`| ${row.name} | ${row.n} | ${row.f1.toFixed(3)} | ${row.cover.toFixed(3)} | ${row.predicted.join(', ') || '—'} |`);
+  lines.push('', '| method (default parameters) | mean F1 | mean cover |', '| --- | --- | --- |');
+  lines.push(`| **@autodev/learning detectChangePoints** | **${r.f1.toFixed(3)}** | **${r.cover.toFixed(3)}** |`);
+  for (const p of PAPER) lines.push(`| ${p.method} (van den Burg & Williams 2020) | ${p.f1.toFixed(3)} | ${p.cover.toFixed(3)} |`);
+  return lines.join('\n');
 }

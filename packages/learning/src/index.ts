@@ -14,5 +14,14 @@ export {
 export { jsonEqual, matchesQuery, runQuery, validateQuery, type MetricQuery, type MetricStore } from './store.js';
 export { createMemoryStore } from './memory-store.js';
 export * from './stats/index.js';
+export { analyzeSeries, MIN_TREND_POINTS, type AnalyzeSeriesOptions, type TrendAnalysis } from './trends.js';
+export {
+  MetricsTracker,
+  type AnalyzeTrendsOptions,
+  type GenerateInsightsOptions,
+  type MetricsTrackerOptions,
+  type RecordMetricOptions,
+  type Where,
+} from './metrics-tracker.js';
 export * from './detection/index.js';
 export * from './insights/index.js';

@@ -53,18 +53,24 @@ describe('query one metric (10,000 records) out of 1,000,000 records / 100 metri
   await store.append(records);
   const db = new Database(join(dir, 'query-ours.db'), { readonly: true });
   const select = db.prepare('SELECT name, value, timestamp_ms, metadata FROM autodev_metrics WHERE name = ? ORDER BY timestamp_ms, seq');
+  let sink: unknown; // keeps the decoded rows observable so the work is not optimised away
   let i = 0;
   const name = () => `metric_${String(i++ % 100).padStart(3, '0')}`;
   bench('@autodev/storage-sqlite query({ name })', async () => {
-    await store.query({ name: name() });
+    sink = await store.query({ name: name() });
   }, { time: 1000 });
   bench('better-sqlite3 SELECT + JSON.parse', () => {
-    for (const r of select.all(name()) as { name: string; value: number; timestamp_ms: number; metadata: string }[])
-      void { name: r.name, value: r.value, timestamp: r.timestamp_ms, metadata: JSON.parse(r.metadata) as unknown };
+    sink = (select.all(name()) as { name: string; value: number; timestamp_ms: number; metadata: string }[]).map((r) => ({
+      name: r.name,
+      value: r.value,
+      timestamp: r.timestamp_ms,
+      metadata: JSON.parse(r.metadata) as unknown,
+    }));
   }, { time: 1000 });
   bench('@autodev/storage-sqlite query({ name, where, limit: 100 })', async () => {
     await store.query({ name: name(), where: { branch: 'feature' }, order: 'desc', limit: 100 });
   }, { time: 1000 });
+  afterAll(() => void sink);
   bench('@autodev/storage-sqlite names()', async () => {
     await store.names();
   }, { time: 500 });

@@ -64,29 +64,24 @@ function wrap(e: unknown, path: string, doing: string): LearningError {
   return new LearningError('STORE_IO', `SQLite failed while ${doing} on ${path}: ${detail}`, { cause: e });
 }
 
-interface Row {
-  seq: number;
-  name: unknown;
-  value: unknown;
-  timestamp_ms: unknown;
-  metadata: unknown;
-}
+// Rows come back as arrays (better-sqlite3's raw mode), which skips building a keyed object per row.
+type Row = [seq: number, name: unknown, value: unknown, timestampMs: unknown, metadata: unknown];
 
 function decodeRow(row: Row, path: string): MetricRecord {
-  const where = `${path}, table ${SQLITE_TABLE}, row seq=${row.seq}`;
-  if (typeof row.name !== 'string' || typeof row.value !== 'number' || typeof row.timestamp_ms !== 'number' || typeof row.metadata !== 'string')
-    throw new LearningError('STORE_CORRUPT', `${where}: a column holds a value of the wrong type; fix or delete that row`);
+  const [seq, name, value, timestamp, metadataText] = row;
+  if (typeof name !== 'string' || typeof value !== 'number' || typeof timestamp !== 'number' || typeof metadataText !== 'string')
+    throw new LearningError('STORE_CORRUPT', `${path}, table ${SQLITE_TABLE}, row seq=${seq}: a column holds a value of the wrong type; fix or delete that row`);
   let metadata: Metadata;
-  let name: string;
+  let decodedName: string;
   try {
-    metadata = JSON.parse(row.metadata) as Metadata;
-    name = decodeText(row.name);
+    metadata = JSON.parse(metadataText) as Metadata;
+    decodedName = decodeText(name);
   } catch (e) {
-    throw new LearningError('STORE_CORRUPT', `${where}: metadata or name is not valid JSON; fix or delete that row`, { cause: e });
+    throw new LearningError('STORE_CORRUPT', `${path}, table ${SQLITE_TABLE}, row seq=${seq}: metadata or name is not valid JSON; fix or delete that row`, { cause: e });
   }
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
-    throw new LearningError('STORE_CORRUPT', `${where}: metadata is not a JSON object; fix or delete that row`);
-  return { name, value: row.value, timestamp: row.timestamp_ms, metadata };
+    throw new LearningError('STORE_CORRUPT', `${path}, table ${SQLITE_TABLE}, row seq=${seq}: metadata is not a JSON object; fix or delete that row`);
+  return { name: decodedName, value, timestamp, metadata };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -222,7 +217,7 @@ function createSqliteStore(db: Database.Database, path: string): SqliteStore {
       params.push(q.limit);
     }
     let stmt = statements.get(sql);
-    if (!stmt) statements.set(sql, (stmt = db.prepare(sql)));
+    if (!stmt) statements.set(sql, (stmt = db.prepare(sql).raw(true)));
     return { stmt, params };
   };
 

@@ -62,7 +62,7 @@ export function createContext(options: GlobalOptions, streams: Streams = { stdou
         const { createMemoryStore } = await import('@autodev/learning');
         return createMemoryStore();
       }
-      return openStoreAt(loc);
+      return openStoreAt(loc, { readOnly, onWarning: (m) => ctx.note(`autodev: warning: ${m}`) });
     },
   };
   return ctx;

@@ -114,14 +114,18 @@ function storeError(display: string, e: unknown): CliError {
 }
 
 /**
- * Opens the store for a location: the embedded `@autodev/storage-file` for paths and `file:` URLs,
- * the plugin's `openStore(url)` otherwise.
+ * Opens the store for a location: the embedded `@autodev/storage-file` for paths and `file:` URLs
+ * (read-only when asked), the plugin's `openStore(url)` otherwise.
  * @throws {CliError} STORE_PLUGIN_MISSING / STORE_ERROR; `LearningError`s of the backend pass through.
  */
-export async function openStoreAt(location: StoreLocation): Promise<MetricStore> {
+export async function openStoreAt(
+  location: StoreLocation,
+  { readOnly = false, onWarning }: { readOnly?: boolean; onWarning?: (message: string) => void } = {},
+): Promise<MetricStore> {
   if (location.kind === 'file') {
     const { openFileStore } = await import('@autodev/storage-file');
-    return openFileStore({ path: location.path });
+    // Read-only commands never create, write or lock the file; recoveries (a torn last line) are reported, not thrown.
+    return openFileStore({ path: location.path, readOnly, ...(onWarning ? { onWarning: (w) => onWarning(w.message) } : {}) });
   }
   const plugin = await loadStorePlugin(location);
   return plugin.openStore(location.url);

@@ -107,6 +107,17 @@ describe('store URLs', () => {
 });
 
 describe('a corrupt store', () => {
+  it('reads past a torn last line (a writer killed mid-write) with a warning, and appends after it', () => {
+    const dir = tmp();
+    expect(cli(['record', 'x', '1', '-q'], { cwd: dir }).status).toBe(0);
+    writeFileSync(store(dir), readFileSync(store(dir), 'utf8') + '{"name":"x","val');
+    const r = cli(['record', 'x', '2'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/autodev: warning: .*metrics\.jsonl:3: the last line is incomplete/);
+    const csv = cli(['export', '-q'], { cwd: dir });
+    expect(csv.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[3])).toEqual(['1', '2']);
+  });
+
   it('exits 2 naming the file and line, and leaves every byte as it was', () => {
     const dir = tmp();
     expect(cli(['record', 'x', '1', '-q'], { cwd: dir }).status).toBe(0);

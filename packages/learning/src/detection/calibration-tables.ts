@@ -5,22 +5,22 @@
 // that mix of series; bench/calibration-report.ts checks them on a different seed.
 import type { CalibrationMap } from './calibration.js';
 
-/** Score: −log10 of the Bonferroni-adjusted p-value; fitted on 29586 findings (4246 real). */
+/** Score: −log10 of the Bonferroni-adjusted p-value; fitted on 29586 findings (4240 real). */
 export const REGRESSION_CALIBRATION: CalibrationMap = {
-  scores: [0, 0, 0.0003, 0.0664, 0.1782, 0.2524, 0.3047, 0.3601, 0.4239, 0.4923, 0.5461, 0.6355, 0.7438, 0.8302, 0.9382, 1.0662, 1.2314, 1.4555, 1.8363, 2.4917, 3.4274],
-  probabilities: [0.0271, 0.0365, 0.0478, 0.0492, 0.0703, 0.0716, 0.0879, 0.0932, 0.0953, 0.1041, 0.1055, 0.1169, 0.1367, 0.1554, 0.173, 0.2395, 0.2622, 0.3554, 0.5494, 0.8541, 0.9824],
+  scores: [0, 0, 0.0003, 0.0665, 0.1782, 0.2524, 0.3047, 0.3603, 0.4241, 0.4925, 0.5462, 0.6356, 0.7439, 0.8301, 0.9374, 1.0649, 1.2296, 1.4536, 1.8336, 2.4829, 3.4122],
+  probabilities: [0.0284, 0.0358, 0.0476, 0.0492, 0.0703, 0.0716, 0.0872, 0.0932, 0.0947, 0.1041, 0.1055, 0.1176, 0.138, 0.1568, 0.1743, 0.2422, 0.2541, 0.3541, 0.548, 0.8527, 0.9824],
 };
 
-/** Score: −log10 of the corrected p-value (weak candidates included); fitted on 1439 findings (678 real). */
+/** Score: −log10 of the corrected p-value (weak candidates included); fitted on 1446 findings (683 real). */
 export const CHANGE_POINT_CALIBRATION: CalibrationMap = {
-  scores: [0, 0, 0, 0.005, 0.1994, 0.4936, 0.7447, 1.0398, 1.3545, 1.7463, 2.3424, 4.6236, 40.3148],
-  probabilities: [0.1127, 0.125, 0.1481, 0.25, 0.3796, 0.4306, 0.5, 0.6667, 0.6944, 0.75, 0.875, 0.9722, 1],
+  scores: [0, 0, 0, 0, 0.0205, 0.1789, 0.35, 0.6305, 1.1005, 1.6805, 2.2703, 2.6593, 3.7644, 6.1859, 40.2317],
+  probabilities: [0.0972, 0.1219, 0.1492, 0.1944, 0.25, 0.3836, 0.3889, 0.4537, 0.6667, 0.726, 0.8333, 0.9444, 0.9722, 0.9726, 1],
 };
 
-/** Score: |robust z|; fitted on 1964 findings (523 real). */
+/** Score: |robust z|; fitted on 1969 findings (523 real). */
 export const ANOMALY_CALIBRATION: CalibrationMap = {
-  scores: [3.6806, 3.9149, 4.3538, 5.0372, 5.5902, 6.4817, 7.029, 7.5237, 8.3276, 9.6125, 12.5028, 16.2657, 25.5021],
-  probabilities: [0.0026, 0.0204, 0.0224, 0.06, 0.0969, 0.1122, 0.3265, 0.3469, 0.449, 0.6768, 0.7755, 0.7959, 0.8274],
+  scores: [3.6791, 3.9133, 4.3528, 5.0355, 5.5878, 6.4817, 7.034, 7.5292, 8.313, 9.5811, 12.4641, 16.2492, 25.5021],
+  probabilities: [0.0025, 0.02, 0.0224, 0.0612, 0.0964, 0.1122, 0.32, 0.3469, 0.449, 0.6633, 0.777, 0.798, 0.8274],
 };
 
 /** Score: −log10 of the Mann–Kendall p-value; fitted on 5976 findings (988 real). */

@@ -27,10 +27,14 @@ const NO_KEY: unique symbol = Symbol('no key');
  * An exact LRU cache with a fixed capacity: `get`, `set`, `has`, `delete`, `clear`, `size`, `stats` and an
  * optional TTL. `get` of a missing key returns `undefined`, as in the guide.
  *
- * Layout (the one mnemonist's `LRUCache` made popular, written anew here): a `Map` from key to slot, keys
+ * Layout (the one mnemonist's `LRUCache` made popular, written anew here): an index from key to slot, keys
  * and values in two arrays preallocated to `maxSize`, and the recency order as a doubly linked list over
  * slot numbers in two `Uint32Array`s, so a hit moves an entry to the front with a few integer writes
- * and a full cache evicts without allocating. One more trick for the read-through pattern
+ * and a full cache evicts without allocating. The index is split by key type: non-negative int32 keys
+ * live in the elements of one plain object (an array-indexed table in V8), strings in a second,
+ * prototype-less object (a dictionary), both much cheaper to churn than a `Map`, whose deleted entries
+ * force whole-table rehashes; every other key (objects, symbols, fractions...) goes to a `Map`. The split
+ * keeps `Map` semantics: `1` and `"1"` are different keys, `0` and `-0` the same, `"__proto__"` is a key. One more trick for the read-through pattern
  * `get(k) ?? set(k, load(k))`: `set` right after a missed `get` of the same key skips the second lookup.
  *
  * @example
@@ -49,6 +53,10 @@ export class SimpleCache<K, V> {
   /** TTL in milliseconds, or `undefined`. */
   readonly ttlMs: number | undefined;
   private readonly map = new Map<K, number>();
+  // Slots of non-negative int32 keys, by key (object elements, not named properties).
+  private ints: Record<number, number> = {};
+  // Slots of string keys (a dictionary-mode object without prototype).
+  private strs: Record<string, number> = Object.create(null) as Record<string, number>;
   private keys: (K | undefined)[];
   private values: (V | undefined)[];
   private readonly next: Uint32Array;
@@ -107,7 +115,7 @@ export class SimpleCache<K, V> {
 
   /** The value for `key`, marking it most recently used, or `undefined` when missing or expired. */
   get(key: K): V | undefined {
-    const p = this.map.get(key);
+    const p = this.slotOf(key);
     if (p === undefined) {
       this.misses++;
       this.lastMiss = key;
@@ -126,14 +134,14 @@ export class SimpleCache<K, V> {
 
   /** The value for `key` without touching recency or stats, or `undefined`. */
   peek(key: K): V | undefined {
-    const p = this.map.get(key);
+    const p = this.slotOf(key);
     if (p === undefined || this.isExpired(p)) return undefined;
     return this.values[p];
   }
 
   /** True when `key` has a live entry; does not touch recency or stats. */
   has(key: K): boolean {
-    const p = this.map.get(key);
+    const p = this.slotOf(key);
     return p !== undefined && !this.isExpired(p);
   }
 
@@ -142,7 +150,7 @@ export class SimpleCache<K, V> {
     let p: number | undefined;
     // After a missed get of this very key nothing can have inserted it, so the lookup is known to miss.
     if (key !== this.lastMiss) {
-      p = this.map.get(key);
+      p = this.slotOf(key);
       if (p !== undefined) {
         this.values[p] = value;
         if (this.expiresAt !== null) this.expiresAt[p] = this.clock.now() + this.ttlMs!;
@@ -157,15 +165,18 @@ export class SimpleCache<K, V> {
       p = this.freeSlots.pop()!;
     } else {
       p = this.tail;
-      this.map.delete(this.keys[p]!);
+      this.unindex(this.keys[p]!);
       this.tail = this.prev[p]!;
       this.count--;
       this.evictions++;
     }
-    this.keys[p] = key;
+    // Like Map, store -0 as +0 so iteration hands back the key a Map would.
+    this.keys[p] = key === 0 ? (0 as K) : key;
     this.values[p] = value;
     if (this.expiresAt !== null) this.expiresAt[p] = this.clock.now() + this.ttlMs!;
-    this.map.set(key, p);
+    if (typeof key === 'number' && (key | 0) === key && key >= 0) this.ints[key] = p;
+    else if (typeof key === 'string') this.strs[key] = p;
+    else this.map.set(key, p);
     if (this.count === 0) {
       this.head = p;
       this.tail = p;
@@ -180,7 +191,7 @@ export class SimpleCache<K, V> {
 
   /** Removes `key`; true when it was present. */
   delete(key: K): boolean {
-    const p = this.map.get(key);
+    const p = this.slotOf(key);
     if (p === undefined) return false;
     const live = !this.isExpired(p);
     this.removeSlot(p);
@@ -190,6 +201,8 @@ export class SimpleCache<K, V> {
   /** Removes every entry (stats are kept; see `resetStats`). */
   clear(): void {
     this.map.clear();
+    this.ints = {};
+    this.strs = Object.create(null) as Record<string, number>;
     this.keys = new Array<K | undefined>(this.maxSize);
     this.values = new Array<V | undefined>(this.maxSize);
     this.freeSlots = [];
@@ -213,6 +226,18 @@ export class SimpleCache<K, V> {
       if (this.expiresAt === null || this.expiresAt[p]! > now) yield [this.keys[p] as K, this.values[p] as V];
       p = this.next[p]!;
     }
+  }
+
+  private slotOf(key: K): number | undefined {
+    // `(key | 0) === key` is true for int32 numbers (and -0, which Map also treats as 0).
+    if (typeof key === 'string') return this.strs[key];
+    return typeof key === 'number' && (key | 0) === key && key >= 0 ? this.ints[key] : this.map.get(key);
+  }
+
+  private unindex(key: K): void {
+    if (typeof key === 'string') delete this.strs[key];
+    else if (typeof key === 'number' && (key | 0) === key && key >= 0) delete this.ints[key];
+    else this.map.delete(key);
   }
 
   private isExpired(p: number): boolean {
@@ -243,7 +268,7 @@ export class SimpleCache<K, V> {
       this.next[this.prev[p]!] = this.next[p]!;
       this.prev[this.next[p]!] = this.prev[p]!;
     }
-    this.map.delete(this.keys[p]!);
+    this.unindex(this.keys[p]!);
     this.keys[p] = undefined;
     this.values[p] = undefined;
     this.freeSlots.push(p);

@@ -27,8 +27,15 @@ class ModelLru<K, V> {
   }
 }
 
-type Op = { op: 'get' | 'has' | 'peek' | 'delete'; k: number } | { op: 'set'; k: number; v: number } | { op: 'clear' };
-const key = fc.integer({ min: 0, max: 30 });
+type Key = number | string;
+type Op = { op: 'get' | 'has' | 'peek' | 'delete'; k: Key } | { op: 'set'; k: Key; v: number } | { op: 'clear' };
+// Integers (the elements index), strings including "1" and "__proto__" (the dictionary index) and
+// -0, NaN, fractions and negatives (the Map): all must behave as one Map would (SameValueZero).
+const key: fc.Arbitrary<Key> = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 30 }) },
+  { weight: 3, arbitrary: fc.constantFrom('1', '2', 'a', '__proto__', 'constructor', '') },
+  { weight: 1, arbitrary: fc.constantFrom(-0, Number.NaN, 1.5, -1, 2 ** 31, 1) },
+);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('set' as const), k: key, v: fc.integer() }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('get' as const), k: key }) },
@@ -40,8 +47,8 @@ describe('SimpleCache', () => {
   test.prop([fc.integer({ min: 1, max: 20 }), fc.array(opArb, { maxLength: 300 })])(
     'agrees with a reference LRU model and never exceeds maxSize',
     (maxSize, ops) => {
-      const cache = new SimpleCache<number, number>({ maxSize });
-      const model = new ModelLru<number, number>(maxSize);
+      const cache = new SimpleCache<Key, number>({ maxSize });
+      const model = new ModelLru<Key, number>(maxSize);
       for (const o of ops) {
         switch (o.op) {
           case 'set':

@@ -63,7 +63,8 @@ const fmt = (x: number): string => {
 const pct = (r: number): string => (Number.isFinite(r) ? `${r >= 0 ? '+' : ''}${(r * 100).toFixed(Math.abs(r) < 0.1 ? 1 : 0)}%` : 'n/a');
 const fmtP = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2));
 
-function whatToDo(metric: string, kind: InsightKind, worse: boolean): string {
+/** @internal The suggested action of the built-in rules for a metric, a kind and whether the change is bad. */
+export function whatToDo(metric: string, kind: InsightKind, worse: boolean): string {
   if (!worse) return `Note what changed so it can be kept; no action needed for ${metric}`;
   const tokens = new Set(metricNameTokens(metric));
   const has = (...ws: string[]) => ws.some((w) => tokens.has(w));

@@ -4,7 +4,8 @@ import { validateMetadata, validateMetricName } from '../record.js';
 import type { InsightTracker } from './insight-rule.js';
 import { DEFAULT_MIN_CONFIDENCE, listMetricNames, RESERVED_METRIC_PREFIX, runInsightEngine } from './insight-engine.js';
 import { compareInsights, type InsightKind, type LearningInsight } from './learning-insight.js';
-import type { PolarityRegistry } from './polarity.js';
+import { categoryOf, whatToDo } from './builtin-rules.js';
+import { createPolarityRegistry, judgeChange, type Polarity, type PolarityRegistry } from './polarity.js';
 import { EMPTY_POLICY, type LearningPolicy } from './policy.js';
 import { adjustConfidence, learnReliability, type MetricReliability } from './reliability.js';
 import { suggestFromInsights, type OptimizationContext, type OptimizationSuggestion } from './suggestions.js';
@@ -75,6 +76,14 @@ const LEARNABLE: Readonly<Partial<Record<InsightKind, FindingFamily>>> = {
   trend: 'trend',
   anomaly: 'anomaly',
 };
+
+const round = (x: number): string => String(Number(x.toFixed(Math.abs(x) >= 100 ? 1 : 2)));
+
+function applyDirections(base: PolarityRegistry, policy: LearningPolicy): PolarityRegistry {
+  const directions: Record<string, Polarity> = {};
+  for (const [metric, p] of Object.entries(policy.metrics)) if (p.direction) directions[metric] = p.direction;
+  return Object.keys(directions).length === 0 ? base : base.with(directions);
+}
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -350,6 +359,37 @@ export class FeedbackLoop {
       const last = (await this.#tracker.getMetrics(name)).at(-1);
       if (last) latest[name] = last.value;
     }
-    return suggestFromInsights(insights, context, { latest });
+    return suggestFromInsights(insights, context, { latest }, this.#unrecovered(insights, latest));
+  }
+
+  /**
+   * Confirmed adverse shifts and trends whose level has not come back: they no longer show as "the
+   * newest runs differ from the baseline" (the new level is the baseline now), but they are still
+   * the history's most solid evidence of something to fix.
+   */
+  #unrecovered(current: readonly LearningInsight[], latest: Readonly<Record<string, number>>): OptimizationSuggestion[] {
+    const polarity = applyDirections(this.#polarity ?? createPolarityRegistry(), this.#policy);
+    const newest = new Map<string, Finding>();
+    for (const f of this.#findings) if (f.family !== 'anomaly' && f.outcome === 'confirmed') newest.set(f.metric, f);
+    const out: OptimizationSuggestion[] = [];
+    for (const f of newest.values()) {
+      const value = latest[f.metric];
+      if (value === undefined || judgeChange(polarity.polarityOf(f.metric), f.direction) !== 'worse') continue;
+      if (current.some((i) => i.metric === f.metric && i.confidence >= 0.5)) continue;
+      const mid = (f.baseline + f.flagged) / 2;
+      if (!(f.direction === 'increase' ? value > mid : value < mid)) continue;
+      const change = f.baseline === 0 ? '' : ` (${f.flagged >= f.baseline ? '+' : ''}${(((f.flagged - f.baseline) / Math.abs(f.baseline)) * 100).toFixed(0)}%)`;
+      out.push({
+        category: categoryOf(f.metric),
+        action: whatToDo(f.metric, f.kind, true),
+        priority: f.confidence >= 0.8 ? 'high' : 'medium',
+        reason:
+          `${f.metric} ${f.direction === 'increase' ? 'rose' : 'fell'} from ${round(f.baseline)} to ${round(f.flagged)}${change}, ` +
+          `confirmed by ${this.#options.confirmAfter} follow-up runs (median ${round(f.followUpMedian ?? f.flagged)}), and is still at ${round(value)}`,
+        metric: f.metric,
+        confidence: f.confidence,
+      });
+    }
+    return out;
   }
 }

@@ -144,16 +144,21 @@ function fromContext(context: OptimizationContext, history: SuggestionHistory): 
 
 /**
  * Turns insights and a task context into suggestions, most urgent first (priority, then confidence,
- * history before context advice). Used by `FeedbackLoop.suggestOptimizations`; exported for tools
- * that have insights from elsewhere.
+ * history before context advice). Used by `FeedbackLoop.suggestOptimizations`, which adds in `extra`
+ * the confirmed findings that have not recovered; exported for tools that have insights from elsewhere.
  * @throws {LearningError} INVALID_ARGUMENT when `context.complexity` is not 'low', 'medium' or 'high'.
  */
-export function suggestFromInsights(insights: readonly LearningInsight[], context: OptimizationContext, history: SuggestionHistory): OptimizationSuggestion[] {
+export function suggestFromInsights(
+  insights: readonly LearningInsight[],
+  context: OptimizationContext,
+  history: SuggestionHistory,
+  extra: readonly OptimizationSuggestion[] = [],
+): OptimizationSuggestion[] {
   if (context.complexity !== undefined && !['low', 'medium', 'high'].includes(context.complexity))
     throw new LearningError('INVALID_ARGUMENT', `complexity must be "low", "medium" or "high", got ${JSON.stringify(context.complexity)}`);
   if (context.taskType !== undefined && typeof context.taskType !== 'string')
     throw new LearningError('INVALID_ARGUMENT', `taskType must be a string such as "refactoring", got ${typeof context.taskType}`);
-  const all = [...fromHistory(insights), ...fromContext(context, history)];
+  const all = [...fromHistory(insights), ...extra, ...fromContext(context, history)];
   return all
     .map((s, order) => ({ s, order }))
     .sort((a, b) => RANK[a.s.priority] - RANK[b.s.priority] || (b.s.confidence ?? -1) - (a.s.confidence ?? -1) || a.order - b.order)

@@ -147,6 +147,17 @@ describe('FeedbackLoop.suggestOptimizations', () => {
     expect(s.find((x) => x.action.startsWith('Record test_duration and coverage_percent before and after'))?.reason).toContain('coverage_percent is 71 now');
   });
 
+  it('keeps suggesting a confirmed regression that has not recovered, and stops once it has', async () => {
+    const { loop } = setup();
+    await feed(loop, 'test_duration', [...noisy(30, 10, 0.02, 13), ...noisy(15, 13, 0.01, 14)]);
+    // Fifteen runs later the new level is the baseline: no current insight, but the confirmed finding stands.
+    const s = await loop.suggestOptimizations({});
+    expect(s[0]).toMatchObject({ metric: 'test_duration', category: 'performance' });
+    expect(s[0]!.reason).toMatch(/test_duration rose from \d+(\.\d+)? to 1[23](\.\d+)? \(\+\d+%\), confirmed by 3 follow-up runs .* still at 1[234]/);
+    await feed(loop, 'test_duration', noisy(5, 10, 0.02, 15));
+    expect((await loop.suggestOptimizations({})).some((x) => x.reason.includes('confirmed by'))).toBe(false);
+  });
+
   it('answers from context alone when there is no history, and rejects a bad complexity', async () => {
     const { loop } = setup();
     const s = await loop.suggestOptimizations({ taskType: 'bugfix', complexity: 'low' });

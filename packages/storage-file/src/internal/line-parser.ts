@@ -274,3 +274,99 @@ export class LineParser {
     return LineKind.BAD;
   }
 }
+
+/**
+ * True when `s` is exactly one JSON object (RFC 8259 grammar, surrounding whitespace allowed).
+ * Validates metadata on open without building it: cheaper than `JSON.parse` and allocation-free,
+ * which matters when a million records each carry distinct metadata.
+ */
+export function isJsonObjectText(s: string): boolean {
+  const n = s.length;
+  let i = ws(s, 0);
+  if (s.charCodeAt(i) !== 123) return false;
+  i = jsonValue(s, i, 0);
+  return i >= 0 && ws(s, i) === n;
+}
+
+function ws(s: string, i: number): number {
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+    else return i;
+  }
+}
+
+const MAX_DEPTH = 512;
+
+/** Index after the JSON value starting at `s[i]` (no leading whitespace), or -1. */
+function jsonValue(s: string, i: number, depth: number): number {
+  const c = s.charCodeAt(i);
+  if (c === 34) return jsonString(s, i);
+  if (c === 123 || c === 91) {
+    if (depth > MAX_DEPTH) return -1;
+    const object = c === 123;
+    const close = object ? 125 : 93;
+    i = ws(s, i + 1);
+    if (s.charCodeAt(i) === close) return i + 1;
+    for (;;) {
+      if (object) {
+        if (s.charCodeAt(i) !== 34) return -1;
+        i = jsonString(s, i);
+        if (i < 0) return -1;
+        i = ws(s, i);
+        if (s.charCodeAt(i) !== 58) return -1;
+        i = ws(s, i + 1);
+      }
+      i = jsonValue(s, i, depth + 1);
+      if (i < 0) return -1;
+      i = ws(s, i);
+      const d = s.charCodeAt(i);
+      if (d === close) return i + 1;
+      if (d !== 44) return -1;
+      i = ws(s, i + 1);
+    }
+  }
+  if (c === 116) return s.startsWith('true', i) ? i + 4 : -1;
+  if (c === 102) return s.startsWith('false', i) ? i + 5 : -1;
+  if (c === 110) return s.startsWith('null', i) ? i + 4 : -1;
+  if (c === 45 || isDigit(c)) {
+    let j = i + (c === 45 ? 1 : 0);
+    if (s.charCodeAt(j) === 48) j++;
+    else if (isDigit(s.charCodeAt(j))) while (isDigit(s.charCodeAt(j))) j++;
+    else return -1;
+    if (s.charCodeAt(j) === 46) {
+      j++;
+      if (!isDigit(s.charCodeAt(j))) return -1;
+      while (isDigit(s.charCodeAt(j))) j++;
+    }
+    const e = s.charCodeAt(j);
+    if (e === 101 || e === 69) {
+      j++;
+      const sign = s.charCodeAt(j);
+      if (sign === 43 || sign === 45) j++;
+      if (!isDigit(s.charCodeAt(j))) return -1;
+      while (isDigit(s.charCodeAt(j))) j++;
+    }
+    return j;
+  }
+  return -1;
+}
+
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+function jsonString(s: string, i: number): number {
+  const n = s.length;
+  for (let j = i + 1; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 34) return j + 1;
+    if (c < 32) return -1;
+    if (c === 92) {
+      const e = s.charCodeAt(++j);
+      if (e === 117) {
+        if (!(isHex(s.charCodeAt(j + 1)) && isHex(s.charCodeAt(j + 2)) && isHex(s.charCodeAt(j + 3)) && isHex(s.charCodeAt(j + 4)))) return -1;
+        j += 4;
+      } else if (e !== 34 && e !== 92 && e !== 47 && e !== 98 && e !== 102 && e !== 110 && e !== 114 && e !== 116) return -1;
+    }
+  }
+  return -1;
+}

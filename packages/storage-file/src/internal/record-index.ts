@@ -1,3 +1,4 @@
+import { isJsonObjectText } from './line-parser.js';
 import { jsonEqual, type Metadata, type MetricQuery, type MetricRecord } from '@autodev/learning';
 
 /** Positions (into the global columns) of one metric's records, in insertion order. */
@@ -13,15 +14,19 @@ interface Series {
  * Returns a flat copy of `s`. Substrings of a big decoded chunk can be V8 "sliced strings" that
  * keep the whole chunk alive; names and metadata texts live as long as the store, so they must not.
  */
-const detach = (s: string): string => (s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8'));
+// Concatenation then slice makes V8 flatten into a new string holding only these characters.
+const detach = (s: string): string => (s.length < 13 ? s : (' ' + s).slice(1));
 
 function deepFreeze<T>(v: T): T {
   if (typeof v === 'object' && v !== null) {
-    for (const x of Object.values(v)) deepFreeze(x);
+    for (const k in v) deepFreeze(v[k]);
     Object.freeze(v);
   }
   return v;
 }
+
+/** After this many distinct metadata texts, stop interning if most texts are distinct (a per-record id). */
+const INTERN_PROBE = 4096;
 
 /**
  * All records of a store in a compact, columnar form: about 28 bytes per record plus each distinct
@@ -41,22 +46,28 @@ export class RecordIndex {
   private readonly series: Series[] = [];
   private readonly metas: string[] = ['{}'];
   private readonly metaIdOf = new Map<string, number>([['{}', 0]]);
+  private interning = true;
 
   /** Id of a metadata JSON text, interning it on first sight; -1 when it is not a JSON object. */
   metaId(text: string): number {
-    const id = this.metaIdOf.get(text);
-    if (id !== undefined) return id;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return -1;
+    if (text === '{}') return 0;
+    if (this.interning) {
+      const id = this.metaIdOf.get(text);
+      if (id !== undefined) return id;
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return -1;
+    if (!isJsonObjectText(text)) return -1;
     const copy = detach(text);
     this.metas.push(copy);
-    this.metaIdOf.set(copy, this.metas.length - 1);
-    return this.metas.length - 1;
+    const id = this.metas.length - 1;
+    if (this.interning) {
+      this.metaIdOf.set(copy, id);
+      // Metadata with a per-record id never repeats: interning it only costs time and a map entry.
+      if (id === INTERN_PROBE && this.size < 2 * INTERN_PROBE) {
+        this.interning = false;
+        this.metaIdOf.clear();
+      }
+    }
+    return id;
   }
 
   /** Appends one record whose metadata was interned with {@link metaId}. */

@@ -25,14 +25,14 @@ async function demoDir(): Promise<string> {
 const ANSI = /\u001b\[/;
 
 describe('autodev trends', () => {
-  it('prints one row per metric with n, direction, p-value and a sparkline', async () => {
+  it('prints one row per metric with its run count, direction, p-value and a sparkline of the window', async () => {
     const dir = await demoDir();
     const r = cli(['trends'], { cwd: dir });
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^metric\s+n\s+latest\s+mean\s+median\s+slope\/run\s+trend\s+p\s+history$/);
+    expect(lines[0]).toMatch(/^metric\s+runs\s+latest\s+mean\s+median\s+slope\/run\s+trend\s+p\s+history$/);
     expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual(['api_latency_users_p95', 'build_time', 'coverage_percent', 'lint_errors', 'memory_usage', 'test_duration']);
-    expect(r.stdout).toMatch(/api_latency_users_p95\s+30\s.*↑ rising\s+<0\.001\s+[▁▂▃▄▅▆▇█]{24}/);
+    expect(r.stdout).toMatch(/api_latency_users_p95\s+40\s.*↑ rising\s+<0\.001\s+[▁▂▃▄▅▆▇█]{24}/);
     expect(r.stdout).toMatch(/coverage_percent\s.*↑ rising/);
     expect(r.stdout).not.toMatch(ANSI);
   });
@@ -41,7 +41,7 @@ describe('autodev trends', () => {
     const dir = await demoDir();
     const rows = JSON.parse(cli(['trends', 'test_duration', 'memory_usage', '--window', '10', '--json'], { cwd: dir }).stdout);
     expect(rows.map((x: { metric: string }) => x.metric)).toEqual(['test_duration', 'memory_usage']);
-    expect(rows[0]).toMatchObject({ metric: 'test_duration', count: 10, polarity: 'lower', sufficient: true });
+    expect(rows[0]).toMatchObject({ metric: 'test_duration', count: 40, window: 10, polarity: 'lower', sufficient: true });
     expect(rows[0].values).toHaveLength(10);
     expect(rows[0].latest).toBe(rows[0].values[9]);
     const none = cli(['trends', '--where', 'branch=nope'], { cwd: dir });

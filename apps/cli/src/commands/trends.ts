@@ -1,7 +1,8 @@
+import type { TrendAnalysis } from '@autodev/learning';
 import { parseInteger, parsePairs } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
-import { openTracker, type TrendSummary } from '../internal/tracker.js';
+import { openTracker } from '../internal/tracker.js';
 import { formatNumber, formatPValue } from '../output/format.js';
 import { sparkline } from '../output/sparkline.js';
 import { renderTable } from '../output/table.js';
@@ -12,9 +13,8 @@ export interface TrendsOptions {
   where?: string[];
 }
 
-/** One row of `autodev trends --json`. */
-export interface TrendRow extends TrendSummary {
-  metric: string;
+/** One row of `autodev trends --json`: `MetricsTracker.analyzeTrends` plus the metric's polarity and newest value. */
+export interface TrendRow extends TrendAnalysis {
   polarity: 'lower' | 'higher' | 'neutral';
   latest: number | null;
 }
@@ -45,7 +45,7 @@ export async function trendsCommand(ctx: CommandContext, metrics: readonly strin
     for (const name of names) {
       const a = await t.tracker.analyzeTrends(name, hasWhere ? { windowSize, where } : { windowSize });
       if (hasWhere && a.count === 0) continue;
-      rows.push({ metric: name, polarity: polarityOf(name), latest: a.values.length > 0 ? a.values[a.values.length - 1]! : null, ...a });
+      rows.push({ ...a, metric: name, polarity: polarityOf(name), latest: a.values.length > 0 ? a.values[a.values.length - 1]! : null });
     }
   } finally {
     await t.close();
@@ -67,7 +67,7 @@ export async function trendsCommand(ctx: CommandContext, metrics: readonly strin
     return judged === 'worse' ? c.red(text) : judged === 'better' ? c.green(text) : text;
   };
   const table = renderTable(
-    ['metric', 'n', 'latest', 'mean', 'median', 'slope/run', 'trend', 'p', 'history'],
+    ['metric', 'runs', 'latest', 'mean', 'median', 'slope/run', 'trend', 'p', 'history'],
     rows.map((r) => [
       r.metric,
       String(r.count),
@@ -82,6 +82,6 @@ export async function trendsCommand(ctx: CommandContext, metrics: readonly strin
     ['left', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'left'],
   );
   ctx.out(table);
-  ctx.note(c.dim(`newest ${windowSize} values per metric${hasWhere ? ` where ${Object.entries(where).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')}` : ''}; trend: Mann–Kendall at α = 0.05, slope: Theil–Sen`));
+  ctx.note(c.dim(`runs: records per metric; latest … history: the newest ${windowSize} values${hasWhere ? ` where ${Object.entries(where).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')}` : ''}; trend: Mann–Kendall at α = 0.05, slope: Theil–Sen`));
   return ExitCode.OK;
 }

@@ -1,5 +1,4 @@
-import type { JsonValue, MetricRecord } from '@autodev/learning';
-import type { CliTracker } from './tracker.js';
+import type { JsonValue, MetricRecord, MetricsTracker } from '@autodev/learning';
 
 /** The subset of a tracker the insight engine reads (its `InsightTracker`). */
 export interface EngineTracker {
@@ -12,7 +11,7 @@ export interface EngineTracker {
  * A view of a tracker restricted to records whose metadata matches `where` (`--where branch=main`), so
  * the insight engine analyses only that slice of the history.
  */
-export function filteredTracker(tracker: CliTracker, where: Record<string, JsonValue>): EngineTracker {
+export function filteredTracker(tracker: MetricsTracker, where: Record<string, JsonValue>): EngineTracker {
   if (Object.keys(where).length === 0) return tracker;
   return {
     getMetrics: (name?: string) => tracker.getMetrics(name, { where }),

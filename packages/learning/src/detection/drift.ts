@@ -1,7 +1,8 @@
 import { LearningError, LearningErrorCode } from '../errors.js';
 import { calibrate, pValueScore } from './calibration.js';
 import { DRIFT_CALIBRATION } from './calibration-tables.js';
-import { compact, normalQuantile, sortedMedian, twoSidedP } from './internal/numeric.js';
+import { mannKendall, theilSen } from '../stats/trend.js';
+import { compact, sortedMedian } from './internal/numeric.js';
 
 /** Options of {@link detectDrift}. */
 export interface DriftOptions {
@@ -37,7 +38,8 @@ export interface Drift {
 /**
  * Detects a gradual drift over the newest `window` points with the Mann–Kendall trend test (tie-corrected
  * normal approximation with continuity correction) and estimates it with the Theil–Sen slope and Sen's
- * interval. Catches slow slowdowns that step detectors miss because no single run differs much.
+ * interval (both from the stats module: O(n log n), so a large window is fine). Catches slow slowdowns that
+ * step detectors miss because no single run differs much.
  *
  * @throws {LearningError} INVALID_ARGUMENT when an option is out of range.
  * @example
@@ -72,29 +74,13 @@ export function detectDrift(values: ReadonlyArray<number | null | undefined>, op
       confidence: 0,
     };
   }
-  // O(n²) pairs: windows are small; time uses the original positions so gaps stay honest.
-  const slopes: number[] = [];
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const d = x[j]! - x[i]!;
-      s += Math.sign(d);
-      slopes.push(d / (pos[j]! - pos[i]!));
-    }
-  }
-  const counts = new Map<number, number>();
-  for (const v of x) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let tie = 0;
-  for (const t of counts.values()) tie += t * (t - 1) * (2 * t + 5);
-  const varS = (n * (n - 1) * (2 * n + 5) - tie) / 18;
-  const z = varS > 0 ? (s - Math.sign(s)) / Math.sqrt(varS) : 0;
-  const pValue = varS > 0 ? twoSidedP(z) : 1;
-  const sorted = Float64Array.from(slopes).sort();
-  const slope = sortedMedian(sorted);
-  const N = sorted.length;
-  const c = normalQuantile(0.5 + confidenceLevel / 2) * Math.sqrt(Math.max(varS, 0));
-  const lo = Math.max(0, Math.min(N - 1, Math.round((N - c) / 2) - 1));
-  const hi = Math.max(0, Math.min(N - 1, Math.round((N + c) / 2)));
+  // O(n log n) S and slope selection from the stats module, so large windows stay cheap. The normal
+  // approximation (not the exact small-n distribution) keeps p-values on the scale the calibration was fitted on.
+  const mk = mannKendall(x, { exact: false, alpha });
+  const ts = theilSen(x, { x: Float64Array.from(pos), confidenceLevel });
+  const s = mk.s;
+  const pValue = mk.pValue;
+  const slope = ts.slope;
   const med = sortedMedian(Float64Array.from(x).sort());
   const span = pos[n - 1]! - pos[0]!;
   const relativeChange = med !== 0 ? (slope * span) / Math.abs(med) : Number.NaN;
@@ -103,7 +89,7 @@ export function detectDrift(values: ReadonlyArray<number | null | undefined>, op
     status: significant ? (s > 0 ? 'increasing' : 'decreasing') : 'no-drift',
     window: { start, n },
     slope,
-    slopeInterval: [sorted[lo]!, sorted[hi]!],
+    slopeInterval: [ts.lowSlope ?? Number.NaN, ts.highSlope ?? Number.NaN],
     relativeChange,
     s,
     pValue,

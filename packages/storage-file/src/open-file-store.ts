@@ -116,6 +116,8 @@ class FileStore implements FileMetricStore {
   private rfh: FileHandle | undefined;
   private wfh: FileHandle | undefined;
   private ino = 0;
+  /** Inode `wfh` writes to. */
+  private wino = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
   /** Operations run one at a time, in call order, so the file's order is the call order. */
@@ -273,6 +275,21 @@ class FileStore implements FileMetricStore {
   }
 
   private async write(text: string): Promise<void> {
+    if (this.wfh !== undefined) {
+      // Another process may have compacted (replaced) the file: appending through the old descriptor
+      // would put records in the unlinked old file, lost. One stat per append closes that door but for
+      // the instant between this check and the write (see "Compaction" in the README).
+      let current: number;
+      try {
+        current = (await stat(this.path)).ino;
+      } catch (e) {
+        throw io(this.path, 'the metrics file disappeared or cannot be read (was it deleted or moved?)', e);
+      }
+      if (current !== this.wino) {
+        await this.wfh.close().catch(() => undefined);
+        this.wfh = undefined;
+      }
+    }
     if (this.wfh === undefined) {
       let fh: FileHandle | undefined;
       try {
@@ -282,6 +299,7 @@ class FileStore implements FileMetricStore {
         // Root ignores permission bits; a file with none set was made read-only on purpose.
         if ((st.mode & 0o222) === 0) throw Object.assign(new Error('file has no write permission bits'), { code: 'EACCES' });
         if (st.ino !== this.ino) await this.refresh();
+        this.wino = st.ino;
       } catch (e) {
         await fh?.close().catch(() => undefined);
         throw e instanceof LearningError ? e : io(this.path, 'cannot append to the metrics file (read-only?)', e);

@@ -188,3 +188,20 @@ describe('model check against the memory store', () => {
     },
   );
 });
+
+describe('compaction by another process', () => {
+  it('a store that appended before the compaction appends into the new file afterwards', async () => {
+    const path = join(await tempDir(), 'm.jsonl');
+    const { onWarning } = collectWarnings();
+    const writer = await openFileStore({ path, onWarning });
+    const compactor = await openFileStore({ path });
+    await writer.append([rec('x', 1, 1)]);
+    await compactor.compact();
+    await writer.append([rec('x', 2, 2)]);
+    await compactor.close();
+    const fresh = await openFileStore({ path });
+    expect((await fresh.query()).map((r) => r.value)).toEqual([1, 2]);
+    await fresh.close();
+    await writer.close();
+  });
+});

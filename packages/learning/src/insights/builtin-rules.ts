@@ -97,8 +97,11 @@ export function insufficientDataInsight(m: MetricView, minSamples: number): Lear
   });
 }
 
-/** Rule: the newest run(s) moved away from the baseline segment (a regression, improvement or neutral change). */
-export function shiftInsight(m: MetricView, detectors: InsightDetectors): LearningInsight | undefined {
+/**
+ * Rule: the newest run(s) moved away from the baseline segment (a regression, improvement or neutral change).
+ * `offset` is how many older points were left out of `m.values`, so `changeIndex` indexes the full series.
+ */
+export function shiftInsight(m: MetricView, detectors: InsightDetectors, offset = 0): LearningInsight | undefined {
   const s = detectors.shift(m.values);
   if (!s) return undefined;
   if (m.policy.tolerance !== undefined && Math.abs(s.relativeChange) < m.policy.tolerance) return undefined;
@@ -124,7 +127,7 @@ export function shiftInsight(m: MetricView, detectors: InsightDetectors): Learni
       relativeChange: s.relativeChange,
       baselineN: s.baselineN,
       currentN: s.currentN,
-      changeIndex: s.changeIndex,
+      changeIndex: s.changeIndex + offset,
       direction: s.direction,
       judged,
       ...(s.relativeInterval ? { relativeChangeLow: s.relativeInterval[0], relativeChangeHigh: s.relativeInterval[1] } : {}),

@@ -5,6 +5,6 @@ export { checkBudgets, EMPTY_POLICY, parsePolicy, type BudgetBreach, type Budget
 export { adjustConfidence, learnReliability, NO_RELIABILITY, type MetricReliability } from './reliability.js';
 export type { InsightContext, InsightRule, InsightTracker, InsightTrendOptions } from './insight-rule.js';
 export { BUILTIN_RULES, categoryOf, isLintMetric, type BuiltinRuleName } from './builtin-rules.js';
-export { DEFAULT_MIN_CONFIDENCE, listMetricNames, RESERVED_METRIC_PREFIX, runInsightEngine, type InsightEngineOptions } from './insight-engine.js';
+export { DEFAULT_MAX_HISTORY, DEFAULT_MIN_CONFIDENCE, listMetricNames, RESERVED_METRIC_PREFIX, runInsightEngine, type InsightEngineOptions } from './insight-engine.js';
 export { decideFinding, FeedbackLoop, FINDING_METRIC, type FeedbackLoopOptions, type FeedbackTracker, type Finding, type FindingFamily, type FindingOutcome } from './feedback-loop.js';
 export { suggestFromInsights, type OptimizationContext, type OptimizationSuggestion, type SuggestionHistory } from './suggestions.js';

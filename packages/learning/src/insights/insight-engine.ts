@@ -22,6 +22,9 @@ import { EMPTY_POLICY, type LearningPolicy } from './policy.js';
 /** Metric names starting with this prefix are reserved for autodev's own records (the feedback loop's findings). */
 export const RESERVED_METRIC_PREFIX = 'autodev.';
 
+/** Default `maxHistory`: the statistical rules analyze each metric's newest 1,000 points. */
+export const DEFAULT_MAX_HISTORY = 1000;
+
 /** Default `minConfidence`: an insight must be more likely real than not to be returned. */
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
@@ -49,6 +52,14 @@ export interface InsightEngineOptions<T extends InsightTracker = InsightTracker>
   trendWindow?: number;
   /** Runs ahead the forecast looks for a budget crossing. @default 10 */
   forecastHorizon?: number;
+  /**
+   * Newest points of each metric the statistical rules analyze (the regression baseline, the
+   * forecast fit). Older runs barely matter to a CI verdict — Holt's weights decay geometrically and
+   * a baseline of 1,000 runs is plenty for a rank test — and the cap keeps the cost per metric
+   * bounded however long the history grows. `Infinity` analyzes everything.
+   * @default 1000
+   */
+  maxHistory?: number;
   /** Clock, for `ctx.now`. @default Date.now */
   now?: () => number;
   /** @internal Replaces the statistics behind the built-in rules (tests). */
@@ -111,6 +122,8 @@ export async function runInsightEngine<T extends InsightTracker>(tracker: T, opt
   check(isWhole(trendWindow, 5), `trendWindow must be a whole number >= 5, got ${String(trendWindow)}`);
   const forecastHorizon = options.forecastHorizon ?? 10;
   check(isWhole(forecastHorizon, 1), `forecastHorizon must be a whole number >= 1, got ${String(forecastHorizon)}`);
+  const maxHistory = options.maxHistory ?? DEFAULT_MAX_HISTORY;
+  check(maxHistory === Infinity || isWhole(maxHistory, 20), `maxHistory must be a whole number >= 20 or Infinity, got ${String(maxHistory)}`);
   const rules = options.rules ?? [];
   check(Array.isArray(rules) && rules.every((r) => typeof r === 'function'), 'rules must be an array of functions (ctx) => LearningInsight[]');
   const policy = options.policy ?? EMPTY_POLICY;
@@ -146,7 +159,7 @@ export async function runInsightEngine<T extends InsightTracker>(tracker: T, opt
       const records = await series(name);
       const metricPolicy = policy.metrics[name] ?? {};
       const m: MetricView = { name, records, values: records.map((r) => r.value), polarity: polarity.polarityOf(name), policy: metricPolicy };
-      out.push(...runBuiltins(m, builtins, detectors, { minSamples: metricPolicy.minSamples ?? minSamples, trendWindow, forecastHorizon }));
+      out.push(...runBuiltins(m, builtins, detectors, { minSamples: metricPolicy.minSamples ?? minSamples, trendWindow, forecastHorizon, maxHistory }));
     }
   }
   for (const rule of rules) {
@@ -172,7 +185,7 @@ function asInsight(item: unknown, ruleName: string): LearningInsight {
 export function builtinInsightsFor(
   name: string,
   values: readonly number[],
-  options: { policy?: LearningPolicy; polarity?: PolarityRegistry; minSamples?: number; trendWindow?: number; forecastHorizon?: number } = {},
+  options: { policy?: LearningPolicy; polarity?: PolarityRegistry; minSamples?: number; trendWindow?: number; forecastHorizon?: number; maxHistory?: number } = {},
 ): LearningInsight[] {
   const policy = options.policy ?? EMPTY_POLICY;
   const polarity = applyPolicyPolarity(options.polarity ?? createPolarityRegistry(), policy);
@@ -183,15 +196,17 @@ export function builtinInsightsFor(
     minSamples: metricPolicy.minSamples ?? options.minSamples ?? 5,
     trendWindow: options.trendWindow ?? 30,
     forecastHorizon: options.forecastHorizon ?? 10,
+    maxHistory: options.maxHistory ?? DEFAULT_MAX_HISTORY,
   });
 }
 
 function runBuiltins(
-  m: MetricView,
+  metric: MetricView,
   builtins: ReadonlySet<BuiltinRuleName>,
   detectors: InsightDetectors,
-  s: { minSamples: number; trendWindow: number; forecastHorizon: number },
+  s: { minSamples: number; trendWindow: number; forecastHorizon: number; maxHistory: number },
 ): LearningInsight[] {
+  let m = metric;
   const out: LearningInsight[] = [];
   // Facts first: they need no minimum of data.
   const breaches = builtins.has('budget') ? budgetInsights(m) : [];
@@ -205,7 +220,9 @@ function runBuiltins(
     if (short) out.push(short);
     return out;
   }
-  let shift = builtins.has('shift') ? shiftInsight(m, detectors) : undefined;
+  // The statistical rules see the newest `maxHistory` points; facts above used the latest value.
+  if (m.values.length > s.maxHistory) m = { ...m, values: m.values.slice(m.values.length - s.maxHistory) };
+  let shift = builtins.has('shift') ? shiftInsight(m, detectors, metric.values.length - m.values.length) : undefined;
   // A ramp also makes the newest runs differ from the baseline, and a step makes Mann–Kendall
   // significant. The drift rule only fires when a line fits the window better than any single step,
   // so when both fire the series is a ramp and the trend is the finding.

@@ -145,7 +145,15 @@ describe('runInsightEngine: custom rules and options', () => {
     await expect(runInsightEngine(t, { rules: [(() => 'nope') as unknown as InsightRule] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
-  it.each([{ minConfidence: 2 }, { minSamples: 2 }, { trendWindow: 3 }, { forecastHorizon: 0 }, { builtins: ['nope'] }, { rules: [42] }])('rejects bad option %j', async (o) => {
+  it('analyzes only the newest maxHistory points, indexing evidence in the full series', async () => {
+    const series = { test_duration: [...stable(10, 21, 100), ...noisy(5, 12, 0.01, 22)] };
+    const [i] = await run(series, { maxHistory: 40 });
+    expect(i).toMatchObject({ kind: 'regression', evidence: { changeIndex: 100 } });
+    expect(i!.evidence.n).toBe(40);
+    expect((await run(series, { maxHistory: Infinity }))[0]!.evidence.n).toBe(105);
+  });
+
+  it.each([{ minConfidence: 2 }, { minSamples: 2 }, { maxHistory: 10 }, { trendWindow: 3 }, { forecastHorizon: 0 }, { builtins: ['nope'] }, { rules: [42] }])('rejects bad option %j', async (o) => {
     const t = await seriesTracker({ x: [1] });
     await expect(runInsightEngine(t, o as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });

@@ -14,7 +14,7 @@ export {
 export { jsonEqual, matchesQuery, runQuery, validateQuery, type MetricQuery, type MetricStore } from './store.js';
 export { createMemoryStore } from './memory-store.js';
 export * from './stats/index.js';
-export { analyzeSeries, MIN_TREND_POINTS, type AnalyzeSeriesOptions, type TrendAnalysis } from './trends.js';
+export { analyzeSeries, EXACT_SLOPE_MAX_POINTS, MIN_TREND_POINTS, type AnalyzeSeriesOptions, type TrendAnalysis } from './trends.js';
 export {
   MetricsTracker,
   type AnalyzeTrendsOptions,

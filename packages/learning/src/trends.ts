@@ -1,9 +1,7 @@
 import { LearningError } from './errors.js';
 import { assertFiniteValues, neumaierSum, varianceUnchecked, type NumericArray } from './stats/descriptive.js';
-import { madAround } from './stats/robust.js';
-import { MAD_NORMAL_CONSISTENCY } from './stats/robust.js';
-import { mannKendall } from './stats/trend.js';
-import { theilSen } from './stats/trend.js';
+import { MAD_NORMAL_CONSISTENCY, madAround } from './stats/robust.js';
+import { mannKendall, theilSen } from './stats/trend.js';
 
 /**
  * Fewest points a trend is tested on. Below it `analyzeTrends` reports `sufficient: false`,
@@ -12,6 +10,14 @@ import { theilSen } from './stats/trend.js';
  * 2/5! ≈ 0.017; of 4 it is 2/4! ≈ 0.083), and the lower end of the guide's "5–10 data points".
  */
 export const MIN_TREND_POINTS = 5;
+
+/**
+ * Windows longer than this get a sampled Theil–Sen slope (4,000,000 random pairs, see
+ * `theilSen`'s `sampleSize`); shorter ones the exact median of all pairwise slopes. Exact
+ * selection costs about 15 sorts of the window, the sample about 3 sorts of a million points.
+ */
+export const EXACT_SLOPE_MAX_POINTS = 100_000;
+const SLOPE_SAMPLE_SIZE = 4_000_000;
 
 /** What `MetricsTracker.analyzeTrends` (and {@link analyzeSeries}) returns. */
 export interface TrendAnalysis {
@@ -35,7 +41,10 @@ export interface TrendAnalysis {
   max: number;
   /** Median absolute deviation scaled by 1.4826 (R's `mad`), a robust standard deviation. */
   mad: number;
-  /** Theil–Sen slope per observation (median of pairwise slopes); NaN when insufficient. */
+  /**
+   * Theil–Sen slope per observation (median of pairwise slopes); NaN when insufficient. Exact up to
+   * {@link EXACT_SLOPE_MAX_POINTS} points, estimated from 4,000,000 random pairs above.
+   */
   slope: number;
   /**
    * +1 increasing, −1 decreasing, 0 no significant trend: the sign of Kendall's S when the
@@ -66,8 +75,8 @@ export interface AnalyzeSeriesOptions {
 /**
  * The statistics of `analyzeTrends` on a bare series (oldest first): descriptive and robust
  * statistics, a Theil–Sen slope, and a Mann–Kendall trend decision. O(n log n) throughout
- * (one sort, one merge-sort count for Mann–Kendall, randomized slope selection for Theil–Sen), so
- * a million points are fine.
+ * (one sort, one merge-sort count for Mann–Kendall, randomized slope selection or sampling for
+ * Theil–Sen), so a million points cost a few sorts (bench/trends.bench.ts).
  * @throws {LearningError} INVALID_ARGUMENT when a value is not finite or an option is out of range.
  * @example
  * const t = analyzeSeries([10, 10.4, 10.9, 11.2, 11.8, 12.1]);
@@ -81,7 +90,7 @@ export function analyzeSeries(values: NumericArray, options: AnalyzeSeriesOption
   const count = options.count ?? n;
   if (!(alpha > 0 && alpha < 1)) throw new LearningError('INVALID_ARGUMENT', `alpha must be in (0, 1), got ${String(alpha)}`);
   if (!(Number.isInteger(minPoints) && minPoints >= 3)) throw new LearningError('INVALID_ARGUMENT', `minPoints must be a whole number >= 3, got ${String(minPoints)}`);
-  const list = Array.from(values);
+  const list = Array.isArray(values) ? (values as number[]).slice() : Array.from(values);
   const base: TrendAnalysis = {
     metric,
     count,
@@ -119,6 +128,6 @@ export function analyzeSeries(values: NumericArray, options: AnalyzeSeriesOption
   base.trendDirection = mk.trend;
   base.pValue = mk.pValue;
   base.tau = mk.tau;
-  base.slope = theilSen(values).slope;
+  base.slope = theilSen(values, n > EXACT_SLOPE_MAX_POINTS ? { sampleSize: SLOPE_SAMPLE_SIZE } : {}).slope;
   return base;
 }

@@ -126,8 +126,18 @@ export interface TheilSenOptions {
    */
   exactMaxPairs?: number;
   /**
-   * Seed of the randomized selection. The result does not depend on it (the selection is exact);
-   * only the running time does.
+   * Above `exactMaxPairs`, estimate the slope from this many random pairs instead of selecting it
+   * exactly (`method: 'sampled'`): O(sampleSize) instead of a few merge sorts of the whole series.
+   * The returned slope's rank among all N slopes is off the median rank by about N/(2√sampleSize)
+   * (one standard deviation; ±0.025% of the ranks for 4,000,000 pairs). For comparison, the half
+   * width of Sen's 95% confidence interval is about 0.65·N/√n ranks (±0.065% at a million points),
+   * so the sampling adds well under half the estimator's own uncertainty there.
+   * @default undefined (exact selection)
+   */
+  sampleSize?: number;
+  /**
+   * Seed of the randomized algorithms. The exact selection's result does not depend on it (only
+   * its running time does); a sampled estimate does, slightly, and is reproducible for a seed.
    * @default 0x5eed
    */
   seed?: number;
@@ -146,8 +156,11 @@ export interface TheilSenResult {
   intercept: number;
   /** Number of pairs with distinct x. */
   pairs: number;
-  /** `'exact'` when every slope was computed, `'selection'` when found by randomized selection. */
-  method: 'exact' | 'selection';
+  /**
+   * `'exact'` when every slope was computed, `'selection'` when the exact order statistics were
+   * found by randomized selection, `'sampled'` when estimated from `sampleSize` random pairs.
+   */
+  method: 'exact' | 'selection' | 'sampled';
   /** Lower end of the slope's confidence interval, when `confidenceLevel` was given. */
   lowSlope?: number;
   /** Upper end of the slope's confidence interval, when `confidenceLevel` was given. */
@@ -184,8 +197,10 @@ const roundHalfEven = (v: number): number => {
 export function theilSen(values: NumericArray, options: TheilSenOptions = {}): TheilSenResult {
   assertFiniteValues(values, 'theilSen', 0);
   const n = values.length;
-  const { exactMaxPairs = 2_000_000, seed = 0x5eed, confidenceLevel } = options;
+  const { exactMaxPairs = 2_000_000, seed = 0x5eed, confidenceLevel, sampleSize } = options;
   if (!(exactMaxPairs >= 0)) throw new LearningError('INVALID_ARGUMENT', `theilSen: exactMaxPairs must be >= 0, got ${String(exactMaxPairs)}`);
+  if (sampleSize !== undefined && !(Number.isInteger(sampleSize) && sampleSize >= 1))
+    throw new LearningError('INVALID_ARGUMENT', `theilSen: sampleSize must be a whole number >= 1, got ${String(sampleSize)}`);
   if (confidenceLevel !== undefined && !(confidenceLevel > 0 && confidenceLevel < 1))
     throw new LearningError('INVALID_ARGUMENT', `theilSen: confidenceLevel must be in (0, 1), got ${String(confidenceLevel)}`);
   let x: Float64Array;
@@ -214,13 +229,20 @@ export function theilSen(values: NumericArray, options: TheilSenOptions = {}): T
     wanted.push(lowRank, highRank);
   }
   const exact = pairs <= exactMaxPairs;
-  const found = exact ? problem.selectByEnumeration(wanted) : problem.selectRandomized(wanted, seed);
+  const method = exact ? 'exact' : sampleSize === undefined ? 'selection' : 'sampled';
+  const found =
+    method === 'exact'
+      ? problem.selectByEnumeration(wanted)
+      : method === 'selection'
+        ? problem.selectRandomized(wanted, seed)
+        : problem.estimateBySampling(wanted, sampleSize!, seed);
   const slope = (found.get(wanted[0]!)! + found.get(wanted[1]!)!) / 2 + 0; // + 0 turns -0 into 0
-  const intercept = medianInPlace(Float64Array.from(y)) - slope * medianInPlace(Float64Array.from(x));
-  const result: TheilSenResult = { slope, intercept, pairs, method: exact ? 'exact' : 'selection' };
+  const medianX = options.x === undefined ? (n - 1) / 2 : medianInPlace(Float64Array.from(x));
+  const intercept = medianInPlace(Float64Array.from(y)) - slope * medianX;
+  const result: TheilSenResult = { slope, intercept, pairs, method };
   if (confidenceLevel !== undefined) {
-    result.lowSlope = found.get(lowRank)!;
-    result.highSlope = found.get(highRank)!;
+    result.lowSlope = found.get(lowRank)! + 0;
+    result.highSlope = found.get(highRank)! + 0;
   }
   return result;
 }
@@ -278,12 +300,10 @@ class SlopeProblem {
   /** Point indices in x order, ties in x by ascending y (so tied-x pairs never count as inversions). */
   readonly order: Int32Array;
   readonly validPairs: number;
-  private readonly keys: Float64Array;
-  private readonly idx: Int32Array;
-  private readonly tmpKeys: Float64Array;
-  private readonly tmpIdx: Int32Array;
+  private readonly xIsIndex: boolean;
+  // Merge-sort buffers, allocated on first use (only the exact selection needs them).
+  private buffers?: { keys: Float64Array; idx: Int32Array; tmpKeys: Float64Array; tmpIdx: Int32Array };
   private readonly xTieVarianceTerm: number;
-  private readonly yTieVarianceTerm: number;
 
   constructor(
     private readonly x: Float64Array,
@@ -294,21 +314,56 @@ class SlopeProblem {
     this.order = new Int32Array(n);
     for (let i = 0; i < n; i++) this.order[i] = i;
     if (!xIsIndex) this.order.sort((a, b) => x[a]! - x[b]! || y[a]! - y[b]!);
-    const xs = Float64Array.from(x).sort();
-    const xt = tieSums(xs);
+    // The index x has no ties: skip sorting it.
+    const xt = xIsIndex ? { pairs: 0, varianceTerm: 0 } : tieSums(Float64Array.from(x).sort());
     this.xTieVarianceTerm = xt.varianceTerm;
-    this.yTieVarianceTerm = tieSums(Float64Array.from(y).sort()).varianceTerm;
     this.validPairs = (n * (n - 1)) / 2 - xt.pairs;
-    this.keys = new Float64Array(n);
-    this.idx = new Int32Array(n);
-    this.tmpKeys = new Float64Array(n);
-    this.tmpIdx = new Int32Array(n);
+    this.xIsIndex = xIsIndex;
   }
 
   /** Variance of Kendall's S between x and y with ties in both (Sen 1968, eq. 2.6). */
   senVariance(): number {
     const n = this.x.length;
-    return (n * (n - 1) * (2 * n + 5) - this.xTieVarianceTerm - this.yTieVarianceTerm) / 18;
+    const yTieVarianceTerm = tieSums(Float64Array.from(this.y).sort()).varianceTerm;
+    return (n * (n - 1) * (2 * n + 5) - this.xTieVarianceTerm - yTieVarianceTerm) / 18;
+  }
+
+  /**
+   * Order statistics estimated from `m` random pairs: the first point of each pair sweeps the series
+   * in order (stratified, so memory is read mostly sequentially), the second is uniform. Each
+   * unordered pair is equally likely; rank r is read at relative position r / N of the sample.
+   */
+  estimateBySampling(ranks: number[], m: number, seed: number): Map<number, number> {
+    const { x, y, xIsIndex } = this;
+    const n = x.length;
+    const random = createRandom(seed);
+    const sample = new Float64Array(m);
+    let size = 0;
+    for (let k = 0; k < m; k++) {
+      const a = Math.floor((k * n) / m);
+      const xa = x[a]!;
+      const ya = y[a]!;
+      // A few retries find a partner with a different x unless nearly all x are equal.
+      for (let tries = 0; tries < 16; tries++) {
+        const b = Math.floor(random() * n);
+        const dx = xIsIndex ? b - a : x[b]! - xa;
+        if (dx !== 0) {
+          sample[size++] = (y[b]! - ya) / dx;
+          break;
+        }
+      }
+    }
+    const out = new Map<number, number>();
+    if (size === 0) {
+      for (const r of ranks) out.set(r, NaN);
+      return out;
+    }
+    const scratch = sample.subarray(0, size);
+    for (const r of [...ranks].sort((a, b) => a - b)) {
+      const pos = Math.min(size - 1, Math.max(0, Math.round(((r - 0.5) / this.validPairs) * size - 0.5)));
+      out.set(r, selectInPlace(scratch, pos));
+    }
+    return out;
   }
 
   /** All slopes, then selection of each wanted rank (1-based). */
@@ -330,13 +385,19 @@ class SlopeProblem {
 
   /** Number of slopes strictly below t, and the order of points by y − t·x (in this.idx). */
   private countBelow(t: number): number {
-    const { x, y, order, keys, idx } = this;
+    const { x, y, order } = this;
+    const { keys, idx, tmpKeys, tmpIdx } = this.buf();
     for (let p = 0; p < order.length; p++) {
       const i = order[p]!;
       keys[p] = y[i]! - t * x[i]!;
       idx[p] = i;
     }
-    return sortCountInversions(keys, idx, this.tmpKeys, this.tmpIdx);
+    return sortCountInversions(keys, idx, tmpKeys, tmpIdx);
+  }
+
+  private buf(): NonNullable<SlopeProblem['buffers']> {
+    const n = this.x.length;
+    return (this.buffers ??= { keys: new Float64Array(n), idx: new Int32Array(n), tmpKeys: new Float64Array(n), tmpIdx: new Int32Array(n) });
   }
 
   /**
@@ -344,12 +405,13 @@ class SlopeProblem {
    * countBelow(lo): this.idx holds the points ordered by y − lo·x, stable from x order.
    */
   private collect(hi: number, visitor: SlopeCollector): number {
-    const { x, y, keys, idx } = this;
+    const { x, y } = this;
+    const { keys, idx, tmpKeys, tmpIdx } = this.buf();
     for (let p = 0; p < idx.length; p++) {
       const i = idx[p]!;
       keys[p] = y[i]! - hi * x[i]!;
     }
-    return sortCountInversions(keys, idx, this.tmpKeys, this.tmpIdx, visitor);
+    return sortCountInversions(keys, idx, tmpKeys, tmpIdx, visitor);
   }
 
   selectRandomized(ranks: number[], seed: number): Map<number, number> {
@@ -435,19 +497,19 @@ class SlopeProblem {
 
   /** Order for lo = −∞: y − lo·x sorts by x (ties by y), i.e. the x order itself. */
   private resetToXOrderForMinusInfinity(): void {
-    this.idx.set(this.order);
+    this.buf().idx.set(this.order);
   }
 
   /** Pairs with slope ≥ lo when hi = +∞: every non-inversion; only reachable with tiny samples. */
   private collectAllAbove(visitor: SlopeCollector): number {
     // y − hi·x for hi → +∞ orders by decreasing x (ties by y): reverse x order, keyed by rank.
-    const { idx, keys } = this;
+    const { idx, keys, tmpKeys, tmpIdx } = this.buf();
     const rank = new Float64Array(idx.length);
     for (let p = 0; p < this.order.length; p++) rank[this.order[p]!] = this.order.length - p;
     for (let p = 0; p < idx.length; p++) keys[p] = rank[idx[p]!]!;
     // Inversions of the reversed rank over the current order are the pairs not below lo; x-tied
     // pairs are excluded below by the visitor's slope (±Infinity filtered in selectRanks).
-    return sortCountInversions(keys, idx, this.tmpKeys, this.tmpIdx, visitor) - this.xTiePairsBetween();
+    return sortCountInversions(keys, idx, tmpKeys, tmpIdx, visitor) - this.xTiePairsBetween();
   }
 
   private xTiePairsBetween(): number {

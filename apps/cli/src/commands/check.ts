@@ -224,6 +224,10 @@ export async function checkCommand(ctx: CommandContext, opts: CheckOptions): Pro
     ctx.out(`${title}\n\n${table}\n\n<sub>${mode}; fails on ${[...failOn].join(', ')}${file ? `; policy ${file}` : ''}</sub>\n`);
   } else {
     const c = ctx.colors;
+    if (results.length === 0) {
+      ctx.out(`check passed: no metrics to check (${mode}; fails on ${[...failOn].join(', ')})`);
+      return ExitCode.OK;
+    }
     const label = { fail: c.red('FAIL'), warn: c.yellow('warn'), skip: c.dim('skip'), pass: c.green('ok') } as const;
     ctx.out(renderTable(['status', 'metric', 'check', 'detail'], results.map((r) => [label[r.status], r.metric, r.check, `${r.detail}${r.confidence !== undefined && r.check !== 'data' && r.check !== 'budget' ? c.dim(` · confidence ${formatConfidence(r.confidence)}`) : ''}`])));
     const head = failed.length === 0 ? c.green('check passed') : c.red(`check failed: ${failed.length} problem${failed.length === 1 ? '' : 's'}`);

@@ -54,7 +54,7 @@ export class SimpleCache<K, V> {
   readonly ttlMs: number | undefined;
   private readonly map = new Map<K, number>();
   // Slots of non-negative int32 keys, by key (object elements, not named properties).
-  private ints: Record<number, number> = {};
+  private ints: Record<number, number> = Object.create(null) as Record<number, number>;
   // Slots of string keys (a dictionary-mode object without prototype).
   private strs: Record<string, number> = Object.create(null) as Record<string, number>;
   private keys: (K | undefined)[];
@@ -201,7 +201,7 @@ export class SimpleCache<K, V> {
   /** Removes every entry (stats are kept; see `resetStats`). */
   clear(): void {
     this.map.clear();
-    this.ints = {};
+    this.ints = Object.create(null) as Record<number, number>;
     this.strs = Object.create(null) as Record<string, number>;
     this.keys = new Array<K | undefined>(this.maxSize);
     this.values = new Array<V | undefined>(this.maxSize);

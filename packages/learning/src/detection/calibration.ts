@@ -61,7 +61,17 @@ export function fitCalibration(scores: readonly number[], outcomes: readonly boo
     }
     stack.push(cur);
   }
-  return { scores: stack.map((b) => b.x), probabilities: stack.map((b) => b.y) };
+  // Knots at the same score (e.g. many p-values of exactly 1) become one, so the map is a function.
+  const knots: Array<{ x: number; y: number; w: number }> = [];
+  for (const blk of stack) {
+    const last = knots[knots.length - 1];
+    if (last && last.x === blk.x) {
+      const w = last.w + blk.w;
+      last.y = (last.y * last.w + blk.y * blk.w) / w;
+      last.w = w;
+    } else knots.push({ ...blk });
+  }
+  return { scores: knots.map((k) => k.x), probabilities: knots.map((k) => k.y) };
 }
 
 /**

@@ -55,3 +55,12 @@ describe('calibration helpers', () => {
     expect(() => reliabilityTable([0.5], [])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+describe('fitCalibration with tied scores', () => {
+  it('merges knots at the same score into one', () => {
+    const map = fitCalibration([0, 0, 0, 0, 1, 2], [false, false, true, false, true, true], { bins: 6 });
+    expect(new Set(map.scores).size).toBe(map.scores.length);
+    expect(map.scores[0]).toBe(0);
+    expect(map.probabilities[0]).toBeCloseTo(0.25, 12);
+  });
+});

@@ -14,12 +14,12 @@ export interface StoreFixture {
 }
 
 /** Options of {@link describeMetricStoreContract}. */
-export interface MetricStoreContractOptions {
+export interface MetricStoreContractOptions<F extends StoreFixture = StoreFixture> {
   /**
    * Opens a second store on the same location as `fixture` (after `fixture.store` was closed).
    * Enables the durability tests; without it they are skipped (an in-memory store has no location).
    */
-  reopen?: (fixture: StoreFixture) => Promise<StoreFixture>;
+  reopen?: (fixture: F) => Promise<StoreFixture>;
   /** Number of concurrent `append` calls in the concurrency test. @default 200 */
   concurrentAppends?: number;
   /** Random append/query programs compared against the memory store. @default 25 */
@@ -39,7 +39,8 @@ const plainAll = (rs: readonly MetricRecord[]) => rs.map(plain);
 
 /**
  * Registers the MetricStore contract tests (vitest `describe`/`it`) for a backend. `open` must
- * return a fresh, empty store for every test. Every assertion is part of the contract; options
+ * return a fresh, empty store for every test; the fixture may carry more fields (a path, a
+ * connection string) for `reopen` to use. Every assertion is part of the contract; options
  * only skip a group a backend cannot run (durability without `reopen`), never loosen one.
  *
  * Covered: round-trip of every field (unicode names, nested metadata, ±Number.MAX_VALUE,
@@ -58,15 +59,15 @@ const plainAll = (rs: readonly MetricRecord[]) => rs.map(plain);
  * }, { reopen: async (f) => ({ ...f, store: await openFileStore({ path: ... }) }) });
  * @see README "Writing a storage backend"
  */
-export function describeMetricStoreContract(
+export function describeMetricStoreContract<F extends StoreFixture>(
   name: string,
-  open: () => Promise<StoreFixture>,
-  options: MetricStoreContractOptions = {},
+  open: () => Promise<F>,
+  options: MetricStoreContractOptions<F> = {},
 ): void {
   const { reopen, concurrentAppends = 200, modelRuns = 25, timeoutMs = 60_000 } = options;
 
   describe(`MetricStore contract: ${name}`, () => {
-    let f: StoreFixture;
+    let f: F;
     let extra: StoreFixture[] = [];
     beforeEach(async () => {
       f = await open();
@@ -271,7 +272,7 @@ export function describeMetricStoreContract(
           await second.store.append([makeRecord('test_duration', 14.5, 1_700_000_000_000)]);
           expect((await second.store.query({ name: 'test_duration' })).map((r) => r.value)).toEqual([13.5, 14.5, 12.5]);
           await second.store.close();
-          const third = await reopen!(second);
+          const third = await reopen!({ ...f, ...second });
           extra.push(third);
           expect((await third.store.query({ name: 'test_duration' })).map((r) => r.value)).toEqual([13.5, 14.5, 12.5]);
         },

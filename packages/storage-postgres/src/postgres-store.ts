@@ -72,10 +72,13 @@ function wrap(e: unknown, where: string, doing: string): LearningError {
 type Row = [seq: string, name: unknown, value: unknown, timestampMs: unknown, metadata: unknown];
 
 function decodeRow(row: Row, table: string): MetricRecord {
-  const [seq, name, value, timestamp, metadataText] = row;
-  const where = `${table} row seq=${seq}`;
+  // Indexed reads, not destructuring: this runs once per returned row.
+  const name = row[1];
+  const value = row[2];
+  const timestamp = row[3];
+  const metadataText = row[4];
   if (typeof name !== 'string' || typeof value !== 'number' || typeof timestamp !== 'number' || typeof metadataText !== 'string')
-    throw new LearningError('STORE_CORRUPT', `${where}: a column holds a value of the wrong type; fix or delete that row`);
+    throw new LearningError('STORE_CORRUPT', `${table} row seq=${row[0]}: a column holds a value of the wrong type; fix or delete that row`);
   let metadata: Metadata;
   let decodedName: string;
   try {
@@ -83,10 +86,10 @@ function decodeRow(row: Row, table: string): MetricRecord {
     metadata = (metadataText.includes(MARKER) ? decodeJson(parsed) : parsed) as Metadata;
     decodedName = decodeText(name);
   } catch (e) {
-    throw new LearningError('STORE_CORRUPT', `${where}: an encoded name or metadata string is not valid; fix or delete that row`, { cause: e });
+    throw new LearningError('STORE_CORRUPT', `${table} row seq=${row[0]}: an encoded name or metadata string is not valid; fix or delete that row`, { cause: e });
   }
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
-    throw new LearningError('STORE_CORRUPT', `${where}: metadata is not a JSON object; fix or delete that row`);
+    throw new LearningError('STORE_CORRUPT', `${table} row seq=${row[0]}: metadata is not a JSON object; fix or delete that row`);
   return { name: decodedName, value, timestamp, metadata };
 }
 

@@ -46,7 +46,7 @@ const query = fc.record(
   { requiredKeys: [] },
 ) as fc.Arbitrary<MetricQuery>;
 
-test.prop([fc.array(fc.array(record, { maxLength: 8 }), { maxLength: 6 }), fc.array(query, { minLength: 1, maxLength: 8 })], { numRuns: 60 })(
+test.prop([fc.array(fc.array(record, { maxLength: 8 }), { maxLength: 6 }), fc.array(query, { minLength: 1, maxLength: 8 })], { numRuns: 30 })(
   'answers like the memory store',
   async (batches, queries) => {
     // A fresh table per run, all on one borrowed pool.

@@ -154,7 +154,7 @@ describe('openPostgresStore', () => {
     const fresh = randomSchema();
     schemas.push(fresh);
     const workers = 4;
-    const perWorker = 1_000;
+    const perWorker = 400;
     const child = join(import.meta.dirname, 'fixtures', 'append-child.ts');
     const outs = await Promise.all(
       Array.from({ length: workers }, (_, w) =>

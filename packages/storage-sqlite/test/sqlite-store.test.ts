@@ -139,7 +139,7 @@ describe('openSqliteStore', () => {
 
   it('keeps every record exactly once when 4 processes append at the same time', async () => {
     const workers = 4;
-    const perWorker = 2_000;
+    const perWorker = 1_000;
     const child = join(import.meta.dirname, 'fixtures', 'append-child.ts');
     const shared = join(dir, 'shared.db');
     const outs = await Promise.all(

@@ -52,3 +52,16 @@ describe('learnReliability (beta-binomial recalibration)', () => {
     if (p > 1e-6 && p < 1 - 1e-6) expect(logit(p)).toBeCloseTo(x, 6);
   });
 });
+
+describe('recalibration converges to the observed precision', () => {
+  it('a detector promising 0.95 that is right half the time ends near 0.5 on that metric', async () => {
+    const { rng } = await import('./helpers.js');
+    const u = rng(99);
+    const outcomes = Array.from({ length: 200 }, () => [0.95, u() < 0.5] as const);
+    const r = learnReliability(outcomes);
+    const observed = r.confirmed / r.resolved;
+    // Posterior mean (4·0.95 + Y) / 204 is within 0.01 of the observed rate; the adjusted confidence follows it.
+    expect(Math.abs(r.posteriorPrecision - observed)).toBeLessThan(0.01);
+    expect(Math.abs(adjustConfidence(0.95, r) - observed)).toBeLessThan(0.01);
+  });
+});

@@ -48,7 +48,7 @@ export interface InsightContext<T extends InsightTracker = InsightTracker> {
  * A custom insight rule: reads the context, returns insights (possibly none). Register one with
  * `tracker.addRule(rule)` or pass it in `runInsightEngine(tracker, { rules })`.
  * @example
- * const highMemory: InsightRule = async (ctx) => {
+ * const highMemory: InsightRule<MetricsTracker> = async (ctx) => {
  *   const points = await ctx.series('memory_usage');
  *   if (points.length < 5) return [];
  *   const { mean } = await ctx.analyzeTrends('memory_usage');

@@ -16,8 +16,10 @@ export interface StoreFixture {
 /** Options of {@link describeMetricStoreContract}. */
 export interface MetricStoreContractOptions<F extends StoreFixture = StoreFixture> {
   /**
-   * Opens a second store on the same location as `fixture` (after `fixture.store` was closed).
-   * Enables the durability tests; without it they are skipped (an in-memory store has no location).
+   * Opens a second store on the same location as `fixture` (usually after `fixture.store` was
+   * closed). It is also called with a fixture it returned itself, so return the fields it needs
+   * again (`{ ...fixture, store }`). Enables the durability tests; without it they are skipped (an
+   * in-memory store has no location).
    */
   reopen?: (fixture: F) => Promise<StoreFixture>;
   /** Number of concurrent `append` calls in the concurrency test. @default 200 */
@@ -272,7 +274,7 @@ export function describeMetricStoreContract<F extends StoreFixture>(
           await second.store.append([makeRecord('test_duration', 14.5, 1_700_000_000_000)]);
           expect((await second.store.query({ name: 'test_duration' })).map((r) => r.value)).toEqual([13.5, 14.5, 12.5]);
           await second.store.close();
-          const third = await reopen!({ ...f, ...second });
+          const third = await reopen!(second as F);
           extra.push(third);
           expect((await third.store.query({ name: 'test_duration' })).map((r) => r.value)).toEqual([13.5, 14.5, 12.5]);
         },

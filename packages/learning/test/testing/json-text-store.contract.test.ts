@@ -10,7 +10,7 @@ describeMetricStoreContract(
     const disk = new Map<string, string>();
     return { store: openJsonTextStore(disk, 'metrics.json'), disk, dispose: async () => disk.clear() };
   },
-  { reopen: async (f) => ({ store: openJsonTextStore(f.disk, 'metrics.json') }) },
+  { reopen: async (f) => ({ ...f, store: openJsonTextStore(f.disk, 'metrics.json') }) },
 );
 
 it('the example backend reports damaged data as STORE_CORRUPT', () => {

@@ -223,7 +223,12 @@ export function detectChangePoints(values: ReadonlyArray<number | null | undefin
   const { values: raw, indices } = compact(values);
   const n = raw.length;
   if (n < 2 * minSeg) return [];
-  const seg = new Segments(clipOutliers(raw));
+  // The test is scale-invariant; dividing by the largest magnitude keeps the squared prefix sums finite for
+  // values near ±1e300 and away from underflow for values near 1e-300.
+  let maxAbs = 0;
+  for (let i = 0; i < n; i++) maxAbs = Math.max(maxAbs, Math.abs(raw[i]!));
+  const scaled = maxAbs > 0 ? raw.map((v) => v / maxAbs) : raw;
+  const seg = new Segments(clipOutliers(scaled));
 
   // Binary segmentation, iterative so long series keep a flat stack.
   const cps: number[] = [];

@@ -80,6 +80,7 @@ export function kthPairwiseDifference(aSorted: Float64Array, bSorted: Float64Arr
   if (k <= 1) return lo;
   let hi = bSorted[nB - 1]! - aSorted[0]!;
   if (k >= nA * nB) return hi;
+  if (countAtMost(aSorted, bSorted, lo) >= k) return lo; // ties at the minimum difference
   // Invariant: count(≤ lo) < k ≤ count(≤ hi).
   for (let iter = 0; iter < 2000; iter++) {
     const next = smallestAbove(aSorted, bSorted, lo);

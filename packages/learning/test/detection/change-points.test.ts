@@ -84,3 +84,13 @@ describe('detectChangePoints', () => {
     },
   );
 });
+
+describe('detectChangePoints at extreme magnitudes', () => {
+  it('finds the same step at 1e-200 and 1e200 scale as at unit scale', () => {
+    const v = [...noise(30, 1, 0.01, 21), ...noise(30, 1.2, 0.01, 22)];
+    const unit = detectChangePoints(v).map((c) => c.index);
+    expect(unit).toEqual([30]);
+    expect(detectChangePoints(v.map((x) => x * 1e200)).map((c) => c.index)).toEqual(unit);
+    expect(detectChangePoints(v.map((x) => x * 1e-200)).map((c) => c.index)).toEqual(unit);
+  });
+});

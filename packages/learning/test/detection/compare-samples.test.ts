@@ -79,3 +79,13 @@ describe('kthPairwiseDifference', () => {
     expect(kthPairwiseDifference(as, bs, k)).toBe(diffs[k - 1]);
   });
 });
+
+describe('compareSamples with fully tied groups', () => {
+  it('returns the common difference as the shift', () => {
+    const c = compareSamples([1, 1, 1], [2, 2, 2]);
+    expect(c.shift).toBe(1);
+    expect(c.shiftInterval).toEqual([1, 1]);
+    expect(c.relativeShift).toBe(1);
+    expect(compareSamples([5, 5, 5, 5], [5, 5, 5]).verdict).toBe('no-difference');
+  });
+});

@@ -35,6 +35,8 @@ export interface ChangePoint {
 const CLIP_SIGMAS = 3;
 /** Width of the running median that defines "local level" for clipping. */
 const CLIP_WINDOW = 5;
+/** Relative size below which a sum of squares from prefix-sum differences is rounding noise. */
+const NUMERIC_TOLERANCE = 1e-12;
 /** Largest lag-1 autocorrelation used in the serial correction (keeps the inflation finite). */
 const RHO_MAX = 0.98;
 
@@ -93,7 +95,10 @@ class Segments {
   /** Residual sum of squares of x[a..b) around its mean. */
   rss(a: number, b: number): number {
     const s = this.sum(a, b);
-    return Math.max(0, this.s2[b]! - this.s2[a]! - (s * s) / (b - a));
+    const raw = this.s2[b]! - this.s2[a]!;
+    const r = raw - (s * s) / (b - a);
+    // Prefix sums cancel: below this the segment is constant up to rounding (relative resolution ~1e-12).
+    return r > NUMERIC_TOLERANCE * raw ? r : 0;
   }
   /** Between-segment sum of squares gained by splitting [a, e) at k (the squared CUSUM). */
   gain(a: number, k: number, e: number): number {
@@ -102,7 +107,8 @@ class Segments {
     const nl = k - a;
     const nr = e - k;
     const d = l / nl - r / nr;
-    return ((nl * nr) / (nl + nr)) * d * d;
+    const g = ((nl * nr) / (nl + nr)) * d * d;
+    return g > NUMERIC_TOLERANCE * (this.s2[e]! - this.s2[a]!) ? g : 0;
   }
   /**
    * Lag-1 autocorrelation of the noise implied by first differences: for AR(1) noise with coefficient ρ,
@@ -170,7 +176,8 @@ function splitP(seg: Segments, a: number, k: number, e: number, minSeg: number):
   const between = seg.gain(a, k, e);
   const within = seg.rss(a, k) + seg.rss(k, e);
   const candidates = Math.max(1, m - 2 * minSeg + 1);
-  if (within <= 0) return between > 0 ? 0 : 1;
+  if (!(between > 0)) return 1;
+  if (within <= 0) return 0;
   const rho = seg.rho(a, k, e);
   const t2 = between / (within / (m - 2)) / ((1 + rho) / (1 - rho));
   return Math.min(1, studentTwoSidedP(Math.sqrt(t2), m - 2) * candidates);

@@ -94,3 +94,11 @@ describe('detectChangePoints at extreme magnitudes', () => {
     expect(detectChangePoints(v.map((x) => x * 1e-200)).map((c) => c.index)).toEqual(unit);
   });
 });
+
+describe('detectChangePoints on piecewise-constant integer metrics', () => {
+  it('finds only the real step in a lint-error count (no splits inside constant runs)', () => {
+    const lint = [...new Array<number>(30).fill(0), 2, 3, 2, 3, 2, 3, 2, 3];
+    expect(detectChangePoints(lint).map((c) => c.index)).toEqual([30]);
+    expect(detectChangePoints([...new Array<number>(20).fill(1), ...new Array<number>(20).fill(4)]).map((c) => c.index)).toEqual([20]);
+  });
+});

@@ -4,7 +4,7 @@
 //     into that store.
 // Options: --runs N (default 20), --records N (default 1000000), --skip-big.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,11 +25,9 @@ delete env.AUTODEV_STORE;
 // Wall time, and CPU time (user + sys) of the child from bash's `time`: on a shared machine the wall
 // time includes waiting for a core; the CPU time is what the command itself costs.
 function time(argv) {
-  const r = spawnSync('bash', ['-c', 'TIMEFORMAT="%R %U %S"; { time "$@" >/dev/null 2>/dev/null; } 2>&1', '_', process.execPath, ...argv], { cwd: dir, env, encoding: 'utf8' });
-  if (r.status !== 0) {
-    const again = spawnSync(process.execPath, argv, { cwd: dir, env, encoding: 'utf8' });
-    throw new Error(`${argv.join(' ')} exited ${again.status}: ${again.stderr}`);
-  }
+  const errFile = join(dir, 'stderr.txt');
+  const r = spawnSync('bash', ['-c', 'TIMEFORMAT="%R %U %S"; { time "$@" >/dev/null 2>"$ERR_FILE"; } 2>&1', '_', process.execPath, ...argv], { cwd: dir, env: { ...env, ERR_FILE: errFile }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${readFileSync(errFile, 'utf8')}`);
   const [real, user, sys] = r.stdout.trim().split('\n').at(-1).split(' ').map(Number);
   return { wall: real * 1000, cpu: (user + sys) * 1000 };
 }

@@ -40,10 +40,10 @@ export async function writeRecords(ctx: CommandContext, inputs: readonly MetricR
   }
   if (opts.json) ctx.json(records);
   else {
-    const where = opts.dryRun ? 'dry run: nothing written' : `→ ${ctx.storeLocation().display}`;
     const shown = records.slice(0, 8).map((r) => `${r.name}=${formatNumber(r.value, 6)}`);
     const list = shown.join(', ') + (records.length > shown.length ? `, … (${records.length - shown.length} more)` : '');
-    ctx.note(`recorded ${records.length} value${records.length === 1 ? '' : 's'} ${where}${list ? `: ${list}` : ''}`);
+    const count = `${records.length} value${records.length === 1 ? '' : 's'}`;
+    ctx.note(opts.dryRun ? `would record ${count} (dry run, nothing written)${list ? `: ${list}` : ''}` : `recorded ${count} → ${ctx.storeLocation().display}${list ? `: ${list}` : ''}`);
   }
   return records;
 }

@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { decideFinding, FeedbackLoop, FINDING_METRIC } from '../../src/insights/feedback-loop.js';
 import { parsePolicy } from '../../src/insights/policy.js';
@@ -173,4 +174,17 @@ describe('FeedbackLoop.suggestOptimizations', () => {
     const s = await loop.suggestOptimizations({});
     expect(s.filter((x) => x.metric === 'coverage_percent')).toEqual([]);
   });
+});
+
+describe('decideFinding invariants', () => {
+  const finite = fc.double({ min: -1e6, max: 1e6, noNaN: true });
+  test.prop([fc.constantFrom('shift', 'trend', 'anomaly' as const), finite, finite, fc.array(finite, { minLength: 1, maxLength: 7 })])(
+    'mirroring every level (x → −x) mirrors the direction and keeps the outcome',
+    (family, baseline, flagged, followUp) => {
+      fc.pre(baseline !== flagged);
+      const direction = flagged > baseline ? ('increase' as const) : ('decrease' as const);
+      const mirrored = { family: family as 'shift', direction: direction === 'increase' ? ('decrease' as const) : ('increase' as const), baseline: -baseline, flagged: -flagged };
+      expect(decideFinding(mirrored, followUp.map((x) => -x))).toBe(decideFinding({ family: family, direction, baseline, flagged }, followUp));
+    },
+  );
 });

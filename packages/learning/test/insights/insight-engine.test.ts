@@ -184,3 +184,12 @@ describe('categories and lint metrics', () => {
     expect(isLintMetric('type_errors')).toBe(false);
   });
 });
+
+describe('runInsightEngine invariants', () => {
+  test.prop([fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.integer({ min: 1, max: 60 })], { numRuns: 30 })(
+    'a constant series raises nothing at the default confidence',
+    async (level, n) => {
+      expect(await runInsightEngine(await seriesTracker({ test_duration: Array.from({ length: n }, () => level) }))).toEqual([]);
+    },
+  );
+});

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { MetricStore } from '@autodev/learning';
 import { colorEnabled, createColors, type Colors } from './output/color.js';
+import { createProgress } from './output/progress.js';
 import { openStoreAt, resolveStoreLocation, type StoreLocation } from './store-url.js';
 
 /** Options every command accepts (defined on the root program). */
@@ -62,7 +63,23 @@ export function createContext(options: GlobalOptions, streams: Streams = { stdou
         const { createMemoryStore } = await import('@autodev/learning');
         return createMemoryStore();
       }
-      return openStoreAt(loc, { readOnly, onWarning: (m) => ctx.note(`autodev: warning: ${m}`) });
+      // The file store reads the whole file when it opens: on a TTY, show that something is happening.
+      let size = 0;
+      if (loc.kind === 'file' && !options.quiet && process.stderr.isTTY) {
+        try {
+          size = statSync(loc.path).size;
+        } catch {
+          size = 0;
+        }
+      }
+      const progress = createProgress(`reading ${loc.display} (${Math.round(size / 1e6)} MB)`, 0, { enabled: size >= 16e6 });
+      const timer = size >= 16e6 ? setInterval(() => progress.update(0), 80) : undefined;
+      try {
+        return await openStoreAt(loc, { readOnly, onWarning: (m) => ctx.note(`autodev: warning: ${m}`) });
+      } finally {
+        if (timer) clearInterval(timer);
+        progress.done();
+      }
     },
   };
   return ctx;

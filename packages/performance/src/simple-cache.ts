@@ -230,8 +230,8 @@ export class SimpleCache<K, V> {
 
   private slotOf(key: K): number | undefined {
     // `(key | 0) === key` is true for int32 numbers (and -0, which Map also treats as 0).
-    if (typeof key === 'string') return this.strs[key];
-    return typeof key === 'number' && (key | 0) === key && key >= 0 ? this.ints[key] : this.map.get(key);
+    if (typeof key === 'number' && (key | 0) === key && key >= 0) return this.ints[key];
+    return typeof key === 'string' ? this.strs[key] : this.map.get(key);
   }
 
   private unindex(key: K): void {

@@ -57,7 +57,9 @@ describe('cached', () => {
     expect(calls).toBe(1);
   });
 
-  test.prop([fc.integer({ min: 1, max: 8 }), fc.array(fc.tuple(fc.nat(5), fc.constantFrom('a', 'b', '0', '1')), { maxLength: 100 })])(
+  test.prop([fc.integer({ min: 1, max: 8 }), fc.array(fc.tuple(fc.nat(5), fc.constantFrom('a', 'b', '0', '1')), { maxLength: 100 })], {
+    numRuns: 500,
+  })(
     'evicts the least recently used tuple and never exceeds maxSize',
     (maxSize, calls) => {
       const f = cached({ maxSize })((n: number, s: string) => `${n}|${s}`);
@@ -168,5 +170,17 @@ describe('cached', () => {
     expect(f.cache.size).toBe(2);
     expect(f(998, 999)).toBe(998 * 999);
     expect(f.cache.stats.hits).toBe(1);
+  });
+});
+
+describe('cached regressions', () => {
+  it('keeps a new tuple reachable when evicting its only sibling empties their trie level (maxSize 1)', () => {
+    let calls = 0;
+    const f = cached({ maxSize: 1 })((n: number, s: string) => (calls++, `${n}|${s}`));
+    f(2, 'a');
+    f(2, '0');
+    f(2, '0');
+    expect(calls).toBe(2);
+    expect(f.cache.stats).toEqual({ hits: 1, misses: 2, evictions: 1 });
   });
 });

@@ -126,11 +126,12 @@ export class MemoStore {
 
   private link(node: MemoNode): MemoNode {
     if (this.ttlMs !== undefined) node.expiresAt = this.clock.now() + this.ttlMs;
+    // Index the new node before evicting: evicting a sibling must not prune the trie level it goes into.
+    node.owner.set(node.key, node);
     if (this.size >= this.maxSize && this.oldest !== null) {
       this.unlink(this.oldest);
       this.evictions++;
     }
-    node.owner.set(node.key, node);
     node.older = this.newest;
     if (this.newest !== null) this.newest.newer = node;
     else this.oldest = node;

@@ -3,7 +3,7 @@ import { link, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:f
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { LearningError, validateQuery, type MetricQuery, type MetricRecord, type MetricStore } from '@autodev/learning';
-import { batchText, headerLine } from './internal/format.js';
+import { batchBytes, headerLine } from './internal/format.js';
 import { RecordIndex } from './internal/record-index.js';
 import { Scanner, type FileStoreWarning } from './internal/scanner.js';
 
@@ -76,6 +76,16 @@ function io(path: string, what: string, cause: unknown): LearningError {
   return new LearningError('STORE_IO', `${path}: ${what}${code ? ` (${code})` : ''}${hint}`, { cause });
 }
 
+function checkRecord(value: unknown): void {
+  const r = value as MetricRecord;
+  const bad = (what: string) => new LearningError('INVALID_RECORD', `record ${JSON.stringify(r?.name)}: ${what}; pass records validated by @autodev/learning (validateRecord)`);
+  if (typeof r !== 'object' || r === null) throw new LearningError('INVALID_RECORD', 'each record must be an object');
+  if (typeof r.name !== 'string' || r.name === '') throw bad('name must be a non-empty string');
+  if (typeof r.value !== 'number' || !Number.isFinite(r.value)) throw bad('value must be a finite number');
+  if (typeof r.timestamp !== 'number' || !Number.isFinite(r.timestamp) || Math.abs(r.timestamp) > 8.64e15) throw bad('timestamp must be epoch milliseconds');
+  if (typeof r.metadata !== 'object' || r.metadata === null || Array.isArray(r.metadata)) throw bad('metadata must be an object');
+}
+
 const isCode = (e: unknown, code: string) => (e as NodeJS.ErrnoException | undefined)?.code === code;
 
 /**
@@ -139,11 +149,13 @@ class FileStore implements FileMetricStore {
   }
 
   private newScanner(): Scanner {
-    return new Scanner(this.index, this.path, this.skipCorrupt, (w) => {
-      this.warnings.push(w);
-      if (this.warnings.length > MAX_WARNINGS) this.warnings.shift();
-      this.onWarning(w);
-    });
+    return new Scanner(this.index, this.path, this.skipCorrupt, (w) => this.report(w));
+  }
+
+  private report(w: FileStoreWarning): void {
+    this.warnings.push(w);
+    if (this.warnings.length > MAX_WARNINGS) this.warnings.shift();
+    this.onWarning(w);
   }
 
   async init(): Promise<void> {
@@ -235,8 +247,7 @@ class FileStore implements FileMetricStore {
     }
     const s = this.scanner;
     if (st.ino !== this.ino || st.size < s.offset) {
-      this.warnings.push({ code: 'FILE_REPLACED', line: 0, path: this.path, message: `${this.path}: the file was replaced or shrank (compacted by another process?); reloading it` });
-      this.onWarning(this.warnings.at(-1)!);
+      this.report({ code: 'FILE_REPLACED', line: 0, path: this.path, message: `${this.path}: the file was replaced or shrank (compacted by another process?); reloading it` });
       await this.reload();
       return;
     }
@@ -269,12 +280,20 @@ class FileStore implements FileMetricStore {
     if (this.readOnly) return Promise.reject(new LearningError('STORE_IO', `${this.path}: the store was opened with readOnly: true; open it without readOnly to append`));
     if (!Array.isArray(records)) return Promise.reject(new LearningError('INVALID_ARGUMENT', 'append needs an array of records'));
     if (records.length === 0) return Promise.resolve();
-    // Serialize now: the caller may reuse the array once append has been called.
-    const text = batchText(records);
-    return this.run(() => this.write(text));
+    let bytes: Buffer;
+    try {
+      // Records come validated from learning; a direct caller's NaN would still become `null` in JSON
+      // and damage the file for every later reader, so the few checks that protect the format stay here.
+      for (const r of records) checkRecord(r as unknown);
+      // Serialize now: the caller may reuse the array once append has been called.
+      bytes = batchBytes(records);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    return this.run(() => this.write(bytes));
   }
 
-  private async write(text: string): Promise<void> {
+  private async write(bytes: Buffer): Promise<void> {
     if (this.wfh !== undefined) {
       // Another process may have compacted (replaced) the file: appending through the old descriptor
       // would put records in the unlinked old file, lost. One stat per append closes that door but for
@@ -311,7 +330,7 @@ class FileStore implements FileMetricStore {
     if (!s.sawHeader || !s.endsWithNewline) await this.refresh();
     // A torn line from a crashed writer gets its own line end; a file created empty (touch) gets its header.
     const prefix = (this.scanner.endsWithNewline ? '' : '\n') + (this.scanner.sawHeader ? '' : headerLine());
-    const buf = Buffer.from(prefix + text, 'utf8');
+    const buf = prefix === '' ? bytes : Buffer.concat([Buffer.from(prefix, 'utf8'), bytes]);
     let written: number;
     try {
       ({ bytesWritten: written } = await this.wfh.write(buf, 0, buf.length, null));

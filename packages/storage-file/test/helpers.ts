@@ -4,9 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import type { FileStoreWarning } from '../src/index.js';
-import { FIXTURE_BUNDLE_DIR } from './global-setup.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -46,7 +45,7 @@ export interface Worker {
 /** Starts test/fixtures/append-worker.mjs in a plain Node child process. */
 export function startWorker(file: string, opts: { first: number; count: number; maxBatch: number; fsync?: boolean; tag: string }): Worker {
   const script = fileURLToPath(new URL('./fixtures/append-worker.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script, FIXTURE_BUNDLE_DIR, file, String(opts.first), String(opts.count), String(opts.maxBatch), opts.fsync ? '1' : '0', opts.tag], {
+  const child = spawn(process.execPath, [script, inject('fixtureBundleDir'), file, String(opts.first), String(opts.count), String(opts.maxBatch), opts.fsync ? '1' : '0', opts.tag], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const acked: number[] = [];

@@ -227,3 +227,18 @@ describe('malformed input: typed error or documented recovery, bytes unchanged',
     });
   });
 });
+
+describe('torn writes from two crashes on one line', () => {
+  it('two torn writes, then a complete record, on one line: both tears ignored, the record kept', async () => {
+    await unchanged(HEADER + line('a', 1, 1) + '{"name":"a","value":2,"times' + '{"name":"b","val' + line('a', 3, 3) + '{"name":"c"' + '{"name":"d","value":\n' + line('a', 4, 4), async (path) => {
+      const { warnings, onWarning } = collectWarnings();
+      const store = await openFileStore({ path, onWarning });
+      expect((await store.query()).map((r) => r.value)).toEqual([1, 3, 4]);
+      expect(warnings.map((w) => [w.code, w.line])).toEqual([
+        ['TORN_LINE', 3],
+        ['TORN_LINE', 4],
+      ]);
+      await store.close();
+    });
+  });
+});

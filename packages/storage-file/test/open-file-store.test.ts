@@ -205,3 +205,16 @@ describe('compaction by another process', () => {
     await writer.close();
   });
 });
+
+describe('append guards the format', () => {
+  it('rejects records that would not read back (NaN, missing metadata) with INVALID_RECORD, writing nothing', async () => {
+    const path = join(await tempDir(), 'm.jsonl');
+    const store = await openFileStore({ path });
+    const before = await readFile(path, 'utf8');
+    for (const bad of [rec('a', Number.NaN, 1), rec('a', 1, Number.POSITIVE_INFINITY), { name: 'a', value: 1, timestamp: 1 } as MetricRecord, rec('', 1, 1)])
+      await expect(store.append([rec('ok', 1, 1), bad])).rejects.toMatchObject({ code: 'INVALID_RECORD' });
+    expect(await readFile(path, 'utf8')).toBe(before);
+    expect(await store.query()).toEqual([]);
+    await store.close();
+  });
+});

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { openFileStore, type FileStoreWarning } from '../src/index.js';
-import { FIXTURE_BUNDLE_DIR } from './global-setup.js';
 import { tempDir } from './helpers.js';
 
 describe('a SIGKILL inside one big write(2)', () => {
@@ -12,7 +11,7 @@ describe('a SIGKILL inside one big write(2)', () => {
     const path = join(await tempDir(), 'torn.jsonl');
     const script = fileURLToPath(new URL('./fixtures/big-batch-worker.mjs', import.meta.url));
     // ~300 000 records of ~150 bytes: one 45 MB write, long enough to be killed half-way.
-    const child = spawn(process.execPath, [script, FIXTURE_BUNDLE_DIR, path, '300000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, inject('fixtureBundleDir'), path, '300000'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     const exited = new Promise<NodeJS.Signals | null>((r) => child.on('close', (_code, signal) => r(signal)));
     await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => ((out += c.toString()).includes('acked\n') ? resolve() : undefined)));

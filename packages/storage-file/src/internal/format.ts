@@ -15,20 +15,33 @@ export function headerLine(now: Date = new Date()): string {
  * One record as one line. Key order is fixed (name, value, timestamp, metadata[, batch]) so the
  * reader's fast path can recognise it without a general JSON parser. `JSON.stringify` of a finite
  * number is its shortest round-tripping decimal form, so values and timestamps read back bit-exact.
+ * One `JSON.stringify` of a fresh object is about twice as fast as concatenating per-field strings.
  */
 export function recordLine(r: MetricRecord, batch?: string): string {
-  const meta = JSON.stringify(r.metadata);
-  return batch === undefined
-    ? `{"name":${JSON.stringify(r.name)},"value":${JSON.stringify(r.value)},"timestamp":${JSON.stringify(r.timestamp)},"metadata":${meta}}\n`
-    : `{"name":${JSON.stringify(r.name)},"value":${JSON.stringify(r.value)},"timestamp":${JSON.stringify(r.timestamp)},"metadata":${meta},"batch":"${batch}"}\n`;
+  return (
+    (batch === undefined
+      ? JSON.stringify({ name: r.name, value: r.value, timestamp: r.timestamp, metadata: r.metadata })
+      : JSON.stringify({ name: r.name, value: r.value, timestamp: r.timestamp, metadata: r.metadata, batch })) + '\n'
+  );
 }
 
-/** Lines for one `append` call: a single record as is, several tagged `"batch":"<id>/<count>"`. */
-export function batchText(records: readonly MetricRecord[]): string {
-  if (records.length === 1) return recordLine(records[0]!);
+/**
+ * The bytes of one `append` call: a single record as is, several tagged `"batch":"<id>/<count>"`.
+ * Encoded in 64 KB pieces: one huge concatenated string is slower to flatten and encode.
+ */
+export function batchBytes(records: readonly MetricRecord[]): Buffer {
+  if (records.length === 1) return Buffer.from(recordLine(records[0]!), 'utf8');
   // 64 random bits: two concurrent batches never share an id in practice.
   const id = `${randomBytes(8).toString('hex')}/${records.length}`;
-  let out = '';
-  for (const r of records) out += recordLine(r, id);
-  return out;
+  const pieces: Buffer[] = [];
+  let text = '';
+  for (const r of records) {
+    text += recordLine(r, id);
+    if (text.length > 65_536) {
+      pieces.push(Buffer.from(text, 'utf8'));
+      text = '';
+    }
+  }
+  pieces.push(Buffer.from(text, 'utf8'));
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
 }

@@ -201,26 +201,25 @@ export class Scanner {
 
   private bad(s: string, a: number, b: number): void {
     const reason = this.parser.reason;
-    // A torn line followed directly by another writer's line (it appended before anyone saw the
-    // tear): the good line starts at a "{" inside this one.
-    for (let p = s.indexOf('{"', a + 1); p >= 0 && p < b; p = s.indexOf('{"', p + 1)) {
-      if (!isJsonPrefix(s.slice(a, p))) break;
-      const kind = this.parser.parse(s, p, b);
-      if (kind === LineKind.RECORD || kind === LineKind.HEADER) {
-        this.abandonBatch();
-        this.warnOnce('TORN_LINE', this.lineNo, `a write cut short by a crash (${p - a} characters) is followed on the same line by a complete record, which is kept`);
-        if (kind === LineKind.HEADER) this.header();
-        else {
-          const metaId = this.index.metaId(this.parser.meta);
-          if (metaId >= 0) this.record(metaId);
-        }
-        return;
-      }
-    }
     this.abandonBatch();
-    if (isJsonPrefix(s.slice(a, b))) {
+    const found = { tries: 256, kind: LineKind.BAD as LineKind };
+    const p = recoverTorn(s, a, b, this.parser, found);
+    if (p === -1) {
       this.warnOnce('TORN_LINE', this.lineNo, 'an incomplete line, a write cut short by a crash (never acknowledged); it is ignored');
       return;
+    }
+    if (p !== null) {
+      // Torn writes followed on the same line by a complete one: a writer appended before anyone saw the tear.
+      this.warnOnce('TORN_LINE', this.lineNo, `a write cut short by a crash (${p - a} characters) is followed on the same line by a complete line, which is kept`);
+      if (found.kind === LineKind.HEADER) {
+        this.header();
+        return;
+      }
+      const metaId = this.index.metaId(this.parser.meta);
+      if (metaId >= 0) {
+        this.record(metaId);
+        return;
+      }
     }
     if (this.skipCorrupt) {
       this.warnOnce('CORRUPT_LINE_SKIPPED', this.lineNo, `damaged line skipped: ${reason}`);
@@ -238,4 +237,25 @@ export class Scanner {
     this.warned.add(key);
     this.warn({ code, line, path: this.path, message: `${this.path}:${line}: ${message}` });
   }
+}
+
+/**
+ * Reads a bad line `s[a, b)` as torn writes: one or more cut-short JSON objects (each a proper prefix
+ * of a line, as a crash leaves them), optionally followed by one complete line (written by a process
+ * that did not know about the tear). Returns -1 when the line is torn writes only, the start of the
+ * complete line (left parsed in `parser`) when there is one, and null when the line is damage.
+ */
+function recoverTorn(s: string, a: number, b: number, parser: LineParser, budget: { tries: number; kind: LineKind }): number | null {
+  if (isJsonPrefix(s.slice(a, b))) return -1;
+  for (let p = s.indexOf('{"', a + 1); p >= 0 && p < b; p = s.indexOf('{"', p + 1)) {
+    if (budget.tries-- <= 0 || !isJsonPrefix(s.slice(a, p))) return null; // a longer piece is no prefix either
+    const kind = parser.parse(s, p, b);
+    if (kind === LineKind.RECORD || kind === LineKind.HEADER) {
+      budget.kind = kind;
+      return p;
+    }
+    const rest = recoverTorn(s, p, b, parser, budget);
+    if (rest !== null) return rest;
+  }
+  return null;
 }

@@ -435,11 +435,13 @@ class SlopeProblem {
     const N = this.validPairs;
     const m = Math.max(SAMPLE_FACTOR * n, 10_000);
     const cap = Math.max(ENUMERATE_FACTOR * n, 100_000);
-    // Round 0: a uniform sample of all valid pairs.
+    // Round 0: a uniform sample of all valid pairs. The first point sweeps the series in order
+    // (stratified: memory is read mostly sequentially); attempts are capped so that a series whose
+    // x are nearly all equal cannot loop for long (a small sample only costs extra rounds).
     let sample = new Float64Array(m);
     let size = 0;
-    while (size < m) {
-      const a = Math.floor(random() * n);
+    for (let attempt = 0; size < m && attempt < 8 * m; attempt++) {
+      const a = Math.floor(((attempt % m) * n) / m);
       const b = Math.floor(random() * n);
       const dx = x[b]! - x[a]!;
       if (dx !== 0) sample[size++] = (y[b]! - y[a]!) / dx;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { describeMetricStoreContract } from '@autodev/learning/testing';
-import { openPostgresStore, type PostgresStore } from '../src/index.js';
+import { openPostgresStore } from '../src/index.js';
 import { databaseUrl, randomSchema } from './fixtures/database-url.js';
 
 const url = databaseUrl();
@@ -18,7 +18,7 @@ describeMetricStoreContract(
   },
   {
     reopen: async (f) => {
-      const schema = /^"([^"]+)"/.exec((f.store as PostgresStore).table)![1]!;
+      const schema = /^"([^"]+)"/.exec((f.store).table)![1]!;
       return { ...f, store: await openPostgresStore({ connectionString: url, schema, maxConnections: 2 }) };
     },
   },

@@ -29,5 +29,7 @@ export default defineConfig({
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     benchmark: { include: ['bench/**/*.bench.ts'] },
     testTimeout: 30_000,
+    // Benchmarks collect garbage between contenders so none pays for another's (see bench/lru.bench.ts).
+    execArgv: ['--expose-gc'],
   },
 });

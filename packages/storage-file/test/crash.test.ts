@@ -68,5 +68,5 @@ describe('crash safety: a writer SIGKILLed mid-append', () => {
     const byCode: Record<string, number> = {};
     for (const w of warnings) byCode[w.code] = (byCode[w.code] ?? 0) + 1;
     console.log(`crash test: ${KILLS} kills, ${totalAcked} acknowledged records, recovered from: ${JSON.stringify(byCode)}`);
-  }, 150_000);
+  }, 300_000);
 });

@@ -225,7 +225,7 @@ export function compareSamples(a: readonly number[], b: readonly number[], optio
   const fmt = (x: number): string => Number(x.toPrecision(4)).toString();
   const summary =
     verdict === 'no-difference'
-      ? `No significant difference: B differs from A by ${fmt(shift)}${rel}, ${level} interval [${fmt(shiftInterval[0])}, ${fmt(shiftInterval[1])}] includes no change (p = ${pValue.toPrecision(2)}, n = ${nA} vs ${nB}).`
+      ? `No significant difference: B differs from A by ${fmt(shift)}${rel}, ${level} interval [${fmt(shiftInterval[0])}, ${fmt(shiftInterval[1])}] (p = ${pValue.toPrecision(2)}, n = ${nA} vs ${nB}).`
       : `B is ${verdict === 'b-higher' ? 'higher' : 'lower'} than A by ${fmt(Math.abs(shift))}${rel}, ${level} interval [${fmt(shiftInterval[0])}, ${fmt(shiftInterval[1])}] (p = ${pValue.toPrecision(2)}, n = ${nA} vs ${nB}); a value from B exceeds one from A ${pct(probabilityOfSuperiority)} of the time.`;
   return {
     nA,

@@ -59,7 +59,12 @@ export interface Memoizer<Args extends unknown[] = any[]> {
 const METHOD_CACHES = Symbol.for('autodev.performance.v1.methodCaches');
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
+  try {
+    return typeof (v as { then?: unknown }).then === 'function';
+  } catch {
+    return false;
+  }
 }
 
 function handleFor(store: MemoStore): CacheHandle {

@@ -31,7 +31,13 @@ export interface Timer {
 const perf = globalThis.performance;
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
+  try {
+    return typeof (v as { then?: unknown }).then === 'function';
+  } catch {
+    // A `then` getter that throws: treat the value as a plain result rather than fail the caller.
+    return false;
+  }
 }
 
 function makeTimed<F extends AnyFunction>(fn: F, name: string, monitor: PerformanceMonitor): F {

@@ -130,3 +130,17 @@ describe('timed', () => {
     expect(f()).toBe(42);
   });
 });
+
+describe('timed with hostile results', () => {
+  it('returns a value whose then getter throws instead of failing the call', () => {
+    const monitor = PerformanceMonitor.isolated();
+    const weird = Object.defineProperty({}, 'then', {
+      get() {
+        throw new Error('no then for you');
+      },
+    });
+    const f = timed('weird', { monitor })(() => weird);
+    expect(f()).toBe(weird);
+    expect(monitor.getStats('weird')?.count).toBe(1);
+  });
+});

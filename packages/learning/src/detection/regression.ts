@@ -88,7 +88,7 @@ export function detectRegression(values: ReadonlyArray<number | null | undefined
   let start = 0;
   for (let i = cps.length - 1; i >= 0; i--) {
     const c = cps[i]!;
-    const pos = indices.indexOf(c.index);
+    const pos = c.index; // `head` is already compacted, so this is a position in x
     if (n - recent - pos >= minBaseline) {
       start = pos;
       break;

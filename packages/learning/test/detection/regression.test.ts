@@ -51,3 +51,19 @@ describe('detectRegression', () => {
     expect(() => detectRegression([1], { alpha: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+describe('detectRegression with missing values', () => {
+  it('maps the baseline start back to the original indexing', () => {
+    const v: Array<number | null> = [...noise(40, 60, 1, 8), ...noise(40, 70, 1, 9)];
+    for (const i of [3, 10, 17, 50, 77]) v[i] = null;
+    const r = detectRegression(v);
+    expect(r.status).toBe('no-change');
+    expect(Math.abs(r.baseline.start - 40)).toBeLessThanOrEqual(1);
+    expect(r.baseline.median).toBeCloseTo(70, 0);
+    const step = [...v, ...noise(5, 80, 1, 10)];
+    step.splice(82, 0, null);
+    const s = detectRegression(step);
+    expect(s.status).toBe('increase');
+    expect(s.baseline.median).toBeCloseTo(70, 0);
+  });
+});

@@ -61,7 +61,7 @@ function checkJson(name: string, v: unknown, path: string, seen: Set<object>): J
   if (seen.has(v)) throw invalid(name, `metadata ${path} is circular; metadata must be a tree of JSON values`);
   seen.add(v);
   try {
-    if (Array.isArray(v)) return v.map((item, i) => checkJson(name, item, `${path}[${i}]`, seen));
+    if (Array.isArray(v)) return Object.freeze(v.map((item, i) => checkJson(name, item, `${path}[${i}]`, seen))) as JsonValue[];
     const proto = Object.getPrototypeOf(v) as unknown;
     if (proto !== Object.prototype && proto !== null)
       throw invalid(name, `metadata ${path} must be a plain object, got ${(v.constructor as { name?: string } | undefined)?.name ?? 'an object'}; convert it (e.g. a Date to toISOString())`);
@@ -70,7 +70,9 @@ function checkJson(name: string, v: unknown, path: string, seen: Set<object>): J
       if (item === undefined) continue; // JSON.stringify drops undefined too: same meaning everywhere
       out[k] = checkJson(name, item, `${path}.${k}`, seen);
     }
-    return out;
+    // Frozen all the way down: stores hand the same objects to every reader, so no caller may
+    // change what a later query returns.
+    return Object.freeze(out);
   } finally {
     seen.delete(v);
   }

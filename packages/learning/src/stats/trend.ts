@@ -1,7 +1,8 @@
 import { LearningError } from '../errors.js';
 import { assertFiniteValues, medianInPlace, selectInPlace, type NumericArray } from './descriptive.js';
 import { normalQuantile, normalTwoSidedP } from './distributions.js';
-import { createRandom, sortCountInversions, sortCountInversionsKeys, tieSums, type InversionVisitor } from './internal/merge-count.js';
+import { mulberry32 } from './internal/random.js';
+import { sortCountInversions, sortCountInversionsKeys, tieSums, type InversionVisitor } from './internal/merge-count.js';
 
 /** Result of {@link mannKendall}. */
 export interface MannKendallResult {
@@ -336,7 +337,7 @@ class SlopeProblem {
   estimateBySampling(ranks: number[], m: number, seed: number): Map<number, number> {
     const { x, y, xIsIndex } = this;
     const n = x.length;
-    const random = createRandom(seed);
+    const random = mulberry32(seed);
     const sample = new Float64Array(m);
     let size = 0;
     for (let k = 0; k < m; k++) {
@@ -416,7 +417,7 @@ class SlopeProblem {
 
   selectRandomized(ranks: number[], seed: number): Map<number, number> {
     const out = new Map<number, number>();
-    const random = createRandom(seed);
+    const random = mulberry32(seed);
     // Ranks close together (the two middle ones) share one search; CI ranks get their own.
     const sorted = [...new Set(ranks)].sort((a, b) => a - b);
     const groups: number[][] = [];

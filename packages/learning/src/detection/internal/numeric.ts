@@ -80,20 +80,7 @@ export { normalCdf, normalQuantile, normalSf } from '../../stats/distributions.j
 /** Two-sided normal p-value of a z statistic. */
 export const twoSidedP = (z: number): number => normalTwoSidedP(z);
 
-/**
- * Deterministic 32-bit PRNG returning floats in [0, 1).
- * @see T. Ettinger, "Mulberry32" (public domain), as catalogued in bryc/code "PRNGs".
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../stats/internal/random.js';
 
 /** Standard normal deviate from a uniform source (Box–Muller, one value per call). */
 export function gaussian(rand: () => number): number {

@@ -122,17 +122,6 @@ export function tieSums(sorted: ArrayLike<number>): { pairs: number; varianceTer
   return { pairs, varianceTerm };
 }
 
-/** mulberry32: a small, fast, seedable 32-bit PRNG; returns doubles in [0, 1). */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Keys-only variant of {@link sortCountInversions}: sorts `keys` in place (with `tmp` as scratch)

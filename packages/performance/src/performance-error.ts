@@ -6,7 +6,7 @@
 export const PerformanceErrorCode = {
   /** An argument or option was out of range: a NaN or negative duration, an empty name, `maxSize < 1`, `batchSize < 1`... */
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
-  /** `merge()` was given something that is not a snapshot of this format version (or of another sketch layout). */
+  /** `merge()` was given something that is not a version-1 or version-2 snapshot (or of another sketch layout); `field` names the bad field. */
   INVALID_SNAPSHOT: 'INVALID_SNAPSHOT',
 } as const;
 /** One of the {@link PerformanceErrorCode} values. */
@@ -24,12 +24,18 @@ export type PerformanceErrorCode = (typeof PerformanceErrorCode)[keyof typeof Pe
  */
 export class PerformanceError extends Error {
   override readonly name = 'PerformanceError';
+  /**
+   * For `INVALID_SNAPSHOT`: the path of the first missing or malformed field, such as
+   * `operations["db"].sketch.zeroCount` (`undefined` when the whole value is wrong).
+   */
+  readonly field: string | undefined;
   constructor(
     readonly code: PerformanceErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { field?: string },
   ) {
     super(message, options);
+    this.field = options?.field;
   }
 }
 

@@ -1,6 +1,6 @@
 import { invalidArgument, PerformanceError, PerformanceErrorCode } from './performance-error.js';
 import { OperationRecorder, type OperationSnapshot, type OperationStats } from './operation-recorder.js';
-import { DEFAULT_MAX_BINS, SUB_BUCKET_BITS, assertSketchSnapshot } from './quantile-sketch.js';
+import { DEFAULT_MAX_BINS, SUB_BUCKET_BITS, readSketchSnapshot, type QuantileSketchSnapshot } from './quantile-sketch.js';
 import {
   escapeHelp,
   formatLabels,
@@ -25,13 +25,30 @@ export interface PerformanceMonitorOptions {
   maxBins?: number;
 }
 
-/** A JSON-serializable picture of a monitor, for `merge()` in another thread or process. */
+/** The snapshot format version that {@link PerformanceMonitor.snapshot} writes. */
+export const SNAPSHOT_VERSION = 2;
+
+/**
+ * A JSON-serializable picture of a monitor, for `merge()` in another thread or process (format version 2:
+ * every sketch has `collapsed` and `zeroCount`).
+ */
 export interface PerformanceSnapshot {
   format: 'autodev.performance.snapshot';
-  version: 1;
+  version: typeof SNAPSHOT_VERSION;
   /** The sketch index mapping; snapshots merge only with the same mapping. */
   mapping: { kind: 'bitwise-linear'; subBucketBits: number };
   operations: Record<string, OperationSnapshot>;
+}
+
+/**
+ * A snapshot written by an earlier build (format version 1), whose sketches may lack `collapsed` and
+ * `zeroCount`; `merge()` still reads it, reading a missing `collapsed` as `false` and `zeroCount` as `0`.
+ */
+export interface PerformanceSnapshotV1 {
+  format: 'autodev.performance.snapshot';
+  version: 1;
+  mapping: { kind: 'bitwise-linear'; subBucketBits: number };
+  operations: Record<string, Omit<OperationSnapshot, 'sketch'> & { sketch: Omit<QuantileSketchSnapshot, 'collapsed' | 'zeroCount'> & Partial<QuantileSketchSnapshot> }>;
 }
 
 /** A budget for one operation: a maximum average in seconds, or limits on several statistics. */
@@ -207,20 +224,27 @@ export class PerformanceMonitor {
     for (const [name, r] of this.ops) if (r.count > 0) operations[name] = r.toJSON();
     return {
       format: 'autodev.performance.snapshot',
-      version: 1,
+      version: SNAPSHOT_VERSION,
       mapping: { kind: 'bitwise-linear', subBucketBits: SUB_BUCKET_BITS },
       operations,
     };
   }
 
   /**
-   * Adds a snapshot (from `snapshot()`, possibly after a JSON round trip) into this monitor.
-   * @throws {PerformanceError} INVALID_SNAPSHOT when `snapshot` is not a version-1 snapshot with the same mapping;
-   *   nothing is merged in that case.
+   * Adds a snapshot (from `snapshot()`, possibly after a JSON round trip) into this monitor. Reads format
+   * version 2 (written by this build) and version 1 (earlier builds; missing sketch `collapsed` / `zeroCount`
+   * read as `false` / `0`).
+   * @throws {PerformanceError} INVALID_SNAPSHOT when `snapshot` is not a version-1 or version-2 snapshot with the
+   *   same mapping; `error.field` names the first bad field (e.g. `operations["db"].sketch.zeroCount`). Nothing
+   *   is merged in that case.
+   * @example
+   * ```ts
+   * monitor.merge(JSON.parse(readFileSync('perf.json', 'utf8')));
+   * ```
    */
-  merge(snapshot: PerformanceSnapshot): void {
-    validateSnapshot(snapshot);
-    for (const [name, op] of Object.entries(snapshot.operations)) this.recorder(name).merge(op);
+  merge(snapshot: PerformanceSnapshot | PerformanceSnapshotV1): void {
+    // Validate everything before touching any recorder, so a bad snapshot merges nothing.
+    for (const [name, op] of readSnapshot(snapshot)) this.recorder(name).merge(op);
   }
 
   /**
@@ -325,23 +349,33 @@ export class PerformanceMonitor {
   }
 }
 
-function validateSnapshot(s: unknown): asserts s is PerformanceSnapshot {
-  const fail = (why: string): never => {
-    throw new PerformanceError(PerformanceErrorCode.INVALID_SNAPSHOT, `merge: ${why}; pass the object returned by snapshot()`);
+function readSnapshot(s: unknown): Array<[string, OperationSnapshot]> {
+  const fail = (field: string | undefined, why: string): never => {
+    throw new PerformanceError(PerformanceErrorCode.INVALID_SNAPSHOT, `merge: ${why}; pass the object returned by snapshot()`, field === undefined ? {} : { field });
   };
-  const v = s as Partial<PerformanceSnapshot> | null;
-  if (typeof v !== 'object' || v === null || v.format !== 'autodev.performance.snapshot') fail('not a performance snapshot');
-  if (v!.version !== 1) fail(`unsupported snapshot version ${String(v!.version)} (this package reads version 1)`);
-  if (v!.mapping?.kind !== 'bitwise-linear' || v!.mapping.subBucketBits !== SUB_BUCKET_BITS) {
-    fail(`sketch mapping ${JSON.stringify(v!.mapping)} differs from this package's (bitwise-linear, ${SUB_BUCKET_BITS} bits)`);
+  const v = s as Partial<Record<keyof PerformanceSnapshot, unknown>> | null;
+  if (typeof v !== 'object' || v === null) return fail(undefined, 'not a performance snapshot (expected an object)');
+  if (v.format !== 'autodev.performance.snapshot') fail('format', `format must be "autodev.performance.snapshot", got ${JSON.stringify(v.format)}`);
+  if (v.version !== 1 && v.version !== SNAPSHOT_VERSION) {
+    fail('version', `unsupported snapshot version ${JSON.stringify(v.version)} (this package reads versions 1 and ${SNAPSHOT_VERSION})`);
   }
-  if (typeof v!.operations !== 'object' || v!.operations === null) fail('missing "operations"');
-  for (const [name, op] of Object.entries(v!.operations!)) {
-    const o = op as Partial<OperationSnapshot> | null;
-    const numbers = ['count', 'errors', 'total', 'min', 'max', 'mean', 'm2'] as const;
-    if (name === '' || typeof o !== 'object' || o === null || !numbers.every((k) => typeof o[k] === 'number' && Number.isFinite(o[k]))) {
-      fail(`operation ${JSON.stringify(name)} is malformed`);
+  const legacy = v.version === 1;
+  const mapping = v.mapping as PerformanceSnapshot['mapping'] | undefined;
+  if (mapping?.kind !== 'bitwise-linear' || mapping.subBucketBits !== SUB_BUCKET_BITS) {
+    fail('mapping', `sketch mapping ${JSON.stringify(mapping)} differs from this package's (bitwise-linear, ${SUB_BUCKET_BITS} bits)`);
+  }
+  if (typeof v.operations !== 'object' || v.operations === null) fail('operations', 'missing "operations" (an object of name → operation)');
+  const out: Array<[string, OperationSnapshot]> = [];
+  for (const [name, op] of Object.entries(v.operations as object)) {
+    const path = `operations[${JSON.stringify(name)}]`;
+    if (name === '') fail(path, 'an operation name is empty');
+    if (typeof op !== 'object' || op === null) fail(path, `${path} must be an object`);
+    const o = op as Record<string, unknown>;
+    for (const k of ['count', 'errors', 'total', 'min', 'max', 'mean', 'm2'] as const) {
+      if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) fail(`${path}.${k}`, `${path}.${k} must be a finite number`);
     }
-    assertSketchSnapshot(o!.sketch, `merge: operation ${JSON.stringify(name)}`);
+    const sketch = readSketchSnapshot(o.sketch, 'merge', `${path}.sketch`, legacy);
+    out.push([name, { ...(o as unknown as OperationSnapshot), sketch }]);
   }
+  return out;
 }

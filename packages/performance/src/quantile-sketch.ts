@@ -256,22 +256,33 @@ export class QuantileSketch {
 
 /** @internal */
 export function assertSketchSnapshot(value: unknown, where: string): asserts value is QuantileSketchSnapshot {
-  const v = value as Partial<QuantileSketchSnapshot> | null;
-  const ok =
-    typeof v === 'object' &&
-    v !== null &&
-    Number.isInteger(v.offset) &&
-    (v.offset ?? -1) >= 0 &&
-    Array.isArray(v.counts) &&
-    v.counts.every((c) => Number.isFinite(c) && c >= 0) &&
-    typeof v.collapsed === 'boolean' &&
-    typeof v.zeroCount === 'number' &&
-    Number.isFinite(v.zeroCount) &&
-    v.zeroCount >= 0;
-  if (!ok) {
+  readSketchSnapshot(value, where, 'sketch', false);
+}
+
+/**
+ * @internal Checks a sketch snapshot field by field and returns a complete copy. With `legacy` (monitor
+ * snapshots of format version 1, written before the sketch kept `collapsed` and `zeroCount`), a missing
+ * `collapsed` reads as `false` and a missing `zeroCount` as `0` (a sketch that never hit its bucket cap
+ * and kept no separate zero count); any field that is present must still be well formed.
+ * @throws {PerformanceError} INVALID_SNAPSHOT whose `field` is `${path}.<the first bad field>`.
+ */
+export function readSketchSnapshot(value: unknown, where: string, path: string, legacy: boolean): QuantileSketchSnapshot {
+  const fail = (field: string, expected: string): never => {
     throw new PerformanceError(
       PerformanceErrorCode.INVALID_SNAPSHOT,
-      `${where}: expected { offset: integer >= 0, counts: number[] >= 0, collapsed: boolean, zeroCount: number >= 0 }; pass the object returned by snapshot()`,
+      `${where}: ${path}${field ? '.' + field : ''} must be ${expected}; pass the object returned by snapshot()`,
+      { field: field ? `${path}.${field}` : path },
     );
+  };
+  if (typeof value !== 'object' || value === null) return fail('', 'an object { offset, counts, collapsed, zeroCount }');
+  const v = value as Partial<Record<keyof QuantileSketchSnapshot, unknown>>;
+  if (!Number.isInteger(v.offset) || (v.offset as number) < 0) fail('offset', 'an integer >= 0');
+  if (!Array.isArray(v.counts) || !v.counts.every((c) => typeof c === 'number' && Number.isFinite(c) && c >= 0)) {
+    fail('counts', 'an array of finite numbers >= 0');
   }
+  const collapsed = legacy && v.collapsed === undefined ? false : v.collapsed;
+  if (typeof collapsed !== 'boolean') fail('collapsed', 'a boolean');
+  const zeroCount = legacy && v.zeroCount === undefined ? 0 : v.zeroCount;
+  if (typeof zeroCount !== 'number' || !Number.isFinite(zeroCount) || zeroCount < 0) fail('zeroCount', 'a finite number >= 0');
+  return { offset: v.offset as number, counts: v.counts as number[], collapsed: collapsed as boolean, zeroCount: zeroCount as number };
 }

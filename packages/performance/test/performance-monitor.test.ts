@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { GLOBAL_MONITOR_KEY, PerformanceMonitor } from '../src/performance-monitor.js';
+import { GLOBAL_MONITOR_KEY, PerformanceMonitor, SNAPSHOT_VERSION, type PerformanceSnapshotV1 } from '../src/performance-monitor.js';
 import { RELATIVE_ACCURACY } from '../src/quantile-sketch.js';
-import { isPerformanceError } from '../src/performance-error.js';
+import { isPerformanceError, type PerformanceError } from '../src/performance-error.js';
 
 const duration = fc.double({ min: 1e-7, max: 100, noNaN: true });
 
@@ -106,12 +106,79 @@ describe('PerformanceMonitor', () => {
 
   it('rejects a malformed snapshot with INVALID_SNAPSHOT and merges nothing', () => {
     const m = PerformanceMonitor.isolated();
-    for (const bad of [null, {}, { format: 'autodev.performance.snapshot', version: 2 }]) {
+    for (const bad of [null, {}, { format: 'autodev.performance.snapshot', version: 3 }, { format: 'autodev.performance.snapshot', version: 2 }]) {
       expect(() => m.merge(bad as never)).toThrow(expect.objectContaining({ code: 'INVALID_SNAPSHOT' }));
     }
     const snap = PerformanceMonitor.isolated().snapshot();
     (snap.operations as Record<string, unknown>).x = { count: 1 };
     expect(() => m.merge(snap)).toThrow(expect.objectContaining({ code: 'INVALID_SNAPSHOT' }));
+    expect(m.names()).toEqual([]);
+  });
+
+  // A snapshot file as an earlier build wrote it: version 1, sketches without `collapsed` / `zeroCount`
+  // (two calls of 0.1 s, one failed; 65254 is the bucket of 0.1 s).
+  const v1Fixture = () => ({
+    format: 'autodev.performance.snapshot',
+    version: 1,
+    mapping: { kind: 'bitwise-linear', subBucketBits: 6 },
+    operations: {
+      db_query: { count: 2, errors: 1, total: 0.2, min: 0.1, max: 0.1, mean: 0.1, m2: 0, sketch: { offset: 65254, counts: [2] } },
+    },
+  });
+
+  it('writes version 2 and still merges a literal version-1 snapshot, filling collapsed=false and zeroCount=0', () => {
+    const ref = PerformanceMonitor.isolated();
+    ref.recordOperation('db_query', 0.1);
+    ref.recordError('db_query', 0.1);
+    const written = ref.snapshot();
+    expect(written.version).toBe(SNAPSHOT_VERSION);
+    expect(SNAPSHOT_VERSION).toBe(2);
+    expect(written.operations.db_query!.sketch.offset).toBe(65254);
+    const m = PerformanceMonitor.isolated();
+    m.merge(v1Fixture() as PerformanceSnapshotV1);
+    expect(m.getStats('db_query')).toEqual(ref.getStats('db_query'));
+    // Re-snapshotting an imported v1 file writes the current version with the filled-in fields.
+    const again = m.snapshot();
+    expect(again.version).toBe(2);
+    expect(again.operations.db_query!.sketch).toMatchObject({ collapsed: false, zeroCount: 0, counts: [2] });
+  });
+
+  it('names the bad field of a malformed snapshot in error.field', () => {
+    const m = PerformanceMonitor.isolated();
+    const fieldOf = (snap: unknown): unknown => {
+      try {
+        m.merge(snap as never);
+      } catch (e) {
+        expect(isPerformanceError(e) && e.code).toBe('INVALID_SNAPSHOT');
+        return (e as PerformanceError).field;
+      }
+      return 'no error';
+    };
+    type Loose = { operations: Record<string, Record<string, unknown> & { sketch: Record<string, unknown> }> };
+    const v2 = (): Loose => {
+      const a = PerformanceMonitor.isolated();
+      a.recordOperation('db', 0.5);
+      return JSON.parse(JSON.stringify(a.snapshot())) as Loose;
+    };
+    // Version 2 requires the fields that version 1 may omit.
+    const noZero = v2();
+    delete noZero.operations.db!.sketch.zeroCount;
+    expect(fieldOf(noZero)).toBe('operations["db"].sketch.zeroCount');
+    const noCollapsed = v2();
+    delete noCollapsed.operations.db!.sketch.collapsed;
+    expect(fieldOf(noCollapsed)).toBe('operations["db"].sketch.collapsed');
+    // Version 1 may omit them, but a present field must still be well formed.
+    const badV1 = v1Fixture() as unknown as Loose;
+    badV1.operations.db_query!.sketch.zeroCount = -1;
+    expect(fieldOf(badV1)).toBe('operations["db_query"].sketch.zeroCount');
+    const badCounts = v1Fixture() as unknown as Loose;
+    badCounts.operations.db_query!.sketch.counts = ['2'];
+    expect(fieldOf(badCounts)).toBe('operations["db_query"].sketch.counts');
+    const badMean = v2();
+    badMean.operations.db!.mean = null;
+    expect(fieldOf(badMean)).toBe('operations["db"].mean');
+    expect(fieldOf({ ...v2(), version: 7 })).toBe('version');
+    expect(fieldOf({ ...v2(), mapping: { kind: 'log', subBucketBits: 6 } })).toBe('mapping');
     expect(m.names()).toEqual([]);
   });
 

@@ -102,9 +102,13 @@ export function detectRegression(values: ReadonlyArray<number | null | undefined
   // Two windows: 3 runs confirm a large step quickly, `recent` runs carry a smaller one; Bonferroni over both.
   const ks = [...new Set([Math.min(3, kMax), kMax])];
   const tries = ks.length;
+  // Every window is tested against the same baseline, the one ending before the widest window starts. A step
+  // that began between the two window starts (e.g. 4 runs ago) would otherwise put new-level runs into the
+  // short window's baseline and hide itself; a baseline that stops before any candidate start cannot hold them.
+  const baseline = Array.from(x.subarray(start, n - kMax));
   let best: { k: number; cmp: ReturnType<typeof compareSamples> } | undefined;
   for (const k of ks) {
-    const cmp = compareSamples(Array.from(x.subarray(start, n - k)), Array.from(x.subarray(n - k)), { confidenceLevel, minSampleSize: 2 });
+    const cmp = compareSamples(baseline, Array.from(x.subarray(n - k)), { confidenceLevel, minSampleSize: 2 });
     if (!best || cmp.pValue < best.cmp.pValue) best = { k, cmp };
   }
   const { k, cmp } = best!;

@@ -4,7 +4,7 @@
 // Wall time on a shared CI machine is noisy, so each case reports the median of several alternating
 // rounds, in both wall-clock and CPU time (process.cpuUsage, all threads).
 import { spawnSync } from 'node:child_process';
-import { appendFile, rm, stat } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +103,54 @@ async function appends() {
   report('one batched append of 100,000 records vs fs.promises.appendFile loop', batched, peer, '≥ 20× faster (≤ 0.05×)');
 }
 
+/**
+ * The CLI's `autodev record`: open the store, append one record, close, in a 1M-record file. Copies of
+ * the cached file, so the bench files stay as they were. 20 repetitions per sample (each is a few ms).
+ * The eager open (the whole file read and indexed on open, the behaviour before lazy open) is measured
+ * once, for the record.
+ */
+async function openAndAppendOne() {
+  const source = await benchFile(N_READ, false);
+  const dir = join(tmpdir(), `autodev-storage-file-bench-record-${process.pid}`);
+  await mkdir(dir, { recursive: true });
+  const oursPath = join(dir, 'ours.jsonl');
+  const peerPath = join(dir, 'peer.jsonl');
+  await copyFile(source, oursPath);
+  await copyFile(source, peerPath);
+  const REPS = 20;
+  let i = 0;
+  const ours: Sample[] = [];
+  const peer: Sample[] = [];
+  try {
+    for (let r = 0; r < ROUNDS; r++) {
+      ours.push(
+        await measure(async () => {
+          for (let k = 0; k < REPS; k++) {
+            const store = await openFileStore({ path: oursPath });
+            await store.append([makeRecord(N_READ + i++)]);
+            await store.close();
+          }
+        }),
+      );
+      peer.push(
+        await measure(async () => {
+          for (let k = 0; k < REPS; k++) await appendFile(peerPath, `${JSON.stringify(makeRecord(N_READ + i++))}\n`);
+        }),
+      );
+    }
+    const per = (xs: Sample[]) => xs.map((s) => ({ wall: s.wall / REPS, cpu: s.cpu / REPS }));
+    report('open + one append + close into a 1M-record file vs fs.promises.appendFile of one line', per(ours), per(peer), '≤ ~10× (a few ms)');
+    const eager = await measure(async () => {
+      const store = await openFileStore({ path: oursPath, eager: true });
+      await store.append([makeRecord(N_READ + i++)]);
+      await store.close();
+    });
+    report('the same with eager: true (whole file indexed on open, as before lazy open), 1 sample', [eager], per(peer), 'info');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 function memory() {
   // A fresh process, so the heap holds nothing but the store.
   const script = fileURLToPath(new URL('./memory.ts', import.meta.url));
@@ -123,6 +171,7 @@ if (want('read')) {
   await queryOne();
 }
 if (want('append')) await appends();
+if (want('record')) await openAndAppendOne();
 if (want('memory')) memory();
 console.log('\n| case | ours | baseline | ratio (wall) | ratio (CPU) | target |\n|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);

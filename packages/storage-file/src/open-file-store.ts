@@ -37,6 +37,14 @@ export interface FileStoreOptions {
    * @default false
    */
   readOnly?: boolean;
+  /**
+   * Read and index the whole file on open, as versions before 0.1 did: damaged lines reject
+   * `openFileStore` itself and torn-tail warnings are reported before it resolves. By default the
+   * file is read on the first `query`, `names` or `compact` instead, so a process that only appends
+   * (the CLI's `autodev record`) reads the header and the last byte, not the whole file.
+   * @default false
+   */
+  eager?: boolean;
 }
 
 /** What {@link FileMetricStore.compact} did. */
@@ -65,6 +73,8 @@ export interface FileMetricStore extends MetricStore {
 }
 
 const MAX_WARNINGS = 100;
+/** How far into the file the header line is looked for without reading the whole file. */
+const HEAD_BYTES = 4096;
 
 function io(path: string, what: string, cause: unknown): LearningError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
@@ -90,13 +100,15 @@ const isCode = (e: unknown, code: string) => (e as NodeJS.ErrnoException | undef
 
 /**
  * Opens (creating if needed) a file-backed `MetricStore`: one JSON Lines file, append-only, safe
- * for several processes appending at once and for processes killed mid-write. Reads the whole
- * file into a compact index, then reads only what was appended since before each query.
+ * for several processes appending at once and for processes killed mid-write. Opening reads only
+ * the header line and the last byte; the whole file is read into a compact index on the first
+ * query (or on open with `eager: true`), and after that only what was appended since.
  *
  * @throws {LearningError} INVALID_ARGUMENT when an option is wrong.
  * @throws {LearningError} STORE_IO when the path is a folder, cannot be created or read.
- * @throws {LearningError} STORE_CORRUPT when the file is not a metrics file, or a line in the middle
- * is damaged (unless `onCorrupt: 'skip'`); the message names the file and line.
+ * @throws {LearningError} STORE_CORRUPT when the file is not a metrics file (its first line is not
+ * the header), or, with `eager: true`, when a line in the middle is damaged (unless
+ * `onCorrupt: 'skip'`; without `eager` the first query rejects instead); the message names the file and line.
  * @throws {LearningError} STORE_VERSION when a newer version of this package wrote the file.
  * @example
  * import { MetricsTracker } from '@autodev/learning';
@@ -136,6 +148,12 @@ class FileStore implements FileMetricStore {
   private readonly readOnly: boolean;
   private readonly skipCorrupt: boolean;
   private readonly onWarning: (w: FileStoreWarning) => void;
+  private readonly eager: boolean;
+  /**
+   * The scanner has read the file to its end at least once. Until then it has read the header line
+   * only, and what the writer knows of the file's end comes from reading its last byte.
+   */
+  private indexed = false;
 
   constructor(
     readonly path: string,
@@ -144,6 +162,7 @@ class FileStore implements FileMetricStore {
     this.fsync = options.fsync === true;
     this.readOnly = options.readOnly === true;
     this.skipCorrupt = options.onCorrupt === 'skip';
+    this.eager = options.eager === true;
     this.onWarning = options.onWarning ?? ((w) => process.emitWarning(w.message, { type: 'AutodevStoreWarning', code: `AUTODEV_${w.code}` }));
     this.scanner = this.newScanner();
   }
@@ -171,15 +190,91 @@ class FileStore implements FileMetricStore {
     if (st.isDirectory()) throw io(this.path, 'is a folder, not a metrics file', Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
     if (!st.isFile()) throw new LearningError('STORE_IO', `${this.path}: is not a regular file; pass the path of a metrics file such as .autodev/metrics.jsonl`);
     try {
-      this.rfh = await open(this.path, 'r');
-      this.ino = (await this.rfh.stat()).ino;
-      await this.scanner.scan(this.rfh, (await this.rfh.stat()).size);
+      await this.openReader();
     } catch (e) {
       await this.rfh?.close().catch(() => undefined);
       this.rfh = undefined;
       throw e instanceof LearningError ? e : io(this.path, 'cannot read the metrics file', e);
     }
-    this.scanner.reportTail();
+  }
+
+  /**
+   * Opens the read descriptor on the file the path names now, with a fresh index, and reads either
+   * all of it (eager) or just enough to append safely: the header line, validated exactly as a full
+   * read validates it (STORE_CORRUPT / STORE_VERSION), and the last byte, which tells whether the
+   * next append must start with a line end (a torn tail).
+   */
+  private async openReader(): Promise<void> {
+    this.index = new RecordIndex();
+    this.scanner = this.newScanner();
+    this.indexed = false;
+    this.rfh = await open(this.path, 'r');
+    const st = await this.rfh.stat();
+    this.ino = st.ino;
+    const headerEnd = this.eager ? -1 : await this.findHeaderEnd(st.size);
+    if (headerEnd < 0) {
+      // Asked for, or the file is too small or too odd (empty, no complete first line, a huge
+      // first line) for the shortcut: a full read is then either cheap or the safe choice.
+      await this.scanner.scan(this.rfh, st.size);
+      this.indexed = true;
+      this.scanner.reportTail();
+      return;
+    }
+    await this.scanner.scan(this.rfh, headerEnd);
+    await this.readLastByte(st.size);
+  }
+
+  /**
+   * Byte offset just after the first non-blank line when it ends within the first {@link HEAD_BYTES},
+   * else -1. Blank lines before it are allowed, as in a full read.
+   */
+  private async findHeaderEnd(size: number): Promise<number> {
+    const n = Math.min(size, HEAD_BYTES);
+    if (n === 0) return -1;
+    const buf = Buffer.allocUnsafe(n);
+    const { bytesRead } = await this.rfh!.read(buf, 0, n, 0);
+    let a = bytesRead >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    for (;;) {
+      const nl = buf.indexOf(10, a);
+      if (nl < 0 || nl >= bytesRead) return -1;
+      if (buf.toString('utf8', a, nl).trim() !== '') return nl + 1;
+      a = nl + 1;
+    }
+  }
+
+  /** Learns whether the file (of `size` bytes) ends with a line end, reading only its last byte. */
+  private async readLastByte(size: number): Promise<void> {
+    let last = 10;
+    if (size > 0) {
+      const b = Buffer.alloc(1);
+      const { bytesRead } = await this.rfh!.read(b, 0, 1, size - 1);
+      if (bytesRead === 1) last = b[0]!;
+    }
+    this.scanner.endsWithNewline = last === 10;
+  }
+
+  /**
+   * Updates what the writer knows of the file's end before an append that depends on it. Once the
+   * index is built this is a normal refresh; before, it stays lazy: reopen if the file was
+   * replaced, else read the last byte again (another process may have completed a torn line).
+   */
+  private async syncEnd(): Promise<void> {
+    if (this.indexed) return this.refresh();
+    let st;
+    try {
+      st = await stat(this.path);
+    } catch (e) {
+      throw io(this.path, 'the metrics file disappeared or cannot be read (was it deleted or moved?)', e);
+    }
+    try {
+      if (st.ino !== this.ino) {
+        await this.rfh?.close().catch(() => undefined);
+        this.rfh = undefined;
+        await this.openReader();
+      } else await this.readLastByte(st.size);
+    } catch (e) {
+      throw e instanceof LearningError ? e : io(this.path, 'cannot read the metrics file', e);
+    }
   }
 
   /**
@@ -251,11 +346,16 @@ class FileStore implements FileMetricStore {
       await this.reload();
       return;
     }
-    if (st.size === s.scannedSize) return;
+    if (st.size === s.scannedSize && this.indexed) return;
     try {
       await s.scan(this.rfh!, st.size);
     } catch (e) {
       throw e instanceof LearningError ? e : io(this.path, 'cannot read the metrics file', e);
+    }
+    if (!this.indexed) {
+      // The first full read of a lazily opened store: report what a crash left at the end, as an eager open does.
+      this.indexed = true;
+      s.reportTail();
     }
   }
 
@@ -265,11 +365,13 @@ class FileStore implements FileMetricStore {
     this.rfh = this.wfh = undefined;
     this.index = new RecordIndex();
     this.scanner = this.newScanner();
+    this.indexed = false;
     try {
       this.rfh = await open(this.path, 'r');
       const st = await this.rfh.stat();
       this.ino = st.ino;
       await this.scanner.scan(this.rfh, st.size);
+      this.indexed = true;
     } catch (e) {
       throw e instanceof LearningError ? e : io(this.path, 'cannot read the metrics file', e);
     }
@@ -317,7 +419,7 @@ class FileStore implements FileMetricStore {
         const st = await fh.stat();
         // Root ignores permission bits; a file with none set was made read-only on purpose.
         if ((st.mode & 0o222) === 0) throw Object.assign(new Error('file has no write permission bits'), { code: 'EACCES' });
-        if (st.ino !== this.ino) await this.refresh();
+        if (st.ino !== this.ino) await this.syncEnd();
         this.wino = st.ino;
       } catch (e) {
         await fh?.close().catch(() => undefined);
@@ -327,7 +429,7 @@ class FileStore implements FileMetricStore {
     }
     const s = this.scanner;
     // Rare cases need a fresh look at the file's end: it was empty (no header yet) or ended in a torn line.
-    if (!s.sawHeader || !s.endsWithNewline) await this.refresh();
+    if (!s.sawHeader || !s.endsWithNewline) await this.syncEnd();
     // A torn line from a crashed writer gets its own line end; a file created empty (touch) gets its header.
     const prefix = (this.scanner.endsWithNewline ? '' : '\n') + (this.scanner.sawHeader ? '' : headerLine());
     const buf = prefix === '' ? bytes : Buffer.concat([Buffer.from(prefix, 'utf8'), bytes]);

@@ -46,6 +46,7 @@ describe('malformed input: typed error or documented recovery, bytes unchanged',
       process.on('warning', listener);
       try {
         const store = await openFileStore({ path });
+        await store.names(); // lazy open: the tail is looked at on the first read
         await store.close();
         await new Promise((r) => setImmediate(r));
       } finally {
@@ -55,18 +56,25 @@ describe('malformed input: typed error or documented recovery, bytes unchanged',
     });
   });
 
-  it('garbage line in the middle: STORE_CORRUPT naming file and line', async () => {
+  it('garbage line in the middle: STORE_CORRUPT naming file and line, on the first read (or on open with eager)', async () => {
     await unchanged(HEADER + line('a', 1, 1) + 'this is not json\n' + line('a', 2, 2), async (path) => {
-      const err = (await openFileStore({ path }).catch((e: unknown) => e)) as Error & { code: string };
+      const err = (await openFileStore({ path, eager: true }).catch((e: unknown) => e)) as Error & { code: string };
       expect(err).toMatchObject({ name: 'LearningError', code: 'STORE_CORRUPT' });
       expect(err.message).toContain(`${path}:3`);
+      const store = await openFileStore({ path });
+      await expect(store.query()).rejects.toMatchObject({ name: 'LearningError', code: 'STORE_CORRUPT', message: expect.stringContaining(`${path}:3:`) });
+      await expect(store.names()).rejects.toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringContaining(`${path}:3:`) });
+      await store.close();
     });
   });
 
   it('damaged record fields in the middle are corrupt too (not mistaken for torn writes)', async () => {
     for (const bad of ['{"name":"a","value":"12","timestamp":1,"metadata":{}}', '{"name":"a","value":1,"timestamp":1,"metadata":[]}', '[1,2]', '{"name":"a","value":1e999,"timestamp":1,"metadata":{}}'])
       await unchanged(HEADER + line('a', 1, 1) + bad + '\n' + line('a', 2, 2), async (path) => {
-        await expect(openFileStore({ path })).rejects.toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringContaining(':3:') });
+        await expect(openFileStore({ path, eager: true })).rejects.toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringContaining(':3:') });
+        const store = await openFileStore({ path });
+        await expect(store.query()).rejects.toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringContaining(':3:') });
+        await store.close();
       });
   });
 

@@ -110,7 +110,7 @@ describe('openFileStore', () => {
     const path = join(await tempDir(), 'm.jsonl');
     await writeFile(path, HEADER + line('a', 1, 1) + 'garbage\n' + line('b', 2, 2) + '{"name":"c","value":3,"timestamp":3,"metadata":{},"batch":"ab/2"}\n' + line('a', 4, 4) + '{"name":"a","val');
     const { warnings, onWarning } = collectWarnings();
-    const store = await openFileStore({ path, onCorrupt: 'skip', onWarning });
+    const store = await openFileStore({ path, onCorrupt: 'skip', onWarning, eager: true });
     expect(warnings.map((w) => w.code).sort()).toEqual(['CORRUPT_LINE_SKIPPED', 'INCOMPLETE_BATCH', 'TORN_LINE']);
     const before = await store.query();
     const result = await store.compact();

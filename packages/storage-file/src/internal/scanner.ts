@@ -55,6 +55,12 @@ export class Scanner {
   private pending: PendingBatch | undefined;
   private readonly parser = new LineParser();
   private readonly warned = new Set<string>();
+  /**
+   * The error a scan stopped at. Lines before it in the same chunk are already in the index and the
+   * offset is not past them, so scanning on would add them twice and misnumber lines: every later
+   * scan rethrows it instead (reopen the store, or open it with onCorrupt: 'skip', to read on).
+   */
+  private failed: Error | undefined;
 
   constructor(
     private readonly index: RecordIndex,
@@ -65,6 +71,7 @@ export class Scanner {
 
   /** Reads `[offset, size)` of `fh` and consumes every complete line in it. */
   async scan(fh: FileHandle, size: number): Promise<void> {
+    if (this.failed !== undefined) throw this.failed;
     if (this.offset === 0 && size >= 3) {
       const head = Buffer.alloc(3);
       await fh.read(head, 0, 3, 0);
@@ -87,7 +94,12 @@ export class Scanner {
       const filled = carry + bytesRead;
       const lastNl = filled === 0 ? -1 : buf.lastIndexOf(10, filled - 1);
       if (lastNl >= 0) {
-        this.consume(buf.toString('utf8', 0, lastNl + 1));
+        try {
+          this.consume(buf.toString('utf8', 0, lastNl + 1));
+        } catch (e) {
+          this.failed = e instanceof Error ? e : new Error(String(e));
+          throw e;
+        }
         this.offset += lastNl + 1;
         carry = filled - lastNl - 1;
         if (carry > 0) buf.copy(buf, 0, lastNl + 1, filled);

@@ -194,6 +194,8 @@ const roundHalfEven = (v: number): number => {
  * on Kendall's tau", JASA 63 (1968) 1379–1389; J. Matoušek, "Randomized optimal algorithm for
  * slope selection", Information Processing Letters 39 (1991) 183–187; M. B. Dillencourt,
  * D. M. Mount & N. S. Netanyahu, "A randomized algorithm for slope selection", IJCGA 2 (1992) 1–27.
+ * Limit: when pairwise differences are subnormal (|dy| below ~1e-290) a divided slope is rounded
+ * to a few ulps, and randomized selection may then return a neighbouring value of enumeration's.
  */
 export function theilSen(values: NumericArray, options: TheilSenOptions = {}): TheilSenResult {
   assertFiniteValues(values, 'theilSen', 0);

@@ -140,7 +140,13 @@ describe('theilSen', () => {
     [
       fc.oneof(
         fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 2, maxLength: 200 }),
-        fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true, noDefaultInfinity: true }), { minLength: 2, maxLength: 200 }),
+        // Subnormal differences are excluded: there a divided slope is rounded to a few ulps, so the
+        // selection's rank comparisons (exact) and enumeration's divisions (rounded) may disagree;
+        // theilSen documents this limit.
+        fc.array(
+          fc.double({ min: -1e3, max: 1e3, noNaN: true, noDefaultInfinity: true }).map((v) => (Math.abs(v) < 1e-290 ? 0 : v)),
+          { minLength: 2, maxLength: 200 },
+        ),
       ),
       fc.boolean(),
       fc.nat(),

@@ -30,11 +30,12 @@ async function measure(fn: () => Promise<unknown>): Promise<Sample> {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rows: string[][] = [];
+const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
 function report(name: string, ours: Sample[], peer: Sample[], target: string) {
   const w = median(ours.map((s) => s.wall)) / median(peer.map((s) => s.wall));
   const c = median(ours.map((s) => s.cpu)) / median(peer.map((s) => s.cpu));
-  rows.push([name, `${median(ours.map((s) => s.wall)).toFixed(0)} ms`, `${median(peer.map((s) => s.wall)).toFixed(0)} ms`, `${w.toFixed(2)}×`, `${c.toFixed(2)}×`, target]);
-  console.log(`${name}: ours ${median(ours.map((s) => s.wall)).toFixed(0)} ms, baseline ${median(peer.map((s) => s.wall)).toFixed(0)} ms, ratio wall ${w.toFixed(2)}× cpu ${c.toFixed(2)}× (target ${target})`);
+  rows.push([name, ms(median(ours.map((s) => s.wall))), ms(median(peer.map((s) => s.wall))), `${w.toFixed(2)}×`, `${c.toFixed(2)}×`, target]);
+  console.log(`${name}: ours ${ms(median(ours.map((s) => s.wall)))} (CPU ${ms(median(ours.map((s) => s.cpu)))}), baseline ${ms(median(peer.map((s) => s.wall)))} (CPU ${ms(median(peer.map((s) => s.cpu)))}), ratio wall ${w.toFixed(2)}× cpu ${c.toFixed(2)}× (target ${target})`);
 }
 
 async function readAll(unique: boolean) {

@@ -43,8 +43,9 @@ export interface RegressionResult {
 
 /**
  * Tests whether the newest runs of a metric moved away from its baseline: the baseline is the segment since
- * the last significant change point before the newest runs; the newest 3 and the newest `recent` runs are
- * each compared with it by a Mann–Whitney test, and the smaller p-value, Bonferroni-adjusted, decides. The
+ * the last significant change point before the newest runs and ends before the newest `recent` runs; the newest
+ * 3 and the newest `recent` runs are each compared with it by a Mann–Whitney test (one baseline for both, so a
+ * step that began 4 runs ago has no new-level run in it), and the smaller p-value, Bonferroni-adjusted, decides. The
  * shift is the Hodges–Lehmann estimate with its distribution-free interval. A single outlier cannot trigger it
  * (windows of ≥ 3 runs and rank statistics); a step ≥ 3 noise σ is reported within 5 runs 97–98% of the time.
  *

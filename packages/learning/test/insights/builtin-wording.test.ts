@@ -1,0 +1,82 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { anomalyInsight, shiftInsight, type MetricView } from '../../src/insights/builtin-rules.js';
+import { builtinInsightsFor } from '../../src/insights/insight-engine.js';
+import type { InsightDetectors } from '../../src/insights/internal/detector-types.js';
+import { defaultDetectors } from '../../src/insights/internal/detectors.js';
+import { EMPTY_POLICY, type LearningPolicy } from '../../src/insights/policy.js';
+import { MetricsTracker } from '../../src/metrics-tracker.js';
+
+const view = (name: string, values: number[]): MetricView => ({
+  name,
+  values,
+  records: values.map((value, i) => ({ name, value, timestamp: i, metadata: {} })),
+  polarity: 'lower',
+  policy: {},
+});
+
+describe('shift rule: a step in a short history', () => {
+  it('raises a regression with the change point’s calibrated confidence', async () => {
+    const t = new MetricsTracker();
+    for (const v of [15.1, 14.8, 15.2, 15.0, 14.9, 15.3, 24.1, 23.8, 24.2, 24.0, 23.9, 24.3]) await t.recordMetric('test_duration', v);
+    const insights = await t.generateInsights({ minConfidence: 0 });
+    const r = insights.find((i) => i.kind === 'regression');
+    expect(r, JSON.stringify(insights)).toBeDefined();
+    expect(r!.description).toMatch(/^test_duration rose \+60% since run 7 /);
+    expect(r!.evidence.source).toBe('change-point');
+    expect(r!.evidence.changeIndex).toBe(6);
+    expect(r!.confidence).toBeGreaterThan(0.9);
+    expect(r!.confidence).toBeLessThan(1);
+  });
+
+  it('calls a drop of a higher-is-better metric a regression and of a neutral one a change', () => {
+    const values = [80.1, 79.8, 80.2, 80.0, 79.9, 80.3, 70.1, 69.8, 70.2, 70.0, 69.9, 70.3];
+    const coverage = shiftInsight({ ...view('coverage', values), polarity: 'higher' }, defaultDetectors);
+    expect(coverage?.kind).toBe('regression');
+    expect(coverage?.description).toContain('fell');
+    expect(shiftInsight({ ...view('widgets', values), polarity: 'neutral' }, defaultDetectors)?.kind).toBe('change');
+  });
+
+  it('stays quiet once the new level is old enough to be the regression baseline', () => {
+    const values = [...Array.from({ length: 8 }, (_, i) => 15 + (i % 3) * 0.1), ...Array.from({ length: 14 }, (_, i) => 24 + (i % 3) * 0.1)];
+    expect(defaultDetectors.shift(values)).toBeUndefined();
+  });
+});
+
+describe('wording with a zero baseline or a zero spread', () => {
+  it('says "from 0 to N" when the baseline median is 0', () => {
+    const stub: InsightDetectors = {
+      ...defaultDetectors,
+      shift: () => ({ direction: 'increase', pValue: 0.001, confidence: 0.9, baselineMedian: 0, currentMedian: 0, baselineN: 20, currentN: 3, relativeChange: Number.NaN, changeIndex: 20 }),
+    };
+    const s = shiftInsight(view('lint_errors', [...Array<number>(20).fill(0), 0, 0, 4]), stub)!;
+    expect(s.description).toContain('lint_errors rose from 0 to 4 in the latest 3 runs');
+    expect(s.description).not.toMatch(/n\/a|0 → 0,/);
+  });
+
+  it('says every earlier run was exactly X instead of an infinite z', () => {
+    const a = anomalyInsight(view('lint_errors', [...Array<number>(20).fill(0), 3]), defaultDetectors)!;
+    expect(a.description).toBe('latest lint_errors = 3 is an outlier (above the usual 0: every earlier run was exactly 0)');
+  });
+});
+
+const series = fc.oneof(
+  fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 40 }),
+  fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { maxLength: 40 }),
+  fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 8 }), fc.double({ min: -5, max: 50, noNaN: true })).map(([n, k, v]) => [
+    ...Array<number>(n).fill(0),
+    ...Array<number>(k).fill(v),
+  ]),
+);
+
+describe('descriptions never leak NaN, Infinity, n/a or undefined', () => {
+  test.prop([series, fc.constantFrom('lint_errors', 'test_duration', 'coverage'), fc.double({ min: -10, max: 60, noNaN: true })], { numRuns: 80 })(
+    'on random series with budgets',
+    (values, name, limit) => {
+      const policy: LearningPolicy = { ...EMPTY_POLICY, metrics: { [name]: name === 'coverage' ? { min: limit } : { max: limit } } };
+      for (const i of builtinInsightsFor(name, values, { policy })) {
+        for (const text of [i.description, i.suggestedAction]) expect(text).not.toMatch(/NaN|Infinity|n\/a|undefined/);
+      }
+    },
+  );
+});

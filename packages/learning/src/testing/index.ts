@@ -416,3 +416,4 @@ export function describeMetricStoreContract<F extends StoreFixture>(
     });
   });
 }
+export { itAnswersLikeTheMemoryStore, type ModelCheckOptions } from './model-check.js';

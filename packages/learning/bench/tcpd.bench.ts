@@ -10,7 +10,7 @@ import { evaluate, formatTcpd, loadTcpd, TCPD_DIR } from './tcpd-eval.js';
 
 const available = existsSync(TCPD_DIR);
 const series = available ? loadTcpd() : [];
-if (available) console.log(`\nTCPD dev series (${TCPD_DIR})\n\n${formatTcpd(evaluate(series))}\n`);
+if (available) console.log(`\nTCPD dev series (${TCPD_DIR})\n\n${formatTcpd(evaluate(series), evaluate(series, { method: 'significance' }))}\n`);
 else console.log(`TCPD data not found at ${TCPD_DIR}; set TCPD_DIR to run the quality table.`);
 
 describe.skipIf(!available)('TCPD', () => {

@@ -1,6 +1,6 @@
 // Detection (issue 6): change points, regressions, anomalies, drift, two-sample comparison, forecasts,
 // TCPD scoring, the labelled synthetic CI generator and calibration helpers. See docs/detection.md.
-export { detectChangePoints, type ChangePoint, type ChangePointOptions } from './change-points.js';
+export { detectChangePoints, type ChangePoint, type ChangePointMethod, type ChangePointOptions } from './change-points.js';
 export { detectRegression, type RegressionOptions, type RegressionResult } from './regression.js';
 export { detectAnomalies, type Anomaly, type AnomalyOptions } from './anomalies.js';
 export { detectDrift, type Drift, type DriftOptions } from './drift.js';

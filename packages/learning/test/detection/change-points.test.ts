@@ -56,9 +56,22 @@ describe('detectChangePoints', () => {
     expect(detectChangePoints(step).map((c) => c.index)).toEqual([40]);
   });
 
-  it('does not cut a smooth trend into steps', () => {
+  it('cuts a smooth wave at its zero crossings (mbic), and not into many steps (significance)', () => {
+    // sin(i/10) crosses zero at i = 10π k ≈ 31.4, 62.8, 94.2: the level a person sees changes there.
     const v = Array.from({ length: 120 }, (_, i) => Math.sin(i / 10) * 5 + 0.05 * i);
-    expect(detectChangePoints(v).length).toBeLessThanOrEqual(2);
+    const idx = detectChangePoints(v).map((c) => c.index);
+    expect(idx).toHaveLength(3);
+    [31.4, 62.8, 94.2].forEach((z, i) => expect(Math.abs(idx[i]! - z)).toBeLessThanOrEqual(3));
+    expect(detectChangePoints(v, { method: 'significance' }).length).toBeLessThanOrEqual(2);
+  });
+
+  it('stops at maxChangePoints, keeping the first splits of the path', () => {
+    const v = [...noise(40, 10, 0.3, 31), ...noise(40, 20, 0.3, 32), ...noise(40, 30, 0.3, 33), ...noise(40, 10, 0.3, 34)];
+    expect(detectChangePoints(v).map((c) => c.index)).toEqual([40, 80, 120]);
+    // Binary segmentation's first splits are the largest reductions of the squared error: the 30 → 10 drop
+    // first, then the 20 → 30 rise inside [0, 120).
+    expect(detectChangePoints(v, { maxChangePoints: 2 }).map((c) => c.index)).toEqual([80, 120]);
+    expect(detectChangePoints(v, { maxChangePoints: 0 })).toEqual([]);
   });
 
   it('returns weak candidates only when asked', () => {
@@ -72,6 +85,10 @@ describe('detectChangePoints', () => {
   it('rejects bad options', () => {
     expect(() => detectChangePoints([1, 2], { alpha: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => detectChangePoints([1, 2], { minSegmentLength: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => detectChangePoints([1, 2], { maxChangePoints: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => detectChangePoints([1, 2], { maxChangePoints: 1.5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    // @ts-expect-error an unknown method is a typed error at run time too
+    expect(() => detectChangePoints([1, 2], { method: 'pelt' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   test.prop([fc.integer({ min: 1, max: 1_000_000 }), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 0.01, max: 1000, noNaN: true })])(

@@ -1,5 +1,5 @@
-import { constants as fsConstants } from 'node:fs';
-import { link, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { constants as fsConstants, existsSync } from 'node:fs';
+import { link, mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { LearningError, validateQuery, type MetricQuery, type MetricRecord, type MetricStore } from '@autodev/learning';
@@ -84,6 +84,68 @@ function io(path: string, what: string, cause: unknown): LearningError {
   else if (code === 'ENOSPC') hint = '; the disk is full';
   else if (code === 'ENOTDIR') hint = '; a parent of the path is a file, not a folder';
   return new LearningError('STORE_IO', `${path}: ${what}${code ? ` (${code})` : ''}${hint}`, { cause });
+}
+
+/**
+ * Compaction lock: while `<file>.compacting` exists, a compaction is replacing the file, and appenders (in any
+ * process) wait instead of writing into the file that is about to be unlinked. It holds the owner's pid, so a
+ * lock left by a killed compactor is recognised and removed.
+ */
+const lockPathOf = (path: string): string => `${path}.compacting`;
+/** How long a compaction waits after taking the lock for appends that checked for it just before. */
+const COMPACTION_GRACE_MS = 50;
+const LOCK_POLL_MS = 5;
+/** How often a waiting appender checks whether the lock's owner is still alive. */
+const STALE_CHECK_MS = 500;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** True when the lock file names a process that no longer exists (a compactor killed mid-way). */
+async function isStaleLock(lock: string): Promise<boolean> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(lock, 'utf8')).trim());
+  } catch {
+    return false; // gone already, or unreadable: let the caller look again
+  }
+  // An empty or half-written lock (its owner is between creating and writing it) is not stale.
+  if (!(Number.isInteger(pid) && pid > 0)) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Waits while a compaction holds the lock; removes a stale lock. */
+async function waitWhileCompacting(lock: string): Promise<void> {
+  // existsSync: one cheap syscall that does not throw on the usual path (no lock).
+  for (let waited = 0; existsSync(lock); waited += LOCK_POLL_MS) {
+    if (waited % STALE_CHECK_MS === 0 && (await isStaleLock(lock))) {
+      await unlink(lock).catch(() => undefined);
+      return;
+    }
+    await sleep(LOCK_POLL_MS);
+  }
+}
+
+/** Takes the compaction lock, waiting for another compaction to finish (or removing its stale lock). */
+async function acquireCompactionLock(lock: string): Promise<void> {
+  for (;;) {
+    try {
+      const fh = await open(lock, 'wx');
+      try {
+        await fh.write(String(process.pid));
+      } finally {
+        await fh.close();
+      }
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    await waitWhileCompacting(lock);
+  }
 }
 
 function checkRecord(value: unknown): void {
@@ -396,6 +458,7 @@ class FileStore implements FileMetricStore {
   }
 
   private async write(bytes: Buffer): Promise<void> {
+    await waitWhileCompacting(lockPathOf(this.path));
     if (this.wfh !== undefined) {
       // Another process may have compacted (replaced) the file: appending through the old descriptor
       // would put records in the unlinked old file, lost. One stat per append closes that door but for
@@ -481,10 +544,41 @@ class FileStore implements FileMetricStore {
       if ((st.mode & 0o222) === 0)
         throw new LearningError('STORE_IO', `${this.path}: the file is read-only (no write permission bits); make it writable (chmod u+w) to compact it`);
       const bytesBefore = this.scanner.scannedSize;
-      const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.compact.tmp`;
+      const lock = lockPathOf(this.path);
+      try {
+        await acquireCompactionLock(lock);
+      } catch (e) {
+        throw io(this.path, `cannot create the compaction lock ${lock}`, e);
+      }
       let bytesAfter = 0;
       try {
-        const fh = await open(tmp, 'wx', st.mode & 0o7777);
+        // Appends that looked for the lock just before it existed are finishing their write: let them land,
+        // then read them, so they are in the new file.
+        await sleep(COMPACTION_GRACE_MS);
+        await this.refresh();
+        bytesAfter = await this.writeCompacted(st.mode & 0o7777);
+      } finally {
+        await unlink(lock).catch(() => undefined);
+      }
+      const records = this.index.size;
+      await this.reload();
+      return { records, bytesBefore, bytesAfter };
+    });
+  }
+
+  /**
+   * Writes every indexed record to a temporary file and renames it over the file. Called with the compaction
+   * lock held. A writer that passed its lock check before the lock existed and was delayed past the grace period
+   * can still write into the old file: such bytes are read again before the rename, and any that land after the
+   * rename (still in the old file, through its descriptor) are copied into the new one.
+   */
+  private async writeCompacted(mode: number): Promise<number> {
+    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.compact.tmp`;
+    let bytesAfter = 0;
+    try {
+      for (;;) {
+        bytesAfter = 0;
+        const fh = await open(tmp, 'w', mode);
         try {
           const header = headerLine();
           await fh.write(header);
@@ -498,16 +592,38 @@ class FileStore implements FileMetricStore {
         } finally {
           await fh.close();
         }
-        await rename(tmp, this.path);
-        await syncDir(dirname(this.path));
-      } catch (e) {
-        await unlink(tmp).catch(() => undefined);
-        throw io(this.path, 'cannot compact the metrics file', e);
+        const scanned = this.scanner.scannedSize;
+        await this.refresh();
+        if (this.scanner.scannedSize === scanned) break; // nothing arrived while writing: the copy is complete
       }
-      const records = this.index.size;
-      await this.reload();
-      return { records, bytesBefore, bytesAfter };
-    });
+      await rename(tmp, this.path);
+      await syncDir(dirname(this.path));
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw io(this.path, 'cannot compact the metrics file', e);
+    }
+    await this.copyLateAppends();
+    return bytesAfter;
+  }
+
+  /** Copies complete lines that reached the old (now unlinked) file after its last read into the new file. */
+  private async copyLateAppends(): Promise<void> {
+    const old = this.rfh;
+    if (!old) return;
+    const from = this.scanner.offset;
+    const size = (await old.stat()).size;
+    if (size <= from) return;
+    const buf = Buffer.allocUnsafe(size - from);
+    const { bytesRead } = await old.read(buf, 0, buf.length, from);
+    const end = buf.subarray(0, bytesRead).lastIndexOf(0x0a) + 1;
+    if (end === 0) return;
+    const fh = await open(this.path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
+    try {
+      await fh.write(buf, 0, end, null);
+      if (this.fsync) await fh.datasync();
+    } finally {
+      await fh.close();
+    }
   }
 
   close(): Promise<void> {

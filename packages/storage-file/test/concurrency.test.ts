@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openFileStore } from '../src/index.js';
@@ -45,4 +45,59 @@ describe('many processes appending to one file', () => {
     expect(polls).toBeGreaterThan(0);
     await reader.close();
   }, 120_000);
+});
+
+describe('compaction while other processes append', () => {
+  it('repeated compact() under 3 appending processes loses and duplicates nothing', async () => {
+    const path = join(await tempDir(), 'shared.jsonl');
+    const compactor = await openFileStore({ path, onWarning: () => undefined });
+    const per = 3_000;
+    const workers = Array.from({ length: 3 }, (_, w) => startWorker(path, { first: w * 1_000_000, count: per, maxBatch: 3, tag: `w${w}` }));
+    await Promise.all(workers.map((w) => w.ready));
+    let done = false;
+    const all = Promise.all(workers.map((w) => w.exited)).finally(() => (done = true));
+    let compactions = 0;
+    while (!done) {
+      await compactor.compact();
+      compactions++;
+    }
+    for (const { code } of await all) expect(code).toBe(0);
+    await compactor.compact();
+    const records = await compactor.query();
+    const ids = records.map((r) => r.value);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(3 * per);
+    expect(compactions).toBeGreaterThan(3);
+    await compactor.close();
+  }, 120_000);
+});
+
+describe('compaction lock', () => {
+  it('an append waits while a live process holds the lock, and goes into the file once it is released', async () => {
+    const path = join(await tempDir(), 'locked.jsonl');
+    const store = await openFileStore({ path });
+    await store.append([{ name: 'm', value: 1, timestamp: 1, metadata: {} }]);
+    await writeFile(`${path}.compacting`, String(process.pid)); // this process is alive
+    let landed = false;
+    const pending = store.append([{ name: 'm', value: 2, timestamp: 2, metadata: {} }]).then(() => (landed = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(landed).toBe(false);
+    await unlink(`${path}.compacting`);
+    await pending;
+    expect((await store.query()).map((r) => r.value)).toEqual([1, 2]);
+    await store.close();
+  });
+
+  it('a lock left by a killed compactor is removed, and neither appends nor compaction wait for it', async () => {
+    const path = join(await tempDir(), 'stale.jsonl');
+    const store = await openFileStore({ path });
+    // A pid that cannot exist (above Linux's pid_max).
+    await writeFile(`${path}.compacting`, '2147483646');
+    await store.append([{ name: 'm', value: 1, timestamp: 1, metadata: {} }]);
+    await writeFile(`${path}.compacting`, '2147483646');
+    const result = await store.compact();
+    expect(result.records).toBe(1);
+    await expect(stat(`${path}.compacting`)).rejects.toMatchObject({ code: 'ENOENT' });
+    await store.close();
+  });
 });

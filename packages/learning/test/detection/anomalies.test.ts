@@ -1,5 +1,8 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { detectAnomalies } from '../../src/detection/anomalies.js';
+import { calibrate } from '../../src/detection/calibration.js';
+import { ANOMALY_CALIBRATION, CONFIRMED_ANOMALY_CALIBRATION } from '../../src/detection/calibration-tables.js';
 import { gaussian, mulberry32 } from '../../src/detection/internal/numeric.js';
 
 const noise = (n: number, level: number, sd: number, seed: number): number[] => {
@@ -39,6 +42,70 @@ describe('detectAnomalies', () => {
     expect(a!.score).toBe(Number.POSITIVE_INFINITY);
     expect(detectAnomalies([...new Array<number>(20).fill(5), 5])).toEqual([]);
   });
+
+  it('confirms a spike once the next run is back at the baseline, with higher confidence', () => {
+    const base = noise(30, 10, 0.5, 5);
+    const [newest] = detectAnomalies([...base, 25]);
+    expect(newest!.confirmed).toBe(false);
+    // The same point one run later: its successor is ordinary, so it was a one-off spike, not a shift start.
+    const later = detectAnomalies([...base, 25, 10.1], { recent: 2 });
+    expect(later).toHaveLength(1);
+    expect(later[0]).toMatchObject({ index: 30, confirmed: true, score: newest!.score, expected: newest!.expected });
+    expect(Math.abs(newest!.score)).toBeGreaterThan(25);
+    expect(later[0]!.confidence).toBeGreaterThan(0.9);
+    expect(later[0]!.confidence).toBeGreaterThan(newest!.confidence);
+  });
+
+  it('drops a point that the next run shows to be the start of a level shift', () => {
+    const base = noise(30, 10, 0.5, 6);
+    expect(detectAnomalies([...base, 25, 24.8], { recent: 2 })).toEqual([]);
+    // A successor far out on the other side is no confirmation either way: reported, unconfirmed.
+    const [a] = detectAnomalies([...base, 25, -5], { recent: 2 });
+    expect(a).toMatchObject({ index: 30, confirmed: false });
+    expect(a!.confidence).toBe(calibrate(ANOMALY_CALIBRATION, Math.abs(a!.score)));
+  });
+
+  it('never confirms the start of a level shift, whatever the number of tested runs', () => {
+    for (const [seed, jump] of [[7, 10], [8, 3], [9, -4], [10, 2]] as const) {
+      const v = [...noise(30, 10, 0.5, seed), ...noise(15, 10 + jump, 0.5, seed + 100)];
+      for (const recent of [2, 3, 5]) {
+        const likely = new Set<number>();
+        for (let t = 31; t <= v.length; t++) {
+          for (const a of detectAnomalies(v.slice(0, t), { recent })) {
+            if (a.index === 30) expect(a.confirmed).toBe(false);
+            if (a.confidence >= 0.5) likely.add(a.index);
+          }
+        }
+        // Only the first run of the shift, while it is still the newest, may look like a likely spike.
+        expect([...likely].every((i) => i === 30)).toBe(true);
+      }
+    }
+  });
+
+  it('ships a confirmed-spike map that rises above the newest-point map for large scores', () => {
+    const { scores, probabilities } = CONFIRMED_ANOMALY_CALIBRATION;
+    for (let k = 1; k < scores.length; k++) {
+      expect(scores[k]!).toBeGreaterThan(scores[k - 1]!);
+      expect(probabilities[k]!).toBeGreaterThanOrEqual(probabilities[k - 1]!);
+    }
+    expect(calibrate(CONFIRMED_ANOMALY_CALIBRATION, 25)).toBeGreaterThan(calibrate(ANOMALY_CALIBRATION, 25) + 0.05);
+  });
+
+  const history = fc.array(fc.integer({ min: -50, max: 50 }).map((x) => 100 + x / 10), { minLength: 8, maxLength: 40 });
+  test.prop([history, fc.integer({ min: -400, max: 400 }).map((x) => 100 + x / 10)])(
+    'an anomaly followed by a run at the baseline keeps its score and becomes confirmed',
+    (h, last) => {
+      const before = detectAnomalies([...h, last]);
+      expect(before.every((a) => !a.confirmed && a.confidence >= 0 && a.confidence <= 1)).toBe(true);
+      if (before.length === 0) return;
+      const a = before[0]!;
+      // With recent: 2 the tested window starts at the same run, so the baseline is the same.
+      const after = detectAnomalies([...h, last, a.expected], { recent: 2 });
+      expect(after).toHaveLength(1);
+      expect(after[0]).toMatchObject({ index: a.index, score: a.score, expected: a.expected, confirmed: true });
+      expect(after[0]!.confidence).toBe(calibrate(CONFIRMED_ANOMALY_CALIBRATION, Math.min(1000, Math.abs(a.score))));
+    },
+  );
 
   it('needs a minimum baseline and rejects bad options', () => {
     expect(detectAnomalies([1, 2, 100])).toEqual([]);

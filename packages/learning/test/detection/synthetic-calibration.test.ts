@@ -23,6 +23,50 @@ describe('generateCiSeries', () => {
     expect(sd).toBeLessThan(12);
   });
 
+  it('keeps the default draws when no ranges are given (the calibration maps are fitted on them)', () => {
+    // Pinned from the generator as the maps were fitted; any change to the default draw order breaks it.
+    const s = generateCiSeries({ seed: 1 });
+    expect(s).toMatchObject({ kind: 'step', noise: 'heavy', changeAt: 42, outliers: [] });
+    expect(s.values).toHaveLength(60);
+    expect(s.values[0]).toBe(101.16287351662302);
+    const explicit = {
+      noiseCv: [0.01, 0.2],
+      noise: { gaussian: 0.5, bimodal: 0.25, heavy: 0.25 },
+      spikyShare: 0.5,
+      outlierRate: [0.01, 0.03],
+      spikeSigmas: [5, 20],
+      relativeStep: [0.02, 0.5],
+      relativeDrift: [0.05, 0.5],
+    } as const;
+    expect(generateCiSuite({ seed: 3, count: 40, ranges: explicit })).toEqual(generateCiSuite({ seed: 3, count: 40 }));
+  });
+
+  it('draws from the ranges it is given', () => {
+    const suite = generateCiSuite({
+      seed: 9,
+      count: 60,
+      mix: { step: 1 },
+      ranges: { noiseCv: [0.005, 0.01], noise: { heavy: 1 }, spikyShare: 1, outlierRate: [0.05, 0.05], spikeSigmas: [30, 30], relativeStep: [0.01, 0.02] },
+    });
+    for (const s of suite) {
+      expect(s.noise).toBe('heavy');
+      expect(s.noiseCv).toBeGreaterThanOrEqual(0.005);
+      expect(s.noiseCv).toBeLessThanOrEqual(0.01);
+      expect(Math.abs(s.relativeStep!)).toBeGreaterThanOrEqual(0.01);
+      expect(Math.abs(s.relativeStep!)).toBeLessThanOrEqual(0.02);
+      for (const i of s.outliers) expect(Math.abs(s.values[i]! - s.truth[i]!)).toBeCloseTo(30 * s.sigma, 6);
+    }
+    // Every series spikes at 5%: about 3 spikes in 60–160 runs each.
+    expect(suite.reduce((k, s) => k + s.outliers.length, 0) / suite.length).toBeGreaterThan(2);
+    expect(generateCiSuite({ seed: 9, count: 30, ranges: { spikyShare: 0 } }).every((s) => s.outliers.length === 0)).toBe(true);
+  });
+
+  it('rejects reversed, negative or empty ranges', () => {
+    for (const ranges of [{ noiseCv: [0.2, 0.1] }, { noiseCv: [0, 0.1] }, { outlierRate: [-0.1, 0.1] }, { relativeStep: [0.1, Number.POSITIVE_INFINITY] }, { spikyShare: 1.5 }, { noise: { gaussian: 0 } }] as const) {
+      expect(() => generateCiSeries({ seed: 1, ranges })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+  });
+
   it('mixes kinds in a suite', () => {
     const suite = generateCiSuite({ seed: 1, count: 200 });
     const steps = suite.filter((s) => s.kind === 'step').length;

@@ -64,8 +64,8 @@ export interface FileMetricStore extends MetricStore {
   /**
    * Rewrites the file with every readable record and nothing else (no torn lines, skipped lines or
    * incomplete batches), through a temporary file, `fsync` and `rename`: a crash at any moment
-   * leaves either the old file or the new one. Run it while no other process appends to the file:
-   * a process that appends during the rename writes into the old file, whose records are then lost.
+   * leaves either the old file or the new one. Safe while other processes append: it holds the lock file
+   * `<path>.compacting`, which appends in every process wait for (see "Compaction" in the README).
    * @throws {LearningError} STORE_IO when the folder is not writable or the store is read-only.
    * @throws {LearningError} STORE_CLOSED after `close()`.
    */

@@ -21,6 +21,7 @@ export {
   type SyntheticKind,
   type SyntheticNoise,
   type SyntheticOptions,
+  type SyntheticRanges,
 } from './synthetic.js';
 export {
   calibrate,
@@ -32,4 +33,10 @@ export {
   type FitCalibrationOptions,
   type ReliabilityBin,
 } from './calibration.js';
-export { ANOMALY_CALIBRATION, CHANGE_POINT_CALIBRATION, DRIFT_CALIBRATION, REGRESSION_CALIBRATION } from './calibration-tables.js';
+export {
+  ANOMALY_CALIBRATION,
+  CHANGE_POINT_CALIBRATION,
+  CONFIRMED_ANOMALY_CALIBRATION,
+  DRIFT_CALIBRATION,
+  REGRESSION_CALIBRATION,
+} from './calibration-tables.js';

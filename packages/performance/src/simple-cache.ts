@@ -1,4 +1,5 @@
 import { defaultClock, type Clock } from './clock.js';
+import { IntSlotTable } from './internal/int-slot-table.js';
 import { invalidArgument } from './performance-error.js';
 
 /** Hit, miss and eviction counters of a cache. */
@@ -23,19 +24,27 @@ export interface SimpleCacheOptions {
 
 const NO_KEY: unique symbol = Symbol('no key');
 
+// Capacities up to which evicted string keys stay in the dictionary (see `lazyStrings`). Measured with
+// bench/lru-ab.ts: skipping `delete` wins at 1k entries, ties at 10k and loses at 30k and 100k, where the
+// larger dictionary and its rebuilds cost more cache misses than the deletes they save.
+const LAZY_STRINGS_MAX_SIZE = 4096;
+
 /**
  * An exact LRU cache with a fixed capacity: `get`, `set`, `has`, `delete`, `clear`, `size`, `stats` and an
  * optional TTL. `get` of a missing key returns `undefined`, as in the guide.
  *
- * Layout (the one mnemonist's `LRUCache` made popular, written anew here): an index from key to slot, keys
- * and values in two arrays preallocated to `maxSize`, and the recency order as a doubly linked list over
- * slot numbers in two `Uint32Array`s, so a hit moves an entry to the front with a few integer writes
- * and a full cache evicts without allocating. The index is split by key type: non-negative int32 keys
- * live in the elements of one plain object (an array-indexed table in V8), strings in a second,
- * prototype-less object (a dictionary), both much cheaper to churn than a `Map`, whose deleted entries
- * force whole-table rehashes; every other key (objects, symbols, fractions...) goes to a `Map`. The split
- * keeps `Map` semantics: `1` and `"1"` are different keys, `0` and `-0` the same, `"__proto__"` is a key. One more trick for the read-through pattern
- * `get(k) ?? set(k, load(k))`: `set` right after a missed `get` of the same key skips the second lookup.
+ * Layout: an index from key to slot, values (and keys) in arrays preallocated to `maxSize`, and the recency
+ * order as a doubly linked list over slot numbers in two `Uint32Array`s, so a hit moves an entry to the
+ * front with a few integer writes and a full cache evicts without allocating. The index has two modes.
+ * A new cache starts in the int32 mode: keys live in an {@link IntSlotTable}, a chained hash table in
+ * typed arrays, with no per-entry object at all. The first `set` of any other key migrates every entry,
+ * once and for good (`clear` keeps the mode), to the generic index, which is split by key type:
+ * non-negative int32 keys in the elements of one object, strings in a prototype-less object (a
+ * dictionary), both much cheaper to churn than a `Map`, whose deleted entries force whole-table rehashes;
+ * every other key (objects, symbols, fractions...) in a `Map`. Either mode keeps `Map` semantics: `1` and
+ * `"1"` are different keys, `0` and `-0` the same, `"__proto__"` is a key. One more trick for the
+ * read-through pattern `get(k) ?? set(k, load(k))`: `set` right after a missed `get` of the same key skips
+ * the second lookup.
  *
  * @example
  * ```ts
@@ -52,15 +61,24 @@ export class SimpleCache<K, V> {
   readonly maxSize: number;
   /** TTL in milliseconds, or `undefined`. */
   readonly ttlMs: number | undefined;
+  // The int32 mode's index; null once the cache has switched to the generic index below.
+  private intTable: IntSlotTable | null;
   private readonly map = new Map<K, number>();
   // Slots of non-negative int32 keys, by key (object elements, not named properties).
   private ints: Record<number, number> = Object.create(null) as Record<number, number>;
   // Slots of string keys (a dictionary-mode object without prototype).
   private strs: Record<string, number> = Object.create(null) as Record<string, number>;
-  private keys: (K | undefined)[];
+  // Small caches leave removed string keys in `strs`, a `delete` saved per eviction: a slot found there
+  // counts only while `keys[slot]` still holds the key, and once `strs` has 2 × maxSize keys it is rebuilt
+  // from the live entries (O(maxSize) after ≥ maxSize new keys, so O(1) amortised).
+  private readonly lazyStrings: boolean;
+  private strsSize = 0;
+  // Keys by slot, generic mode only (the int32 mode keeps them in `intTable`).
+  private keys: (K | undefined)[] = [];
   private values: (V | undefined)[];
-  private readonly next: Uint32Array;
-  private readonly prev: Uint32Array;
+  // The recency list: links[2p] is the slot after p (towards the tail), links[2p + 1] the one before it.
+  // Interleaved, so unlinking a slot reads both of its links from one cache line.
+  private readonly links: Uint32Array;
   private readonly expiresAt: Float64Array | null;
   private readonly clock: Clock;
   private head = 0;
@@ -85,14 +103,14 @@ export class SimpleCache<K, V> {
       invalidArgument(`SimpleCache: ttlMs must be a positive number of milliseconds or undefined, got ${String(ttlMs)}`);
     }
     this.maxSize = maxSize;
+    this.lazyStrings = maxSize <= LAZY_STRINGS_MAX_SIZE;
     this.ttlMs = ttlMs === Number.POSITIVE_INFINITY ? undefined : ttlMs;
     this.clock = o.clock ?? defaultClock;
     // `new Array(n)` keeps fast (holey) elements in V8 up to far beyond typical capacities, and allocating
     // exactly n avoids the up-to-50% slack of growing by push.
-    this.keys = new Array<K | undefined>(maxSize);
+    this.intTable = new IntSlotTable(maxSize);
     this.values = new Array<V | undefined>(maxSize);
-    this.next = new Uint32Array(maxSize);
-    this.prev = new Uint32Array(maxSize);
+    this.links = new Uint32Array(2 * maxSize);
     this.expiresAt = this.ttlMs === undefined ? null : new Float64Array(maxSize);
   }
 
@@ -116,7 +134,7 @@ export class SimpleCache<K, V> {
   /** The value for `key`, marking it most recently used, or `undefined` when missing or expired. */
   get(key: K): V | undefined {
     const p = this.slotOf(key);
-    if (p === undefined) {
+    if (p === -1) {
       this.misses++;
       this.lastMiss = key;
       return undefined;
@@ -135,23 +153,25 @@ export class SimpleCache<K, V> {
   /** The value for `key` without touching recency or stats, or `undefined`. */
   peek(key: K): V | undefined {
     const p = this.slotOf(key);
-    if (p === undefined || this.isExpired(p)) return undefined;
+    if (p === -1 || this.isExpired(p)) return undefined;
     return this.values[p];
   }
 
   /** True when `key` has a live entry; does not touch recency or stats. */
   has(key: K): boolean {
     const p = this.slotOf(key);
-    return p !== undefined && !this.isExpired(p);
+    return p !== -1 && !this.isExpired(p);
   }
 
   /** Stores `value` under `key` as the most recently used entry, evicting the least recently used one when full. */
   set(key: K, value: V): this {
-    let p: number | undefined;
+    const table = this.intTable;
+    const intKey = isInt32(key);
+    if (table !== null && !intKey) this.migrateToGenericIndex();
     // After a missed get of this very key nothing can have inserted it, so the lookup is known to miss.
     if (key !== this.lastMiss) {
-      p = this.slotOf(key);
-      if (p !== undefined) {
+      const p = this.slotOf(key);
+      if (p !== -1) {
         this.values[p] = value;
         if (this.expiresAt !== null) this.expiresAt[p] = this.clock.now() + this.ttlMs!;
         if (p !== this.head) this.moveToFront(p);
@@ -159,30 +179,28 @@ export class SimpleCache<K, V> {
       }
     }
     this.lastMiss = NO_KEY;
+    let p: number;
     if (this.allocated < this.maxSize) {
       p = this.allocated++;
     } else if (this.freeSlots.length > 0) {
       p = this.freeSlots.pop()!;
     } else {
       p = this.tail;
-      this.unindex(this.keys[p]!);
-      this.tail = this.prev[p]!;
+      this.unindex(p);
+      this.tail = this.links[2 * p + 1]!;
       this.count--;
       this.evictions++;
     }
-    // Like Map, store -0 as +0 so iteration hands back the key a Map would.
-    this.keys[p] = key === 0 ? (0 as K) : key;
+    if (table !== null && intKey) table.insert(key, p);
+    else this.indexGeneric(key, p);
     this.values[p] = value;
     if (this.expiresAt !== null) this.expiresAt[p] = this.clock.now() + this.ttlMs!;
-    if (typeof key === 'number' && (key | 0) === key && key >= 0) this.ints[key] = p;
-    else if (typeof key === 'string') this.strs[key] = p;
-    else this.map.set(key, p);
     if (this.count === 0) {
       this.head = p;
       this.tail = p;
     } else {
-      this.next[p] = this.head;
-      this.prev[this.head] = p;
+      this.links[2 * p] = this.head;
+      this.links[2 * this.head + 1] = p;
       this.head = p;
     }
     this.count++;
@@ -192,18 +210,23 @@ export class SimpleCache<K, V> {
   /** Removes `key`; true when it was present. */
   delete(key: K): boolean {
     const p = this.slotOf(key);
-    if (p === undefined) return false;
+    if (p === -1) return false;
     const live = !this.isExpired(p);
     this.removeSlot(p);
     return live;
   }
 
-  /** Removes every entry (stats are kept; see `resetStats`). */
+  /** Removes every entry (stats are kept; see `resetStats`). The index stays in its current mode. */
   clear(): void {
-    this.map.clear();
-    this.ints = Object.create(null) as Record<number, number>;
-    this.strs = Object.create(null) as Record<string, number>;
-    this.keys = new Array<K | undefined>(this.maxSize);
+    if (this.intTable !== null) {
+      this.intTable.clear();
+    } else {
+      this.map.clear();
+      this.ints = Object.create(null) as Record<number, number>;
+      this.strs = Object.create(null) as Record<string, number>;
+      this.strsSize = 0;
+      this.keys = new Array<K | undefined>(this.maxSize);
+    }
     this.values = new Array<V | undefined>(this.maxSize);
     this.freeSlots = [];
     this.allocated = 0;
@@ -223,21 +246,83 @@ export class SimpleCache<K, V> {
     let p = this.head;
     const now = this.expiresAt === null ? 0 : this.clock.now();
     for (let i = 0; i < this.count; i++) {
-      if (this.expiresAt === null || this.expiresAt[p]! > now) yield [this.keys[p] as K, this.values[p] as V];
-      p = this.next[p]!;
+      if (this.expiresAt === null || this.expiresAt[p]! > now) yield [this.keyAt(p), this.values[p] as V];
+      p = this.links[2 * p]!;
     }
   }
 
-  private slotOf(key: K): number | undefined {
-    // `(key | 0) === key` is true for int32 numbers (and -0, which Map also treats as 0).
-    if (typeof key === 'number' && (key | 0) === key && key >= 0) return this.ints[key];
-    return typeof key === 'string' ? this.strs[key] : this.map.get(key);
+  /** The slot of `key`, or -1. */
+  private slotOf(key: K): number {
+    const table = this.intTable;
+    // In the int32 mode no other key can be present.
+    if (table !== null) return isInt32(key) ? table.find(key) : -1;
+    let p: number | undefined;
+    if (typeof key === 'number' && (key | 0) === key && key >= 0) p = this.ints[key];
+    else if (typeof key === 'string') {
+      p = this.strs[key];
+      return p === undefined || (this.lazyStrings && this.keys[p] !== key) ? -1 : p;
+    } else p = this.map.get(key);
+    return p === undefined ? -1 : p;
   }
 
-  private unindex(key: K): void {
-    if (typeof key === 'string') delete this.strs[key];
-    else if (typeof key === 'number' && (key | 0) === key && key >= 0) delete this.ints[key];
+  private keyAt(p: number): K {
+    return this.intTable !== null ? (this.intTable.keyAt(p) as K) : (this.keys[p] as K);
+  }
+
+  private indexGeneric(key: K, p: number): void {
+    // Like Map, store -0 as +0 so iteration hands back the key a Map would.
+    this.keys[p] = key === 0 ? (0 as K) : key;
+    if (typeof key === 'number' && (key | 0) === key && key >= 0) this.ints[key] = p;
+    else if (typeof key === 'string') {
+      if (this.lazyStrings && this.strs[key] === undefined) {
+        if (this.strsSize >= 2 * this.maxSize) this.rebuildStrs();
+        this.strsSize++;
+      }
+      this.strs[key] = p;
+    } else this.map.set(key, p);
+  }
+
+  /** Drops slot `p` from the index (not from the recency list). */
+  private unindex(p: number): void {
+    if (this.intTable !== null) {
+      this.intTable.remove(p);
+      return;
+    }
+    const key = this.keys[p]!;
+    this.keys[p] = undefined;
+    if (typeof key === 'string') {
+      if (!this.lazyStrings) delete this.strs[key];
+    } else if (typeof key === 'number' && (key | 0) === key && key >= 0) delete this.ints[key];
     else this.map.delete(key);
+  }
+
+  /** Moves every live entry from the int32 table to the generic index, keeping slots and recency as they are. */
+  private migrateToGenericIndex(): void {
+    const table = this.intTable!;
+    this.keys = new Array<K | undefined>(this.maxSize);
+    let p = this.head;
+    for (let i = 0; i < this.count; i++) {
+      this.indexGeneric(table.keyAt(p) as K, p);
+      p = this.links[2 * p]!;
+    }
+    this.intTable = null;
+  }
+
+  /** Replaces `strs` by a dictionary of the live string keys only (lazy mode). */
+  private rebuildStrs(): void {
+    const strs = Object.create(null) as Record<string, number>;
+    let n = 0;
+    let p = this.head;
+    for (let i = 0; i < this.count; i++) {
+      const k = this.keys[p];
+      if (typeof k === 'string') {
+        strs[k] = p;
+        n++;
+      }
+      p = this.links[2 * p]!;
+    }
+    this.strs = strs;
+    this.strsSize = n;
   }
 
   private isExpired(p: number): boolean {
@@ -245,14 +330,14 @@ export class SimpleCache<K, V> {
   }
 
   private moveToFront(p: number): void {
-    const next = this.next;
-    const prev = this.prev;
-    const before = prev[p]!;
+    const links = this.links;
+    const before = links[2 * p + 1]!;
+    const after = links[2 * p]!;
     if (p === this.tail) this.tail = before;
-    else prev[next[p]!] = before;
-    next[before] = next[p]!;
-    prev[this.head] = p;
-    next[p] = this.head;
+    else links[2 * after + 1] = before;
+    links[2 * before] = after;
+    links[2 * this.head + 1] = p;
+    links[2 * p] = this.head;
     this.head = p;
   }
 
@@ -261,17 +346,23 @@ export class SimpleCache<K, V> {
       this.head = 0;
       this.tail = 0;
     } else if (p === this.head) {
-      this.head = this.next[p]!;
+      this.head = this.links[2 * p]!;
     } else if (p === this.tail) {
-      this.tail = this.prev[p]!;
+      this.tail = this.links[2 * p + 1]!;
     } else {
-      this.next[this.prev[p]!] = this.next[p]!;
-      this.prev[this.next[p]!] = this.prev[p]!;
+      const before = this.links[2 * p + 1]!;
+      const after = this.links[2 * p]!;
+      this.links[2 * before] = after;
+      this.links[2 * after + 1] = before;
     }
-    this.unindex(this.keys[p]!);
-    this.keys[p] = undefined;
+    this.unindex(p);
     this.values[p] = undefined;
     this.freeSlots.push(p);
     this.count--;
   }
+}
+
+/** True for int32 numbers (and -0, which `Map` treats as 0 and an `Int32Array` stores as 0). */
+function isInt32(key: unknown): key is number {
+  return typeof key === 'number' && (key | 0) === key;
 }

@@ -36,49 +36,138 @@ const key: fc.Arbitrary<Key> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('1', '2', 'a', '__proto__', 'constructor', '') },
   { weight: 1, arbitrary: fc.constantFrom(-0, Number.NaN, 1.5, -1, 2 ** 31, 1) },
 );
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('set' as const), k: key, v: fc.integer() }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('get' as const), k: key }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('has' as const, 'peek' as const, 'delete' as const), k: key }) },
-  { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
+function opsOver(key: fc.Arbitrary<Key>, clearWeight = 1): fc.Arbitrary<Op> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.record({ op: fc.constant('set' as const), k: key, v: fc.integer() }) },
+    { weight: 4, arbitrary: fc.record({ op: fc.constant('get' as const), k: key }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('has' as const, 'peek' as const, 'delete' as const), k: key }) },
+    { weight: clearWeight, arbitrary: fc.constant({ op: 'clear' as const }) },
+  );
+}
+const opArb = opsOver(key);
+// Int32 keys only: the typed-array table, with chains (many keys per bucket in a small table), negative
+// keys, the int32 extremes and -0.
+const int32Key: fc.Arbitrary<Key> = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: -5, max: 40 }) },
+  { weight: 2, arbitrary: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) },
+  { weight: 1, arbitrary: fc.constantFrom(-0, 2 ** 31 - 1, -(2 ** 31), 1 << 20, 2 << 20) },
 );
+// Many distinct strings, so a small cache's dictionary of evicted keys fills and is rebuilt.
+const manyStrings: fc.Arbitrary<Key> = fc.integer({ min: 0, max: 80 }).map((i) => `s${i}`);
+
+/** Runs `ops` on a SimpleCache and the model side by side, after `prefill` sets, checking every answer. */
+function agreesWithModel(maxSize: number, ops: readonly Op[], prefill: readonly Key[] = []): void {
+  const cache = new SimpleCache<Key, number>({ maxSize });
+  const model = new ModelLru<Key, number>(maxSize);
+  prefill.forEach((k, i) => {
+    cache.set(k, i);
+    model.set(k, i);
+  });
+  for (const o of ops) {
+    switch (o.op) {
+      case 'set':
+        cache.set(o.k, o.v);
+        model.set(o.k, o.v);
+        break;
+      case 'get':
+        expect(cache.get(o.k)).toBe(model.get(o.k));
+        break;
+      case 'has':
+        expect(cache.has(o.k)).toBe(model.map.has(o.k));
+        break;
+      case 'peek':
+        expect(cache.peek(o.k)).toBe(model.map.get(o.k));
+        break;
+      case 'delete':
+        expect(cache.delete(o.k)).toBe(model.delete(o.k));
+        break;
+      case 'clear':
+        cache.clear();
+        model.map.clear();
+        break;
+    }
+    expect(cache.size).toBeLessThanOrEqual(maxSize);
+    expect(cache.size).toBe(model.map.size);
+  }
+  expect([...cache.entriesByRecency()]).toEqual([...model.map.entries()].reverse());
+  expect(cache.stats.evictions).toBe(model.evictions);
+}
+
+type Internals = { intTable: unknown };
 
 describe('SimpleCache', () => {
-  test.prop([fc.integer({ min: 1, max: 20 }), fc.array(opArb, { maxLength: 300 })])(
+  test.prop([fc.integer({ min: 1, max: 20 }), fc.array(opArb, { maxLength: 300, size: 'max' })])(
     'agrees with a reference LRU model and never exceeds maxSize',
-    (maxSize, ops) => {
-      const cache = new SimpleCache<Key, number>({ maxSize });
-      const model = new ModelLru<Key, number>(maxSize);
-      for (const o of ops) {
-        switch (o.op) {
-          case 'set':
-            cache.set(o.k, o.v);
-            model.set(o.k, o.v);
-            break;
-          case 'get':
-            expect(cache.get(o.k)).toBe(model.get(o.k));
-            break;
-          case 'has':
-            expect(cache.has(o.k)).toBe(model.map.has(o.k));
-            break;
-          case 'peek':
-            expect(cache.peek(o.k)).toBe(model.map.get(o.k));
-            break;
-          case 'delete':
-            expect(cache.delete(o.k)).toBe(model.delete(o.k));
-            break;
-          case 'clear':
-            cache.clear();
-            model.map.clear();
-            break;
-        }
-        expect(cache.size).toBeLessThanOrEqual(maxSize);
-        expect(cache.size).toBe(model.map.size);
-      }
-      expect([...cache.keysByRecency()]).toEqual([...model.map.keys()].reverse());
-      expect(cache.stats.evictions).toBe(model.evictions);
-    },
+    (maxSize, ops) => agreesWithModel(maxSize, ops),
   );
+
+  test.prop([fc.integer({ min: 1, max: 20 }), fc.array(opsOver(int32Key), { maxLength: 300, size: 'max' })])(
+    'int32 keys (the typed-array table) agree with the model',
+    (maxSize, ops) => agreesWithModel(maxSize, ops),
+  );
+
+  test.prop([
+    fc.integer({ min: 1, max: 20 }),
+    fc.array(opsOver(int32Key, 0), { minLength: 1, maxLength: 150, size: 'max' }),
+    fc.array(opArb, { maxLength: 150, size: 'max' }),
+  ])('switching from int32 keys to mixed keys mid-stream (migration) agrees with the model', (maxSize, ints, mixed) =>
+    agreesWithModel(maxSize, [...ints, ...mixed]),
+  );
+
+  test.prop([fc.integer({ min: 1, max: 12 }), fc.array(opsOver(manyStrings), { maxLength: 400, size: 'max' })])(
+    'many string keys in a small cache (stale dictionary entries, rebuilds) agree with the model',
+    (maxSize, ops) => agreesWithModel(maxSize, ops),
+  );
+
+  // Above 4096 entries evicted string keys are deleted from the dictionary at once. The cache is prefilled to
+  // capacity, so the random operations evict, and they also touch the oldest prefilled keys, the first evicted.
+  const oldestPrefilled: fc.Arbitrary<Key> = fc.integer({ min: 0, max: 60 }).chain((i) => fc.constantFrom(`pre${i}`, 1000 + 7 * i));
+  test.prop(
+    [
+      fc.integer({ min: 4097, max: 4200 }),
+      fc.array(fc.oneof(opsOver(key, 0), opsOver(manyStrings, 0), opsOver(oldestPrefilled, 0)), { maxLength: 300, size: 'max' }),
+    ],
+    { numRuns: 20 },
+  )('a large cache, full of string or int32 keys, agrees with the model', (maxSize, ops) => {
+    agreesWithModel(maxSize, ops, Array.from({ length: maxSize }, (_, i) => `pre${i}`));
+    agreesWithModel(maxSize, ops, Array.from({ length: maxSize }, (_, i) => 1000 + 7 * i));
+  });
+
+  it('keeps int32 keys in the typed-array table until the first other key, then migrates every entry', () => {
+    const cache = new SimpleCache<Key, string>({ maxSize: 3 });
+    cache.set(-0, 'zero').set(-7, 'minus seven').set(2 ** 31 - 1, 'max');
+    cache.get(-7);
+    expect((cache as unknown as Internals).intTable).not.toBeNull();
+    expect(cache.get(1.5)).toBeUndefined(); // a miss on another key type does not migrate
+    expect((cache as unknown as Internals).intTable).not.toBeNull();
+    cache.set('x', 'string'); // evicts 0, the least recently used
+    expect((cache as unknown as Internals).intTable).toBeNull();
+    expect([...cache.entriesByRecency()]).toEqual([
+      ['x', 'string'],
+      [-7, 'minus seven'],
+      [2 ** 31 - 1, 'max'],
+    ]);
+    expect(cache.stats).toEqual({ hits: 1, misses: 1, evictions: 1 });
+    cache.clear(); // the mode survives clear
+    expect((cache as unknown as Internals).intTable).toBeNull();
+    cache.set(0, 'again');
+    expect(cache.get(-0)).toBe('again');
+  });
+
+  it('expires int32 keys after ttlMs like any other key', () => {
+    let now = 0;
+    const cache = new SimpleCache<number, number>({ maxSize: 2, ttlMs: 10, clock: { now: () => now } });
+    cache.set(1, 1).set(2, 2);
+    now = 10;
+    expect(cache.has(1)).toBe(false);
+    expect(cache.get(2)).toBeUndefined();
+    expect(cache.size).toBe(1);
+    expect(cache.delete(1)).toBe(false); // expired: removed but reported as absent
+    expect(cache.size).toBe(0);
+    cache.set(3, 3).set(4, 4).set(5, 5);
+    expect([...cache.keysByRecency()]).toEqual([5, 4]);
+    expect(cache.stats.evictions).toBe(1);
+  });
 
   test.prop([fc.integer({ min: 1, max: 50 }), fc.array(fc.tuple(fc.nat(100), fc.nat()))])(
     'stays within maxSize and keeps the newest write',

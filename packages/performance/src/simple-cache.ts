@@ -33,18 +33,18 @@ const LAZY_STRINGS_MAX_SIZE = 4096;
  * An exact LRU cache with a fixed capacity: `get`, `set`, `has`, `delete`, `clear`, `size`, `stats` and an
  * optional TTL. `get` of a missing key returns `undefined`, as in the guide.
  *
- * Layout: an index from key to slot, values (and keys) in arrays preallocated to `maxSize`, and the recency
- * order as a doubly linked list over slot numbers in two `Uint32Array`s, so a hit moves an entry to the
- * front with a few integer writes and a full cache evicts without allocating. The index has two modes.
+ * Layout: an index from key to slot, values in an array preallocated to `maxSize`, and the recency order
+ * as a doubly linked list over slot numbers in one `Uint32Array`, so a hit moves an entry to the front
+ * with a few integer writes and a full cache evicts without allocating. The index has two modes.
  * A new cache starts in the int32 mode: keys live in an {@link IntSlotTable}, a chained hash table in
  * typed arrays, with no per-entry object at all. The first `set` of any other key migrates every entry,
  * once and for good (`clear` keeps the mode), to the generic index, which is split by key type:
  * non-negative int32 keys in the elements of one object, strings in a prototype-less object (a
  * dictionary), both much cheaper to churn than a `Map`, whose deleted entries force whole-table rehashes;
- * every other key (objects, symbols, fractions...) in a `Map`. Either mode keeps `Map` semantics: `1` and
- * `"1"` are different keys, `0` and `-0` the same, `"__proto__"` is a key. One more trick for the
- * read-through pattern `get(k) ?? set(k, load(k))`: `set` right after a missed `get` of the same key skips
- * the second lookup.
+ * every other key (objects, symbols, fractions...) in a `Map`; it also keeps each slot's key in an array.
+ * Either mode keeps `Map` semantics: `1` and `"1"` are different keys, `0` and `-0` the same,
+ * `"__proto__"` is a key. One more trick for the read-through pattern `get(k) ?? set(k, load(k))`: `set`
+ * right after a missed `get` of the same key skips the second lookup.
  *
  * @example
  * ```ts
@@ -106,9 +106,9 @@ export class SimpleCache<K, V> {
     this.lazyStrings = maxSize <= LAZY_STRINGS_MAX_SIZE;
     this.ttlMs = ttlMs === Number.POSITIVE_INFINITY ? undefined : ttlMs;
     this.clock = o.clock ?? defaultClock;
+    this.intTable = new IntSlotTable(maxSize);
     // `new Array(n)` keeps fast (holey) elements in V8 up to far beyond typical capacities, and allocating
     // exactly n avoids the up-to-50% slack of growing by push.
-    this.intTable = new IntSlotTable(maxSize);
     this.values = new Array<V | undefined>(maxSize);
     this.links = new Uint32Array(2 * maxSize);
     this.expiresAt = this.ttlMs === undefined ? null : new Float64Array(maxSize);

@@ -16,7 +16,7 @@ describe('crash safety: a writer SIGKILLed mid-append', () => {
     // Some rounds append batches of hundreds of kilobytes: the kernel copies them page by page and a
     // SIGKILL arriving meanwhile tears the write.
     const spawnFor = (round: number): Worker =>
-      startWorker(fileOf(round), { first: round * 10_000_000, count: 0, maxBatch: [10, 300, 3_000][round % 3]!, fsync: round % 5 === 0, tag: `w${round}` });
+      startWorker(fileOf(round), { first: round * 10_000_000, count: 0, maxBatch: [10, 300, 3_000][round % 3]!, fsync: round % 5 === 0, tag: `w${round}`, waitForGo: true });
     let totalAcked = 0;
 
     // Independent lanes (own files) run side by side so that process start-up, slow on a busy CI
@@ -32,6 +32,7 @@ describe('crash safety: a writer SIGKILLed mid-append', () => {
         }
         const worker = next;
         await Promise.race([worker.ready, worker.exited]);
+        worker.go();
         await new Promise((r) => setTimeout(r, 5 + Math.random() * 80));
         worker.kill();
         const { signal } = await worker.exited;

@@ -40,14 +40,15 @@ export interface Worker {
   ready: Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(): void;
+  /** With `waitForGo`, lets the worker start appending (it opens the store and says ready first). */
+  go(): void;
 }
 
 /** Starts test/fixtures/append-worker.mjs in a plain Node child process. */
-export function startWorker(file: string, opts: { first: number; count: number; maxBatch: number; fsync?: boolean; tag: string }): Worker {
+export function startWorker(file: string, opts: { first: number; count: number; maxBatch: number; fsync?: boolean; tag: string; waitForGo?: boolean }): Worker {
   const script = fileURLToPath(new URL('./fixtures/append-worker.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script, inject('fixtureBundleDir'), file, String(opts.first), String(opts.count), String(opts.maxBatch), opts.fsync ? '1' : '0', opts.tag], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const args = [script, inject('fixtureBundleDir'), file, String(opts.first), String(opts.count), String(opts.maxBatch), opts.fsync ? '1' : '0', opts.tag, opts.waitForGo ? '1' : '0'];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const acked: number[] = [];
   let buffered = '';
   let stderr = '';
@@ -74,5 +75,8 @@ export function startWorker(file: string, opts: { first: number; count: number; 
       else res({ code, signal });
     });
   });
-  return { acked, ready, exited, kill: () => child.kill('SIGKILL') };
+  // A killed child closes its end; a write racing that must not crash the test process.
+  child.stdin.on('error', () => undefined);
+  if (!opts.waitForGo) child.stdin.end();
+  return { acked, ready, exited, kill: () => child.kill('SIGKILL'), go: () => child.stdin.end('go\n') };
 }

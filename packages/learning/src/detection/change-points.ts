@@ -1,6 +1,7 @@
 import { LearningError, LearningErrorCode } from '../errors.js';
 import { calibrate, pValueScore } from './calibration.js';
 import { CHANGE_POINT_CALIBRATION } from './calibration-tables.js';
+import { BinaryHeap, RunningMedian } from './internal/heap.js';
 import { compact, MAD_TO_SIGMA, sortedMedian, studentTwoSidedP } from './internal/numeric.js';
 
 /**
@@ -225,44 +226,6 @@ interface Candidate {
   readonly gain: number;
 }
 
-/** Tiny binary max-heap on `gain`: binary segmentation pops the best split among all current segments. */
-class SplitHeap {
-  private readonly items: Candidate[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  push(c: Candidate): void {
-    const h = this.items;
-    h.push(c);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (h[parent]!.gain >= h[i]!.gain) break;
-      [h[parent], h[i]] = [h[i]!, h[parent]!];
-      i = parent;
-    }
-  }
-  pop(): Candidate | undefined {
-    const h = this.items;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && h[l]!.gain > h[m]!.gain) m = l;
-        if (r < h.length && h[r]!.gain > h[m]!.gain) m = r;
-        if (m === i) break;
-        [h[m], h[i]] = [h[i]!, h[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
 
 /**
  * Binary segmentation path ordered by gain, and the prefix of it that minimises the modified BIC of a
@@ -277,7 +240,7 @@ function mbicSegmentation(seg: Segments, n: number, minSeg: number, maxCps: numb
   if (!(total > 0)) return { selected: [], rest: [] };
   const s2 = total / (n - 1);
   const logN = Math.log(n);
-  const heap = new SplitHeap();
+  const heap = new BinaryHeap<Candidate>((p, q) => p.gain > q.gain);
   const consider = (a: number, e: number): void => {
     if (e - a < 2 * minSeg) return;
     const k = bestSplit(seg, a, e, minSeg);
@@ -330,6 +293,18 @@ function significanceSegmentation(seg: Segments, n: number, minSeg: number, alph
     for (const j of [worst - 1, worst]) if (j >= 0 && j < cps.length) ps[j] = pWithinNeighbours(seg, cps, j, n, minSeg);
   }
   return { cps, ps, weak };
+}
+
+/** Index of the first element of the sorted `list` greater than `x` (binary search). */
+function firstAfter(list: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function pWithinNeighbours(seg: Segments, list: readonly number[], i: number, n: number, minSeg: number): number {
@@ -404,9 +379,8 @@ export function detectChangePoints(values: ReadonlyArray<number | null | undefin
     ps = cps.map((_, i) => pWithinNeighbours(seg, cps, i, n, minSeg));
     if (includeWeak) {
       for (const at of rest) {
-        const prev = cps.filter((c) => c < at).at(-1) ?? 0;
-        const next = cps.find((c) => c > at) ?? n;
-        weak.push({ at, p: splitP(seg, prev, at, next, minSeg) });
+        const j = firstAfter(cps, at);
+        weak.push({ at, p: splitP(seg, j > 0 ? cps[j - 1]! : 0, at, j < cps.length ? cps[j]! : n, minSeg) });
       }
     }
   } else {
@@ -417,7 +391,12 @@ export function detectChangePoints(values: ReadonlyArray<number | null | undefin
 
   const found = cps.map((at, i) => ({ at, p: ps[i]!, weak: false }));
   if (includeWeak) {
-    for (const w of weak) if (!found.some((f) => f.at === w.at)) found.push({ at: w.at, p: w.p, weak: true });
+    const taken = new Set(cps);
+    for (const w of weak) {
+      if (taken.has(w.at)) continue;
+      taken.add(w.at);
+      found.push({ at: w.at, p: w.p, weak: true });
+    }
     // Plus the best candidate inside every final segment, so callers see the strongest near-misses.
     const bounds = [0, ...cps, n];
     for (let i = 0; i + 1 < bounds.length; i++) {
@@ -425,31 +404,61 @@ export function detectChangePoints(values: ReadonlyArray<number | null | undefin
       const e = bounds[i + 1]!;
       if (e - a < 2 * minSeg) continue;
       const k = bestSplit(seg, a, e, minSeg);
-      if (k >= 0 && !found.some((f) => f.at === k)) found.push({ at: k, p: splitP(seg, a, k, e, minSeg), weak: true });
+      if (k >= 0 && !taken.has(k)) found.push({ at: k, p: splitP(seg, a, k, e, minSeg), weak: true });
     }
   }
   found.sort((p, q) => p.at - q.at);
-  return found.map(({ at, p, weak: isWeak }) => {
-    // Levels come from the selected segmentation (unclipped values), so weak candidates do not fragment them.
-    let prev = 0;
-    let next = n;
-    for (const c of cps) {
-      if (c < at) prev = c;
-      else if (c > at) {
-        next = c;
-        break;
-      }
+  const { before, after } = levelsAround(raw, cps, found.map((f) => f.at));
+  return found.map(({ at, p, weak: isWeak }, i) => ({
+    index: indices[at]!,
+    before: before[i]!,
+    after: after[i]!,
+    relativeChange: before[i] !== 0 ? (after[i]! - before[i]!) / Math.abs(before[i]!) : Number.NaN,
+    pValue: p,
+    confidence: calibrate(CHANGE_POINT_CALIBRATION, pValueScore(p)),
+    weak: isWeak,
+  }));
+}
+
+/**
+ * Levels on each side of every point in `points` (sorted), measured within the selected segmentation `cps`:
+ * the median of the raw values from the previous selected change point up to the point, and from the point up
+ * to the next one — so weak candidates do not fragment the levels. One forward and one backward sweep of running
+ * medians per segment: O(n log n) however many weak candidates there are (sorting each side costs O(n log n)
+ * per point, which made `includeWeak` quadratic on long series).
+ */
+function levelsAround(raw: Float64Array, cps: readonly number[], points: readonly number[]): { before: number[]; after: number[] } {
+  const n = raw.length;
+  const before = new Array<number>(points.length);
+  const after = new Array<number>(points.length);
+  const selected = new Set(cps);
+  let j = 0;
+  const bounds = [0, ...cps, n];
+  for (let s = 0; s + 1 < bounds.length; s++) {
+    const a = bounds[s]!;
+    const e = bounds[s + 1]!;
+    // Points in (a, e), plus the segment's end when it is a selected change point (its "before" is this segment).
+    const first = j;
+    while (j < points.length && points[j]! < e) j++;
+    const inside = points.slice(first, j).map((at, k) => ({ at, i: first + k }));
+    const forward = new RunningMedian();
+    let t = a;
+    for (const { at, i } of inside) {
+      while (t < at) forward.push(raw[t++]!);
+      if (!selected.has(at)) before[i] = forward.median();
     }
-    const before = sortedMedian(raw.slice(prev, at).sort());
-    const after = sortedMedian(raw.slice(at, next).sort());
-    return {
-      index: indices[at]!,
-      before,
-      after,
-      relativeChange: before !== 0 ? (after - before) / Math.abs(before) : Number.NaN,
-      pValue: p,
-      confidence: calibrate(CHANGE_POINT_CALIBRATION, pValueScore(p)),
-      weak: isWeak,
-    };
-  });
+    while (t < e) forward.push(raw[t++]!);
+    const whole = forward.median();
+    if (j < points.length && points[j] === e) before[j] = whole;
+    if (first < points.length && points[first] === a && a > 0) after[first] = whole;
+    const backward = new RunningMedian();
+    t = e;
+    for (let k = inside.length - 1; k >= 0; k--) {
+      const { at, i } = inside[k]!;
+      if (selected.has(at)) continue;
+      while (t > at) backward.push(raw[--t]!);
+      after[i] = backward.median();
+    }
+  }
+  return { before, after };
 }

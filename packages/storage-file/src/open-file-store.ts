@@ -1,6 +1,7 @@
 import { constants as fsConstants, existsSync } from 'node:fs';
 import { link, mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LearningError, validateQuery, type MetricQuery, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { batchBytes, headerLine } from './internal/format.js';
@@ -97,8 +98,6 @@ const COMPACTION_GRACE_MS = 50;
 const LOCK_POLL_MS = 5;
 /** How often a waiting appender checks whether the lock's owner is still alive. */
 const STALE_CHECK_MS = 500;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** True when the lock file names a process that no longer exists (a compactor killed mid-way). */
 async function isStaleLock(lock: string): Promise<boolean> {

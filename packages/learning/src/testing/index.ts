@@ -417,3 +417,4 @@ export function describeMetricStoreContract<F extends StoreFixture>(
   });
 }
 export { itAnswersLikeTheMemoryStore, type ModelCheckOptions } from './model-check.js';
+export { itKeepsAcknowledgedAppendsAcrossCrashes, type CrashCheckOptions, type CrashFixture } from './crash-check.js';

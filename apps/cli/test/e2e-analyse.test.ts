@@ -161,6 +161,38 @@ describe('autodev check', () => {
     expect(cli(['check', '--fail-on', 'budget,typo'], { cwd: dir }).stderr).toMatch(/--fail-on "typo" is not one of budget, regression, anomaly/);
   });
 
+  describe('a one-off spike settled by the newest run', () => {
+    // 30 stable runs, a 3× spike at run 31, then run 32 back at the usual level.
+    const spiky = (withNext: boolean) =>
+      [...Array.from({ length: 30 }, (_, i) => 120 + ((i * 37) % 11) / 5), 360, ...(withNext ? [120.8] : [])].map((value, i) => ({ name: 'build_time', value, timestamp: END + i * 1000 }));
+
+    it('fails on the spike while it is the newest run (--fail-on anomaly)', async () => {
+      const dir = tmp();
+      await seed(dir, spiky(false));
+      const r = cli(['check', '--fail-on', 'anomaly'], { cwd: dir });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(/FAIL\s+build_time\s+anomaly\s+latest build_time = 360 is an outlier/);
+    });
+
+    it('reports it as a confirmed one-off spike once the next run is back, and passes even with --fail-on anomaly', async () => {
+      const dir = tmp();
+      await seed(dir, spiky(true));
+      const r = cli(['check', '--fail-on', 'budget,regression,anomaly'], { cwd: dir });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/warn\s+build_time\s+anomaly\s+run 31 of build_time was a one-off spike: 360 \(above the usual 12\d(\.\d+)?, .*\); the next run was back at 120\.8 · confidence 0\.\d+/);
+      expect(r.stdout).toMatch(/check passed/);
+      const report = JSON.parse(cli(['check', '--fail-on', 'anomaly', '--json'], { cwd: dir }).stdout);
+      expect(report).toMatchObject({ passed: true, failed: 0, warnings: 1 });
+      const [spike] = report.results;
+      expect(spike).toMatchObject({ metric: 'build_time', check: 'anomaly', status: 'warn', evidence: { confirmed: true, index: 30, value: 360, nextValue: 120.8 } });
+      expect(spike.confidence).toBeGreaterThanOrEqual(0.8);
+      expect(spike.confidence).toBeLessThanOrEqual(1);
+      const md = cli(['check', '--format', 'markdown'], { cwd: dir }).stdout;
+      expect(md).toMatch(/^### ✅ autodev check passed/);
+      expect(md).toMatch(/\| ⚠️ \| `build_time` \| anomaly \| run 31 of build_time was a one-off spike/);
+    });
+  });
+
   describe('--baseline branch=main', () => {
     const history = (feature: number[]) => {
       const recs: MetricRecordInput[] = [];

@@ -7,7 +7,8 @@
  * - regression / improvement: the noise-free means of the newest tested runs and of the baseline differ by
  *   ≥ 1% of the level, in the reported direction;
  * - trend: the noise-free level moved ≥ 1% across the tested window, in the reported direction;
- * - anomaly: the newest point is an injected spike.
+ * - anomaly: the flagged run (the newest, or for a confirmed anomaly the one before it) is an injected spike.
+ *   Confirmed anomalies are tabled on their own as `anomaly (confirmed)` and counted in `all`.
  *
  * Run: pnpm --filter @autodev/learning exec tsx bench/insights-calibration.ts [series=300]
  */
@@ -46,9 +47,10 @@ export function collectInsights(series: readonly LabelledSeries[], stride = 3): 
           const d = s.truth[t - 1]! - s.truth[t - Number(e.n)]!;
           real = (up ? d > 0 : d < 0) && Math.abs(d) >= 0.01 * s.base;
         } else if (i.kind === 'anomaly') {
-          real = s.outliers.includes(t - 1);
+          real = s.outliers.includes(Number(e.index));
         } else continue;
-        out.push({ kind: i.kind === 'improvement' ? 'regression' : i.kind, confidence: i.confidence, real });
+        const kind = i.kind === 'improvement' ? 'regression' : i.kind === 'anomaly' && e.confirmed === true ? 'anomaly (confirmed)' : i.kind;
+        out.push({ kind, confidence: i.confidence, real });
       }
     }
   }

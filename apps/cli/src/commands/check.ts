@@ -28,7 +28,10 @@ const FAIL_KINDS: readonly FailKind[] = ['budget', 'regression', 'anomaly'];
 export interface CheckResult {
   metric: string;
   check: FailKind | 'data' | 'ok';
-  /** `fail` counts against the exit code; `warn` is a finding not in --fail-on; `skip` lacks data. */
+  /**
+   * `fail` counts against the exit code; `warn` is a finding not in --fail-on, or a one-off spike of the run before
+   * the newest that the newest run settled (`evidence.confirmed`); `skip` lacks data.
+   */
   status: 'pass' | 'fail' | 'warn' | 'skip';
   detail: string;
   confidence?: number;
@@ -77,7 +80,10 @@ async function historyCheck(ctx: CommandContext, policy: LearningPolicy, failOn:
         continue;
       }
       if (!kind || i.confidence < minConfidence) continue;
-      results.push({ metric, check: kind, status: failOn.has(kind) ? 'fail' : 'warn', detail: i.description, confidence: i.confidence, evidence: { ...i.evidence } });
+      // A confirmed anomaly is the run before the newest, settled as a one-off spike because the newest run is
+      // back at the usual level: it is over, so it is reported but never fails the run being checked, which is fine.
+      const over = i.kind === 'anomaly' && i.evidence.confirmed === true;
+      results.push({ metric, check: kind, status: failOn.has(kind) && !over ? 'fail' : 'warn', detail: i.description, confidence: i.confidence, evidence: { ...i.evidence } });
     }
     for (const m of all) if (!results.some((r) => r.metric === m)) results.push({ metric: m, check: 'ok', status: 'pass', detail: 'no budget breach, regression or anomaly' });
     return results;
@@ -181,7 +187,8 @@ const show = (where: Record<string, JsonValue>) => Object.entries(where).map(([k
 
 /**
  * `autodev check`: the CI gate. Without `--baseline`, runs the insight engine over each metric's history
- * (budget breaches, regressions since the last change point, anomalies of the newest run); with
+ * (budget breaches, regressions since the last change point, anomalies of the newest run, and one-off spikes
+ * of the run before it, which only warn because the newest run is back at the usual level); with
  * `--baseline key=value`, judges the newest runs against the baseline's history. Returns 1 when a
  * finding of a kind in `--fail-on` (default budget,regression) reaches the confidence threshold (0.8),
  * 0 otherwise; too little data is reported and passes.

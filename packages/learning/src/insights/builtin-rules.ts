@@ -171,39 +171,70 @@ export function driftInsight(m: MetricView, detectors: InsightDetectors, window:
 }
 
 /**
- * What the anomaly rule says. A zero spread (every, or most, earlier runs identical, e.g. a lint count that is
- * always 0) makes the robust z infinite and the p-value 0; say what the earlier runs were instead.
+ * How far from the usual level the anomaly rule says a run was. A zero spread (every, or most, earlier runs
+ * identical, e.g. a lint count that is always 0) makes the robust z infinite; say what the earlier runs were
+ * instead.
  */
-function anomalyText(m: MetricView, a: AnomalyFinding): string {
+function anomalyMeasure(m: MetricView, a: AnomalyFinding): string {
   const side = a.direction === 'increase' ? 'above' : 'below';
-  if (Number.isFinite(a.score) && a.pValue > 0) {
-    return `latest ${m.name} = ${fmt(a.value)} is an outlier (${side} the usual ${fmt(a.expected)}, robust z = ${a.score.toFixed(1)}, ${pIs(a.pValue)})`;
-  }
-  const earlier = m.values.slice(0, -1);
+  // Only an infinite z means a zero spread; a p-value that underflowed to 0 next to a finite z is "p < 1e-16".
+  if (Number.isFinite(a.score)) return `${side} the usual ${fmt(a.expected)}, robust z = ${a.score.toFixed(1)}, ${pIs(a.pValue)}`;
+  const earlier = m.values.slice(0, a.index);
   const same = earlier.filter((v) => v === a.expected).length;
   const what =
     earlier.length > 0 && same === earlier.length
       ? `every earlier run was exactly ${fmt(a.expected)}`
       : `${same} of ${earlier.length} earlier runs were exactly ${fmt(a.expected)}`;
-  return `latest ${m.name} = ${fmt(a.value)} is an outlier (${side} the usual ${fmt(a.expected)}: ${what})`;
+  return `${side} the usual ${fmt(a.expected)}: ${what}`;
 }
 
-/** Rule: the newest point is an outlier against the robust spread of its segment. */
-export function anomalyInsight(m: MetricView, detectors: InsightDetectors): LearningInsight | undefined {
-  const a = detectors.latestAnomaly(m.values);
-  if (!a) return undefined;
-  const judged = judgeChange(m.polarity, a.direction);
-  return new LearningInsight({
-    kind: 'anomaly',
-    category: categoryOf(m.name),
-    metric: m.name,
-    confidence: a.confidence,
-    description: anomalyText(m, a),
-    suggestedAction:
-      judged === 'better'
+/**
+ * Rule: outliers at the end of the series, against the robust spread of their segment. The newest run is
+ * reported as an unconfirmed anomaly (it may be a one-off or the first run of a level shift); the run before
+ * it, when the newest run is back at the baseline, as a one-off spike with the higher confidence of a
+ * confirmed anomaly (`evidence.confirmed`). A spike is thus reported twice at most: as possible when it is
+ * the newest run, as settled one run later. `offset` is how many older points were left out of `m.values`,
+ * so run numbers and `evidence.index` refer to the full series.
+ */
+export function anomalyInsights(m: MetricView, detectors: InsightDetectors, offset = 0): LearningInsight[] {
+  return detectors.recentAnomalies(m.values).map((a) => {
+    const judged = judgeChange(m.polarity, a.direction);
+    const index = a.index + offset;
+    const next = m.values[a.index + 1];
+    const settled = a.confirmed && next !== undefined;
+    const run = `run ${index + 1} of ${m.name}`;
+    const description = settled
+      ? `${run} was a one-off ${a.direction === 'increase' ? 'spike' : 'dip'}: ${fmt(a.value)} (${anomalyMeasure(m, a)}); the next run was back at ${fmt(next)}`
+      : `latest ${m.name} = ${fmt(a.value)} is an outlier (${anomalyMeasure(m, a)})`;
+    const suggestedAction = settled
+      ? judged === 'better'
+        ? `Check whether ${run} skipped work; ${m.name} was back to its usual level in the next run`
+        : `Nothing to fix now: ${m.name} was back to its usual level in the next run; if such spikes recur, look for a flaky runner or cold caches`
+      : judged === 'better'
         ? `Check whether the unusually good ${m.name} is real (e.g. skipped work) before relying on it`
-        : `Re-run to tell a one-off (flaky machine, cold cache) from a real change in ${m.name}; investigate if it repeats`,
-    evidence: { n: m.values.length, pValue: a.pValue, value: a.value, expected: a.expected, score: a.score, direction: a.direction, index: a.index, judged },
+        : `Re-run to tell a one-off (flaky machine, cold cache) from a real change in ${m.name}; investigate if it repeats`;
+    const timestamp = m.records[index]?.timestamp;
+    return new LearningInsight({
+      kind: 'anomaly',
+      category: categoryOf(m.name),
+      metric: m.name,
+      confidence: a.confidence,
+      description,
+      suggestedAction,
+      evidence: {
+        n: m.values.length,
+        pValue: a.pValue,
+        value: a.value,
+        expected: a.expected,
+        score: a.score,
+        direction: a.direction,
+        index,
+        judged,
+        confirmed: settled,
+        ...(settled ? { nextValue: next } : {}),
+        ...(timestamp === undefined ? {} : { timestamp }),
+      },
+    });
   });
 }
 

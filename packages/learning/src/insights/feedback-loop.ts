@@ -77,6 +77,14 @@ const LEARNABLE: Readonly<Partial<Record<InsightKind, FindingFamily>>> = {
   anomaly: 'anomaly',
 };
 
+/**
+ * The family a raised insight is learned under, or undefined when it is not a new claim. A confirmed anomaly
+ * (the run before the newest, back at the baseline in the newest run) settles the finding raised when that run
+ * was the newest: its outcome is already known, so it is neither a new finding nor recalibrated by what the loop
+ * learned about unsettled anomalies (whose refutations are all "the level stayed", impossible for it).
+ */
+const familyOf = (i: LearningInsight): FindingFamily | undefined => (i.kind === 'anomaly' && i.evidence.confirmed === true ? undefined : LEARNABLE[i.kind]);
+
 const round = (x: number): string => String(Number(x.toFixed(Math.abs(x) >= 100 ? 1 : 2)));
 
 function applyDirections(base: PolarityRegistry, policy: LearningPolicy): PolarityRegistry {
@@ -114,7 +122,9 @@ export function decideFinding(f: Pick<Finding, 'family' | 'direction' | 'baselin
  *   improvement, trend, anomaly, budget breach, forecast, lint errors), sorted like `generateInsights`.
  * - Every regression, improvement, trend and anomaly it raises becomes a finding. After
  *   `confirmAfter` further runs of the metric the finding is confirmed or refuted
- *   ({@link decideFinding}); `history()` lists them.
+ *   ({@link decideFinding}); `history()` lists them. An anomaly finding is decided earlier when the
+ *   next iteration's insights report its run as a confirmed one-off spike (`evidence.confirmed`): that
+ *   insight settles the finding and is not a second finding.
  * - Per metric and detector family, the outcomes feed a beta-binomial estimate of the detector's
  *   precision, and new confidences are moved on the log-odds scale accordingly
  *   (`learnReliability` / `adjustConfidence`): a noisy metric whose findings keep being refuted gets
@@ -245,9 +255,10 @@ export class FeedbackLoop {
       ...(this.#polarity ? { polarity: this.#polarity } : {}),
       now: () => timestamp,
     });
+    for (const insight of raw) if (insight.kind === 'anomaly' && insight.evidence.confirmed === true) await this.#settleSpike(insight, timestamp);
     const out: LearningInsight[] = [];
     for (const insight of raw) {
-      const family = LEARNABLE[insight.kind];
+      const family = familyOf(insight);
       if (!family || insight.metric === undefined) {
         out.push(insight);
         continue;
@@ -305,11 +316,31 @@ export class FeedbackLoop {
       if (f.outcome !== 'pending' || !touched.has(f.metric)) continue;
       const later = (await this.#tracker.getMetrics(f.metric)).filter((r: MetricRecord) => r.timestamp > f.raisedAt);
       if (later.length < this.#options.confirmAfter) continue;
-      const followUp = later.slice(0, this.#options.confirmAfter).map((r) => r.value);
-      const resolved: Finding = { ...f, outcome: decideFinding(f, followUp), resolvedAt: timestamp, followUpMedian: median(followUp) };
-      this.#findings[i] = resolved;
-      await this.#persist(resolved, 'resolved', timestamp);
+      await this.#resolve(i, later.slice(0, this.#options.confirmAfter).map((r) => r.value), timestamp);
     }
+  }
+
+  /**
+   * The engine reported a confirmed anomaly: the run it names was a one-off spike, because the run after it was
+   * back at the baseline. That run's pending anomaly finding (raised when it was the newest run, so `raisedAt` is
+   * its timestamp) is decided now on the follow-up seen so far instead of after `confirmAfter` runs. The same
+   * {@link decideFinding} decides it: the detector's "back at the baseline" (|z| below the threshold and below
+   * half the spike's) implies the follow-up is on the baseline side of the midpoint, so the two agree.
+   */
+  async #settleSpike(insight: LearningInsight, timestamp: number): Promise<void> {
+    const at = insight.evidence.timestamp;
+    const i = this.#findings.findIndex((f) => f.outcome === 'pending' && f.family === 'anomaly' && f.metric === insight.metric && f.raisedAt === at);
+    if (i < 0) return;
+    const f = this.#findings[i]!;
+    const later = (await this.#tracker.getMetrics(f.metric)).filter((r: MetricRecord) => r.timestamp > f.raisedAt);
+    if (later.length > 0) await this.#resolve(i, later.map((r) => r.value), timestamp);
+  }
+
+  async #resolve(i: number, followUp: readonly number[], timestamp: number): Promise<void> {
+    const f = this.#findings[i]!;
+    const resolved: Finding = { ...f, outcome: decideFinding(f, followUp), resolvedAt: timestamp, followUpMedian: median(followUp) };
+    this.#findings[i] = resolved;
+    await this.#persist(resolved, 'resolved', timestamp);
   }
 
   /**
@@ -349,7 +380,7 @@ export class FeedbackLoop {
     await this.#load();
     const raw = await runInsightEngine(this.#tracker, { minConfidence: 0, policy: this.#policy, ...(this.#polarity ? { polarity: this.#polarity } : {}) });
     const insights = raw.map((i) => {
-      const family = LEARNABLE[i.kind];
+      const family = familyOf(i);
       if (!family || i.metric === undefined) return i;
       const r = this.reliability(i.metric, family);
       return r.resolved === 0 ? i : i.withConfidence(adjustConfidence(i.confidence, r), { statisticalConfidence: i.confidence });

@@ -1,7 +1,7 @@
 import { LearningError } from '../errors.js';
 import type { MetricRecord } from '../record.js';
 import {
-  anomalyInsight,
+  anomalyInsights,
   budgetInsights,
   BUILTIN_RULES,
   driftInsight,
@@ -99,7 +99,9 @@ function applyPolicyPolarity(base: PolarityRegistry, policy: LearningPolicy): Po
  * - `shift`: the newest run(s) against the baseline segment since the last change point → regression,
  *   improvement (by the metric's polarity) or change (neutral polarity); confidence from the detector;
  * - `drift`: Mann–Kendall trend over the last `trendWindow` points that a single step does not explain;
- * - `anomaly`: the newest point is an outlier (robust z on median / MAD of its segment);
+ * - `anomaly`: the newest point is an outlier (robust z on median / MAD of its segment), and the point
+ *   before it was a one-off spike when the newest run is back at the baseline (`evidence.confirmed`, with
+ *   the higher confidence of a settled spike);
  * - `budget`: the latest value breaks a `<metric>_max` / `<metric>_min` budget (confidence 1: a fact);
  * - `forecast`: Holt's linear forecast crosses a budget within `forecastHorizon` runs;
  * - `lint-errors`: a lint metric's latest value is above 0 (confidence 1: a fact).
@@ -231,11 +233,9 @@ function runBuiltins(
     out.push(drift);
     shift = undefined;
   } else if (shift) out.push(shift);
-  // A step at the newest runs also makes the newest point look unusual: one finding per cause.
-  if (builtins.has('anomaly') && !shift && !drift) {
-    const a = anomalyInsight(m, detectors);
-    if (a) out.push(a);
-  }
+  // A step at the newest runs also makes the newest point look unusual: one finding per cause. The spike the
+  // newest run settled is left out with it: a shift or drift is the news then, and a shift may hold the spike.
+  if (builtins.has('anomaly') && !shift && !drift) out.push(...anomalyInsights(m, detectors, metric.values.length - m.values.length));
   if (builtins.has('forecast')) out.push(...forecastInsights(m, detectors, s.forecastHorizon));
   return out;
 }

@@ -43,8 +43,8 @@ function fromHistory(insights: readonly LearningInsight[]): OptimizationSuggesti
   const out: OptimizationSuggestion[] = [];
   for (const i of insights) {
     if (!HISTORY_KINDS.has(i.kind)) continue;
-    // A trend or anomaly in the good direction needs no action.
-    if (i.evidence.judged === 'better') continue;
+    // A trend or anomaly in the good direction needs no action; nor does a one-off spike the next run settled.
+    if (i.evidence.judged === 'better' || (i.kind === 'anomaly' && i.evidence.confirmed === true)) continue;
     if (i.confidence < 0.5 && i.kind !== 'forecast-breach') continue;
     out.push({
       category: i.category,

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { anomalyInsight, shiftInsight, type MetricView } from '../../src/insights/builtin-rules.js';
+import { anomalyInsights, shiftInsight, type MetricView } from '../../src/insights/builtin-rules.js';
 import { builtinInsightsFor } from '../../src/insights/insight-engine.js';
 import type { InsightDetectors } from '../../src/insights/internal/detector-types.js';
 import { defaultDetectors } from '../../src/insights/internal/detectors.js';
@@ -55,8 +55,16 @@ describe('wording with a zero baseline or a zero spread', () => {
   });
 
   it('says every earlier run was exactly X instead of an infinite z', () => {
-    const a = anomalyInsight(view('lint_errors', [...Array<number>(20).fill(0), 3]), defaultDetectors)!;
-    expect(a.description).toBe('latest lint_errors = 3 is an outlier (above the usual 0: every earlier run was exactly 0)');
+    const [a] = anomalyInsights(view('lint_errors', [...Array<number>(20).fill(0), 3]), defaultDetectors);
+    expect(a!.description).toBe('latest lint_errors = 3 is an outlier (above the usual 0: every earlier run was exactly 0)');
+  });
+
+  it('gives the robust z and "p < 1e-16" when only the p-value underflowed, not a zero-spread sentence', () => {
+    const values = [...Array.from({ length: 30 }, (_, i) => 120 + ((i * 37) % 11) / 5), 360];
+    const [a] = anomalyInsights(view('build_time', values), defaultDetectors);
+    expect(a!.description).toMatch(/^latest build_time = 360 is an outlier \(above the usual 121, robust z = \d+\.\d, p < 1e-16\)$/);
+    const [settled] = anomalyInsights(view('build_time', [...values, 120.8]), defaultDetectors);
+    expect(settled!.description).toMatch(/^run 31 of build_time was a one-off spike: 360 \(above the usual 121, robust z = \d+\.\d, p < 1e-16\); the next run was back at 120\.8$/);
   });
 });
 

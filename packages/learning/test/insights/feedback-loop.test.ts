@@ -1,6 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { detectAnomalies } from '../../src/detection/anomalies.js';
 import { decideFinding, FeedbackLoop, FINDING_METRIC } from '../../src/insights/feedback-loop.js';
+import { builtinInsightsFor } from '../../src/insights/insight-engine.js';
 import { parsePolicy } from '../../src/insights/policy.js';
 import { memoryTracker, noisy } from './helpers.js';
 
@@ -121,6 +123,58 @@ describe('FeedbackLoop learns from outcomes', () => {
   });
 });
 
+describe('FeedbackLoop and confirmed anomalies', () => {
+  it('settles the spike’s finding as confirmed when the next run is back, without a second finding', async () => {
+    const { tracker, loop } = setup();
+    await feed(loop, 'build_time', noisy(30, 100, 0.02, 30));
+    const [spike, back, after] = await feed(loop, 'build_time', [150, 100.3, 99.8]);
+    const raised = spike!.find((i) => i.kind === 'anomaly');
+    expect(raised).toMatchObject({ evidence: { confirmed: false, value: 150 } });
+    const settled = back!.find((i) => i.kind === 'anomaly');
+    expect(settled).toMatchObject({ evidence: { confirmed: true, value: 150, nextValue: 100.3 } });
+    expect(settled!.description).toMatch(/^run 31 of build_time was a one-off spike: 150 .*; the next run was back at 100\.3$/);
+    // Against the spike's statistical confidence as the newest run (the loop may have recalibrated the one it returned).
+    expect(settled!.confidence).toBeGreaterThan(Number(raised!.evidence.statisticalConfidence ?? raised!.confidence));
+    // Reported as settled once: the run after that says nothing more about it.
+    expect(after!.filter((i) => i.kind === 'anomaly')).toEqual([]);
+    const spikes = (await loop.history({ metric: 'build_time' })).filter((f) => f.family === 'anomaly' && f.flagged === 150);
+    expect(spikes).toHaveLength(1);
+    const stamps = (await tracker.getMetrics('build_time')).map((r) => r.timestamp);
+    // Decided one run later (not after confirmAfter = 3), by the run that came back.
+    expect(spikes[0]).toMatchObject({ outcome: 'confirmed', raisedAt: stamps[30], resolvedAt: stamps[31], followUpMedian: 100.3 });
+    expect(loop.reliability('build_time', 'anomaly')).toMatchObject({ confirmed: expect.any(Number) });
+    // The settlement is stored, so a new loop on the same tracker sees it.
+    expect(await new FeedbackLoop(tracker).history()).toEqual(await loop.history());
+  });
+
+  it('suggests nothing for a spike that is over', async () => {
+    const { loop } = setup();
+    await feed(loop, 'build_time', [...noisy(30, 100, 0.02, 32), 150]);
+    expect((await loop.suggestOptimizations({})).some((x) => x.metric === 'build_time')).toBe(true);
+    await loop.evaluateIteration({ build_time: 100.1 });
+    expect((await loop.suggestOptimizations({})).filter((x) => x.metric === 'build_time')).toEqual([]);
+  });
+
+  it('does not recalibrate a settled spike by what it learned about unsettled anomalies', async () => {
+    const { tracker, loop } = setup({ minConfidence: 0 });
+    // Stored anomaly findings on build_time, all refuted (the level stayed): new anomaly confidences are pulled down.
+    for (let k = 0; k < 4; k++) {
+      const finding = { id: `old-${k}`, metric: 'build_time', kind: 'anomaly', family: 'anomaly', direction: 'increase', raisedAt: k, baseline: 100, flagged: 130, statisticalConfidence: 0.8, confidence: 0.8, description: 'old', outcome: 'pending' };
+      await tracker.recordMetric(FINDING_METRIC, 0.8, { event: 'raised', id: finding.id, metric: 'build_time', finding } as never, { timestamp: 10 * k });
+      await tracker.recordMetric(FINDING_METRIC, 0.8, { event: 'resolved', id: finding.id, metric: 'build_time', outcome: 'refuted' } as never, { timestamp: 10 * k + 1 });
+    }
+    const values = [...noisy(30, 100, 0.02, 31), 150, 100.2];
+    const rounds = await feed(loop, 'build_time', values);
+    const raised = rounds[30]!.find((i) => i.kind === 'anomaly')!;
+    expect(raised.confidence).toBeLessThan(Number(raised.evidence.statisticalConfidence));
+    const settled = rounds[31]!.find((i) => i.kind === 'anomaly')!;
+    expect(settled.evidence).toMatchObject({ confirmed: true, value: 150 });
+    expect(settled.evidence.statisticalConfidence).toBeUndefined();
+    expect(settled.confidence).toBe(builtinInsightsFor('build_time', values).find((i) => i.evidence.confirmed === true)!.confidence);
+    expect((await loop.history({ metric: 'build_time' })).filter((f) => f.flagged === 150)).toMatchObject([{ outcome: 'confirmed' }]);
+  });
+});
+
 describe('decideFinding', () => {
   const shift = { family: 'shift' as const, direction: 'increase' as const, baseline: 10, flagged: 12 };
   it('confirms a shift whose follow-up stays past the midpoint, refutes one that reverts', () => {
@@ -180,6 +234,25 @@ describe('FeedbackLoop.suggestOptimizations', () => {
 });
 
 describe('decideFinding invariants', () => {
+  // Spikes of 3–300 spreads either way, next runs mostly near the baseline (so the detector often confirms),
+  // sometimes anywhere (so the boundary cases come up too).
+  const spikeCase = fc.tuple(
+    fc.array(fc.double({ min: 90, max: 110, noNaN: true }), { minLength: 8, maxLength: 40 }),
+    fc.constantFrom(1, -1),
+    fc.double({ min: 30, max: 3000, noNaN: true }),
+    fc.oneof(fc.double({ min: 95, max: 105, noNaN: true }), fc.double({ min: -3000, max: 3000, noNaN: true })),
+  );
+  test.prop([spikeCase])(
+    'agrees with the detector: a run it confirms as a one-off spike is confirmed by its next run alone',
+    ([base, sign, size, next]) => {
+      const values = [...base, 100 + sign * size, next];
+      const a = detectAnomalies(values, { recent: 2 }).find((x) => x.index === values.length - 2 && x.confirmed);
+      if (!a) return;
+      const f = { family: 'anomaly' as const, direction: a.direction > 0 ? ('increase' as const) : ('decrease' as const), baseline: a.expected, flagged: a.value };
+      expect(decideFinding(f, [next])).toBe('confirmed');
+    },
+  );
+
   const finite = fc.double({ min: -1e6, max: 1e6, noNaN: true });
   test.prop([fc.constantFrom('shift', 'trend', 'anomaly' as const), finite, finite, fc.array(finite, { minLength: 1, maxLength: 7 })])(
     'mirroring every level (x → −x) mirrors the direction and keeps the outcome',

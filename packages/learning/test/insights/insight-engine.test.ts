@@ -76,6 +76,63 @@ describe('runInsightEngine: built-in rules on constructed series', () => {
     expect(await run({ api_latency_users: oldStep })).toEqual([]);
   });
 
+  describe('a spike settled by the next run (confirmed anomaly)', () => {
+    const base = stable(50, 7);
+    const anomalies = async (values: number[], options: Parameters<typeof runInsightEngine>[1] = {}) =>
+      (await run({ api_latency_users: values }, options)).filter((i) => i.kind === 'anomaly');
+
+    it('reports the run before the newest as a one-off spike, with a higher confidence for the same |z|', async () => {
+      const [newest] = await anomalies([...base, 80]);
+      const found = await anomalies([...base, 80, 50.4]);
+      expect(found).toHaveLength(1);
+      const [settled] = found;
+      expect(newest).toMatchObject({ evidence: { confirmed: false, index: 30, value: 80 } });
+      expect(settled).toMatchObject({ kind: 'anomaly', metric: 'api_latency_users', evidence: { confirmed: true, index: 30, value: 80, nextValue: 50.4, direction: 'increase', judged: 'worse' } });
+      // The same baseline as when run 31 was the newest: same z, only the confidence map differs.
+      expect(settled!.evidence.score).toBe(newest!.evidence.score);
+      expect(settled!.evidence.expected).toBe(newest!.evidence.expected);
+      expect(settled!.confidence).toBeGreaterThan(newest!.confidence);
+      expect(settled!.confidence).toBeLessThanOrEqual(1);
+      expect(settled!.description).toMatch(/^run 31 of api_latency_users was a one-off spike: 80 \(above the usual 50(\.\d+)?, robust z = \d+\.\d, p = .+\); the next run was back at 50\.4$/);
+      expect(settled!.suggestedAction).toMatch(/^Nothing to fix now/);
+    });
+
+    it('calls a settled drop of a lower-is-better metric a dip that needs checking, not fixing', async () => {
+      const [dip] = await anomalies([...base, 20, 50.2]);
+      expect(dip).toMatchObject({ evidence: { confirmed: true, direction: 'decrease', judged: 'better' } });
+      expect(dip!.description).toMatch(/^run 31 of api_latency_users was a one-off dip: 20 \(below the usual/);
+      expect(dip!.suggestedAction).toMatch(/^Check whether run 31 of api_latency_users skipped work/);
+    });
+
+    it('reports a spike as settled once: not again a run later, and the same on every call', async () => {
+      const series = [...base, 80, 50.4];
+      expect(await anomalies(series)).toEqual(await anomalies(series));
+      expect(await anomalies([...series, 49.8])).toEqual([]);
+    });
+
+    it('still reports the newest run as an unconfirmed anomaly, and an unsettled run before it not at all', async () => {
+      // The spike at run 31 is two runs back and was settled by run 32: only the new dip, unconfirmed.
+      const later = await anomalies([...base, 80, 50.4, 20]);
+      expect(later.map((i) => [i.evidence.index, i.evidence.confirmed])).toEqual([[32, false]]);
+      // 20 is far out on the other side: run 31 is not "back at the baseline", so it is not settled and not repeated.
+      const flipped = await anomalies([...base, 80, 20]);
+      expect(flipped.map((i) => [i.evidence.index, i.evidence.confirmed])).toEqual([[31, false]]);
+    });
+
+    it('does not confirm the first run of a level shift', async () => {
+      expect(await anomalies([...base, 80, 80])).toEqual([]);
+      expect(await anomalies([...base, 80, 65])).toEqual([]);
+      const shifted = await run({ api_latency_users: [...base, 80, 80, 80, 80, 80, 80] });
+      expect(shifted.map((i) => i.kind)).toEqual(['regression']);
+    });
+
+    it('numbers the run in the full series when only the newest maxHistory points are analyzed', async () => {
+      const [settled] = await anomalies([...stable(50, 31, 60), 80, 50.1], { maxHistory: 20 });
+      expect(settled).toMatchObject({ evidence: { confirmed: true, index: 60, n: 20 } });
+      expect(settled!.description).toMatch(/^run 61 of /);
+    });
+  });
+
   it('raises a budget breach with confidence 1, however little data there is', async () => {
     const policy = parsePolicy({ performance: { test_duration_max: 60, coverage_percent_min: 80 } });
     const out = await run({ test_duration: [72], coverage_percent: [79] }, { policy, minConfidence: 0.5 });

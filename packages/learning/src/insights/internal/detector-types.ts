@@ -28,8 +28,9 @@ export interface ShiftFinding {
   readonly source?: 'regression' | 'change-point';
 }
 
-/** The newest point is an outlier. */
+/** An outlier run: the newest one, or the one before it settled as a one-off spike by the newest. */
 export interface AnomalyFinding {
+  /** Index of the run in the series handed to the detector. */
   readonly index: number;
   readonly value: number;
   /** What the point was compared with (the robust centre). */
@@ -39,6 +40,12 @@ export interface AnomalyFinding {
   readonly direction: 'increase' | 'decrease';
   readonly pValue: number;
   readonly confidence: number;
+  /**
+   * True when the run after this one was back at the baseline, so this run was a one-off spike and its
+   * confidence comes from the map fitted on such settled runs (higher for the same |z|). False for the newest
+   * run, which may equally be the first run of a level shift.
+   */
+  readonly confirmed: boolean;
 }
 
 /** A gradual drift over the recent window (Mann–Kendall + Theil–Sen). */
@@ -70,8 +77,12 @@ export interface ForecastCrossing {
 export interface InsightDetectors {
   /** Newest run(s) vs the baseline segment; undefined when no significant shift (or too little data). */
   shift(values: readonly number[]): ShiftFinding | undefined;
-  /** Whether the newest point is an outlier; undefined when not. */
-  latestAnomaly(values: readonly number[]): AnomalyFinding | undefined;
+  /**
+   * Outlier runs at the end of the series, oldest first: the run before the newest when the newest run settled
+   * it as a one-off spike (`confirmed: true`), and the newest run when it is an outlier (`confirmed: false`).
+   * Empty when neither.
+   */
+  recentAnomalies(values: readonly number[]): AnomalyFinding[];
   /** Significant drift over the recent window that a single step does not explain better; undefined when none. */
   drift(values: readonly number[], window: number): DriftFinding | undefined;
   /** First crossing of `limit` (bound 'max': going above; 'min': going below) within `horizon` runs. */

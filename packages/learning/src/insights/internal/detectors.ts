@@ -4,7 +4,7 @@ import { detectDrift } from '../../detection/drift.js';
 import { forecast } from '../../detection/forecast.js';
 import { detectRegression } from '../../detection/regression.js';
 import { normalCdf, normalQuantile } from '../../stats/distributions.js';
-import type { InsightDetectors, ShiftFinding } from './detector-types.js';
+import type { AnomalyFinding, InsightDetectors, ShiftFinding } from './detector-types.js';
 
 const median = (xs: readonly number[]): number => {
   const s = Float64Array.from(xs).sort();
@@ -94,19 +94,30 @@ export const defaultDetectors: InsightDetectors = {
     };
   },
 
-  latestAnomaly(values) {
-    const last = values.length - 1;
-    const a = detectAnomalies(values).find((x) => x.index === last);
-    if (!a) return undefined;
-    return {
-      index: a.index,
-      value: a.value,
-      expected: a.expected,
-      score: a.score,
-      direction: a.direction > 0 ? 'increase' : 'decrease',
-      pValue: a.pValue,
-      confidence: a.confidence,
-    };
+  recentAnomalies(values) {
+    const n = values.length;
+    // The newest run with `recent: 1`, exactly as before. The run before it with `recent: 2`: its baseline then
+    // ends where it ended when that run was the newest, so its |z| is the one reported last time and only the
+    // confidence map changes, now that the next run can tell a one-off spike from a level shift starting.
+    // Unconfirmed older runs are left out: they were reported (or not) when they were the newest, and the
+    // detector's unconfirmed older runs are mostly noise (docs/detection.md, "Anomalies").
+    const settled = n >= 2 ? detectAnomalies(values, { recent: 2 }).find((x) => x.index === n - 2 && x.confirmed) : undefined;
+    const newest = detectAnomalies(values).find((x) => x.index === n - 1);
+    const out: AnomalyFinding[] = [];
+    for (const a of [settled, newest]) {
+      if (!a) continue;
+      out.push({
+        index: a.index,
+        value: a.value,
+        expected: a.expected,
+        score: a.score,
+        direction: a.direction > 0 ? 'increase' : 'decrease',
+        pValue: a.pValue,
+        confidence: a.confidence,
+        confirmed: a.confirmed,
+      });
+    }
+    return out;
   },
 
   drift(values, window) {

@@ -39,7 +39,7 @@ describe('per-run CI checks (one metric, 200 runs of history)', () => {
   bench('detectRegression', () => {
     detectRegression(s);
   }, { time: 200 });
-  bench('forecast (Holt, fitted)', () => {
+  bench('forecast (model chosen by AICc)', () => {
     forecast(s, { horizon: 20 });
   }, { time: 200 });
   bench('compareSamples 100 vs 100', () => {

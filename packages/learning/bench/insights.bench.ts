@@ -14,7 +14,7 @@ import type { MetricRecordInput } from '../src/record.js';
 const METRICS = 100;
 const NAMES = ['test_duration', 'build_time', 'api_latency', 'memory_usage', 'bundle_size'];
 
-// Budgets on every fifth metric so the forecast rule (Holt over the whole history) runs too.
+// Budgets on every fifth metric so the forecast rule (exponential smoothing over the whole history) runs too.
 const policy = parsePolicy({ metrics: Object.fromEntries(Array.from({ length: METRICS / 5 }, (_, k) => [`test_duration_${k * 5}`, { max: 1e6 }])) });
 
 async function trackerWith(points: number): Promise<MetricsTracker> {

@@ -11,7 +11,7 @@ export {
   type CompareOptions,
   type Comparison,
 } from './compare-samples.js';
-export { forecast, type Crossing, type Forecast, type ForecastOptions, type ForecastPoint } from './forecast.js';
+export { forecast, type Crossing, type Forecast, type ForecastModel, type ForecastOptions, type ForecastPoint } from './forecast.js';
 export { covering, f1Score, type Annotations, type F1Options, type F1Result } from './scoring.js';
 export {
   generateCiSeries,

@@ -103,7 +103,7 @@ function applyPolicyPolarity(base: PolarityRegistry, policy: LearningPolicy): Po
  *   before it was a one-off spike when the newest run is back at the baseline (`evidence.confirmed`, with
  *   the higher confidence of a settled spike);
  * - `budget`: the latest value breaks a `<metric>_max` / `<metric>_min` budget (confidence 1: a fact);
- * - `forecast`: Holt's linear forecast crosses a budget within `forecastHorizon` runs;
+ * - `forecast`: the exponential-smoothing forecast (model chosen by AICc) crosses a budget within `forecastHorizon` runs;
  * - `lint-errors`: a lint metric's latest value is above 0 (confidence 1: a fact).
  * Statistical rules run only on metrics with at least `minSamples` points. Metrics whose name
  * starts with `autodev.` are skipped.

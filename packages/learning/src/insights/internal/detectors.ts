@@ -156,7 +156,7 @@ export const defaultDetectors: InsightDetectors = {
       predicted: f.points[crossing.steps - 1]!.mean,
       confidence,
       pValue: null,
-      method: 'holt',
+      method: f.model, // the exponential-smoothing model forecast's 'auto' chose: 'ses', 'holt' or 'damped'
     };
   },
 };

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MetricRecordInput } from '@autodev/learning';
+import { mulberry32, type MetricRecordInput } from '@autodev/learning';
 import { parseInteger } from '../args.js';
 import { createContext, type CommandContext } from '../context.js';
 import { ExitCode } from '../errors.js';
@@ -13,18 +13,6 @@ import { trendsCommand } from './trends.js';
 export interface DemoOptions {
   keep?: boolean;
   seed?: string;
-}
-
-/** mulberry32: a small, fast, seeded PRNG, so the demo prints the same history every time. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The policy the demo writes next to its store (the guide's automation_policy.yaml shape). */
@@ -49,7 +37,7 @@ export const DEMO_RUNS = 40;
  * - `memory_usage` stable around 512 MiB; `lint_errors` 0 to 3, 2 in the newest run.
  */
 export function demoHistory(seed: number, end: number): MetricRecordInput[] {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   // Box–Muller: normal noise from the uniform PRNG.
   const normal = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
   const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;

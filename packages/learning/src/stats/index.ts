@@ -21,3 +21,4 @@ export {
   studentTTwoSidedP,
 } from './distributions.js';
 export { mannKendall, theilSen, type MannKendallOptions, type MannKendallResult, type TheilSenOptions, type TheilSenResult } from './trend.js';
+export { mulberry32 } from './internal/random.js';

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectRegression } from '../../src/detection/regression.js';
-
-/** Deterministic uniform PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../src/stats/internal/random.js';
 
 describe('detectRegression: a step covering 4 of the 5 newest runs', () => {
   it('is caught although the short window’s baseline would have held a new-level run', () => {

@@ -1,0 +1,368 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  isLearningError,
+  MetricsTracker,
+  runInsightEngine,
+  validateRecord,
+  type InsightRule,
+  type LearningPolicy,
+  type MetricRecord,
+  type MetricStore,
+  type Polarity,
+  type PolarityRegistry,
+} from '@autodev/learning';
+import { HTTP_STATUS, isMetricsServerError, MetricsServerError, type ServerErrorCode } from './errors.js';
+import { ASSETS } from './internal/assets.js';
+import { checkHost, checkToken, isLoopbackHost, secretsEqual, SESSION_COOKIE, sessionValue } from './internal/auth.js';
+import { bodyFormat, parseJson, parseNdjson, readBody } from './internal/body.js';
+import { DASHBOARD_CSP } from './internal/dashboard.js';
+import { EventHub } from './internal/event-hub.js';
+import { checkParams, queryFromBody, queryFromParams } from './internal/query-params.js';
+
+/** Port `listen()` uses when none is given. */
+export const DEFAULT_PORT = 8787;
+/** Default `maxBodyBytes`: 4 MiB, about 20,000 records with short metadata. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** How `GET /v1/insights` judges metrics: the same settings as `MetricsTracker`'s. */
+export interface ServerInsightOptions {
+  /** Budgets: the guide's `automation_policy.yaml` object or a parsed `LearningPolicy`. @default no budgets */
+  policy?: LearningPolicy | Record<string, unknown>;
+  /** Which direction of a metric is good, on top of the built-ins: `{ bundle_kb: 'lower' }`. @default the built-in registry */
+  polarity?: Readonly<Record<string, Polarity>> | PolarityRegistry;
+  /** Custom insight rules, run after the built-in ones. @default [] */
+  rules?: readonly InsightRule<MetricsTracker>[];
+  /** Insights below this confidence are left out unless the request asks for `minConfidence`. @default 0.5 */
+  minConfidence?: number;
+}
+
+/** Options of {@link createMetricsServer}. */
+export interface MetricsServerOptions {
+  /** Where records go and come from: any `MetricStore` (`openFileStore`, `openSqliteStore`, `createMemoryStore`...). The server never closes it. */
+  store: MetricStore;
+  /**
+   * Shared secret. When set, every `/v1` request must send `Authorization: Bearer <token>` (compared in
+   * constant time); a browser opens `/?token=<token>` once and gets a read-only session cookie.
+   * Required to listen on anything but a loopback address.
+   * @default none: no authentication, loopback `Host` names only
+   */
+  token?: string;
+  /** Largest accepted request body, in bytes; larger ones get 413 before they are read into memory. @default 4 MiB */
+  maxBodyBytes?: number;
+  /**
+   * Host names (without port) the server answers to, checked against the `Host` header.
+   * @default with a token: any; without one: localhost, 127.x.x.x and [::1] (guards against DNS rebinding)
+   */
+  allowedHosts?: readonly string[];
+  /** A comment line on every event stream this often, so proxies and browsers keep it open. @default 15_000 */
+  heartbeatMs?: number;
+  /** Most concurrent `GET /v1/events` streams; more get 503. @default 100 */
+  maxSubscribers?: number;
+  /**
+   * Unsent bytes a stream may queue before the server disconnects it as too slow (the browser's
+   * `EventSource` reconnects and the dashboard reloads). Bounds memory per subscriber. @default 1 MiB
+   */
+  maxBufferedBytes?: number;
+  /** What `GET /v1/insights` uses to judge metrics. */
+  insights?: ServerInsightOptions;
+  /** Clock for records posted without a timestamp, in epoch milliseconds. @default Date.now */
+  now?: () => number;
+  /** Receives unexpected errors (answered with 500 `INTERNAL`). @default console.error */
+  onError?: (error: unknown) => void;
+}
+
+/** Options of {@link MetricsServer.listen}. */
+export interface ListenOptions {
+  /** TCP port; `0` picks a free one (see the resolved URL). @default 8787 */
+  port?: number;
+  /** Interface to bind. Anything but a loopback address needs `token`. @default '127.0.0.1' */
+  host?: string;
+}
+
+/** A metrics collector: the HTTP API, the live event stream and the dashboard. */
+export interface MetricsServer {
+  /**
+   * The request listener, for `http.createServer(server.handler)` or to mount in an existing Node server
+   * (`listen` uses it too).
+   */
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Starts an HTTP server on `host:port` and resolves to its base URL (`http://127.0.0.1:8787`).
+   * @throws {MetricsServerError} INVALID_OPTIONS for a bad port or host, a non-loopback host without a token,
+   * or a second `listen`; LISTEN_FAILED when the port cannot be bound (`cause` holds the system error).
+   */
+  listen(options?: ListenOptions): Promise<string>;
+  /** The base URL once `listen` resolved. */
+  readonly url: string | undefined;
+  /** Open `GET /v1/events` streams. */
+  readonly subscribers: number;
+  /** Ends every event stream and stops the HTTP server `listen` started. Does not close the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+const RECORD_FIELDS = new Set(['name', 'value', 'timestamp', 'metadata']);
+
+const optionError = (message: string) => new MetricsServerError('INVALID_OPTIONS', message);
+const isWhole = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+
+function checkOptions(options: MetricsServerOptions): void {
+  if (typeof options !== 'object' || options === null) throw optionError('createMetricsServer takes an options object such as { store }');
+  const { store, token, maxBodyBytes, allowedHosts, heartbeatMs, maxSubscribers, maxBufferedBytes, now, onError } = options;
+  for (const m of ['append', 'query', 'names', 'close'] as const) {
+    if (typeof store !== 'object' || store === null || typeof store[m] !== 'function')
+      throw optionError(`store must implement MetricStore (append, query, names, close); ${m}() is missing. Open one with openFileStore() or createMemoryStore()`);
+  }
+  if (token !== undefined && (typeof token !== 'string' || token.length < 8 || /\s/.test(token)))
+    throw optionError('token must be a string of at least 8 characters without spaces (e.g. from `openssl rand -hex 32`)');
+  if (maxBodyBytes !== undefined && !isWhole(maxBodyBytes, 1)) throw optionError(`maxBodyBytes must be a whole number of bytes >= 1, got ${String(maxBodyBytes)}`);
+  if (allowedHosts !== undefined && !(Array.isArray(allowedHosts) && allowedHosts.every((h) => typeof h === 'string' && h !== '')))
+    throw optionError('allowedHosts must be an array of host names such as ["metrics.internal"]');
+  if (heartbeatMs !== undefined && !isWhole(heartbeatMs, 10)) throw optionError(`heartbeatMs must be a whole number >= 10, got ${String(heartbeatMs)}`);
+  if (maxSubscribers !== undefined && !isWhole(maxSubscribers, 0)) throw optionError(`maxSubscribers must be a whole number >= 0, got ${String(maxSubscribers)}`);
+  if (maxBufferedBytes !== undefined && !isWhole(maxBufferedBytes, 0)) throw optionError(`maxBufferedBytes must be a whole number >= 0, got ${String(maxBufferedBytes)}`);
+  if (now !== undefined && typeof now !== 'function') throw optionError('now must be a function returning epoch milliseconds');
+  if (onError !== undefined && typeof onError !== 'function') throw optionError('onError must be a function');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+const allow = (methods: string) => new MetricsServerError('METHOD_NOT_ALLOWED', `use ${methods} on this endpoint`, { headers: { allow: methods } });
+
+/** Checks and cleans the posted records, all of them before any is stored. */
+function cleanRecords(items: readonly unknown[], now: () => number): MetricRecord[] {
+  return items.map((item, i) => {
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+      for (const key of Object.keys(item))
+        if (!RECORD_FIELDS.has(key))
+          throw new MetricsServerError('INVALID_RECORD', `records[${i}]: unknown field ${JSON.stringify(key)}; a record has name, value, timestamp and metadata (put context such as tags in metadata)`);
+    }
+    try {
+      return validateRecord(item as Parameters<typeof validateRecord>[0], now);
+    } catch (e) {
+      if (isLearningError(e)) throw new MetricsServerError('INVALID_RECORD', `records[${i}]: ${e.message}`);
+      throw e;
+    }
+  });
+}
+
+/**
+ * Creates a metrics collector over a store: a versioned JSON API to append and query records, insights
+ * from `@autodev/learning`'s engine, a Server-Sent Events stream of every record it ingests, and a live
+ * dashboard at `/`. Plain `node:http`, no framework. Call `listen()` to serve it, or mount `handler`.
+ *
+ * Only records that arrive through this server are pushed live; records another process appends to the
+ * same store directly show up on the next load of the dashboard or query.
+ * @throws {MetricsServerError} INVALID_OPTIONS when the store is not a MetricStore or an option is out of range.
+ * @example
+ * const store = await openFileStore({ path: '.autodev/metrics.jsonl' });
+ * const server = createMetricsServer({ store, token: process.env.AUTODEV_TOKEN });
+ * console.log(`dashboard: ${await server.listen({ port: 8787 })}`);
+ * process.once('SIGINT', async () => { await server.close(); await store.close(); });
+ */
+export function createMetricsServer(options: MetricsServerOptions): MetricsServer {
+  checkOptions(options);
+  const { store, token, allowedHosts, insights = {} } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const now = options.now ?? Date.now;
+  const onError = options.onError ?? ((e: unknown) => console.error('@autodev/server: unexpected error', e));
+  const hub = new EventHub({
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    maxSubscribers: options.maxSubscribers ?? 100,
+    maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+  });
+  // The tracker only serves the insight engine; it validates policy, polarity and rules up front.
+  let tracker: MetricsTracker;
+  try {
+    tracker = new MetricsTracker({ storage: store, now, policy: insights.policy, polarity: insights.polarity, rules: insights.rules ?? [] });
+  } catch (e) {
+    throw optionError(`insights: ${(e as Error).message}`);
+  }
+  const defaultMinConfidence = insights.minConfidence ?? 0.5;
+  if (typeof defaultMinConfidence !== 'number' || !(defaultMinConfidence >= 0 && defaultMinConfidence <= 1))
+    throw optionError(`insights.minConfidence must be a number in [0, 1], got ${String(defaultMinConfidence)}`);
+  const hostCheck = allowedHosts !== undefined || token === undefined;
+  const cookieValue = token === undefined ? undefined : sessionValue(token);
+
+  async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const format = bodyFormat(req, true);
+    const text = await readBody(req, maxBodyBytes);
+    let items: unknown[];
+    if (format === 'json') {
+      const body = parseJson(text, 'the body');
+      if (!Array.isArray(body))
+        throw new MetricsServerError(
+          'INVALID_BODY',
+          `the body must be a JSON array of records such as [{"name":"test_duration","value":12.5}]${typeof body === 'object' && body !== null ? '; wrap a single record in [ ]' : ''}`,
+        );
+      items = body;
+    } else {
+      items = parseNdjson(text);
+    }
+    const records = cleanRecords(items, now);
+    if (records.length > 0) {
+      await store.append(records);
+      hub.publish(records);
+    }
+    sendJson(res, 200, { appended: records.length });
+  }
+
+  async function insightsOf(url: URL, res: ServerResponse): Promise<void> {
+    checkParams(url.searchParams, ['name', 'minConfidence'], ['name']);
+    const names = url.searchParams.getAll('name');
+    const raw = url.searchParams.get('minConfidence');
+    const minConfidence = raw === null ? defaultMinConfidence : Number(raw);
+    if (raw !== null && (raw.trim() === '' || !(minConfidence >= 0 && minConfidence <= 1)))
+      throw new MetricsServerError('INVALID_QUERY', `minConfidence must be a number in [0, 1], got ${JSON.stringify(raw)}`);
+    const found = await runInsightEngine(tracker, {
+      minConfidence,
+      ...(names.length > 0 ? { names } : {}),
+      rules: insights.rules ?? [],
+      policy: tracker.policy,
+      polarity: tracker.polarity,
+      now,
+    });
+    sendJson(res, 200, { insights: found });
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (token !== undefined) checkToken(req, token);
+    const method = req.method ?? 'GET';
+    switch (url.pathname) {
+      case '/v1/health':
+        if (method !== 'GET') throw allow('GET');
+        checkParams(url.searchParams, []);
+        return sendJson(res, 200, { ok: true });
+      case '/v1/records':
+        if (method === 'POST') return ingest(req, res);
+        if (method !== 'GET') throw allow('GET, POST');
+        return sendJson(res, 200, { records: await store.query(queryFromParams(url.searchParams)) });
+      case '/v1/query': {
+        if (method !== 'POST') throw allow('POST');
+        bodyFormat(req, false);
+        const query = queryFromBody(parseJson(await readBody(req, maxBodyBytes), 'the body'));
+        return sendJson(res, 200, { records: await store.query(query) });
+      }
+      case '/v1/names':
+        if (method !== 'GET') throw allow('GET');
+        checkParams(url.searchParams, []);
+        return sendJson(res, 200, { names: await store.names() });
+      case '/v1/insights':
+        if (method !== 'GET') throw allow('GET');
+        return insightsOf(url, res);
+      case '/v1/events':
+        if (method !== 'GET') throw allow('GET');
+        checkParams(url.searchParams, []);
+        return hub.subscribe(req, res);
+      default:
+        throw new MetricsServerError('NOT_FOUND', `no endpoint ${url.pathname}; the API has /v1/records, /v1/query, /v1/names, /v1/insights, /v1/events and /v1/health`);
+    }
+  }
+
+  async function dashboard(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const asset = ASSETS.get(url.pathname);
+    if (!asset) throw new MetricsServerError('NOT_FOUND', `no page ${url.pathname}; the dashboard is at /`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw allow('GET, HEAD');
+    const given = url.pathname === '/' ? url.searchParams.get('token') : null;
+    if (given !== null && token !== undefined) {
+      if (!secretsEqual(given, token)) throw new MetricsServerError('UNAUTHORIZED', 'the token in the address is not the one this server was started with');
+      // Trade the token in the address for a cookie and drop it from the address bar and history.
+      const secure = 'encrypted' in req.socket && req.socket.encrypted ? '; Secure' : '';
+      res.writeHead(303, { location: './', 'set-cookie': `${SESSION_COOKIE}=${cookieValue}; HttpOnly; SameSite=Strict; Path=/${secure}`, 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    const { type, body } = await asset();
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': body.length,
+      'cache-control': 'no-cache',
+      ...(url.pathname === '/' ? { 'content-security-policy': DASHBOARD_CSP, 'x-frame-options': 'DENY' } : {}),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  function fail(res: ServerResponse, req: IncomingMessage, e: unknown): void {
+    let err: MetricsServerError;
+    if (isMetricsServerError(e)) err = e;
+    else if (isLearningError(e) && e.code.startsWith('STORE_')) err = new MetricsServerError(e.code as ServerErrorCode, `the store failed: ${e.message}`);
+    else {
+      onError(e);
+      err = new MetricsServerError('INTERNAL', 'internal error; the server logged it');
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const status = HTTP_STATUS[err.code as keyof typeof HTTP_STATUS] ?? 500;
+    // After a 413 the rest of the body is unread: close the connection instead of reading it to the end.
+    const headers = err.code === 'PAYLOAD_TOO_LARGE' ? { ...err.headers, connection: 'close' } : err.headers;
+    sendJson(res, status, { error: { code: err.code, message: err.message } }, headers);
+    if (err.code === 'PAYLOAD_TOO_LARGE') res.once('finish', () => req.destroy());
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    const run = async () => {
+      if (hostCheck) checkHost(req, allowedHosts);
+      const target = req.url ?? '/';
+      // Origin-form targets only ('/path?query'); '//x' must stay a path, not become a host.
+      const url = new URL(target.startsWith('/') ? `http://localhost${target}` : target, 'http://localhost');
+      if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) await api(req, res, url);
+      else await dashboard(req, res, url);
+    };
+    run().catch((e: unknown) => fail(res, req, e));
+  };
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  let closing: Promise<void> | undefined;
+
+  return {
+    handler,
+    get url() {
+      return url;
+    },
+    get subscribers() {
+      return hub.size;
+    },
+    async listen(listenOptions: ListenOptions = {}) {
+      const { port = DEFAULT_PORT, host = '127.0.0.1' } = listenOptions;
+      if (server || closing) throw optionError('this server already listens (or was closed); create another with createMetricsServer()');
+      if (!isWhole(port, 0) || port > 65535) throw optionError(`port must be a whole number in 0..65535 (0 = any free port), got ${String(port)}`);
+      if (typeof host !== 'string' || host === '') throw optionError('host must be an interface address such as "127.0.0.1"');
+      if (token === undefined && !isLoopbackHost(host))
+        throw optionError(`listening on ${host} without a token would let anyone who can reach it write metrics; pass token (and send it as "Authorization: Bearer <token>"), or listen on 127.0.0.1`);
+      const s = createServer(handler);
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', (e: NodeJS.ErrnoException) =>
+          reject(new MetricsServerError('LISTEN_FAILED', `could not listen on ${host}:${port}: ${e.code ?? e.message}${e.code === 'EADDRINUSE' ? ' (another process uses the port; pick another, or 0 for any free one)' : ''}`, { cause: e })),
+        );
+        s.listen(port, host, () => resolve());
+      });
+      server = s;
+      const address = s.address() as AddressInfo;
+      url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+      return url;
+    },
+    close() {
+      closing ??= (async () => {
+        hub.closeAll();
+        const s = server;
+        if (!s) return;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeIdleConnections();
+          // A request still in flight gets a moment to finish; then its connection is cut.
+          setTimeout(() => s.closeAllConnections(), 2000).unref();
+        });
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export {
+  createMetricsServer,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PORT,
+  type ListenOptions,
+  type MetricsServer,
+  type MetricsServerOptions,
+  type ServerInsightOptions,
+} from './create-metrics-server.js';
+export { HTTP_STATUS, isMetricsServerError, MetricsServerError, ServerErrorCode } from './errors.js';

@@ -1,0 +1,83 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { MetricsServerError } from '../errors.js';
+
+/** Name of the cookie that lets the dashboard's page, `fetch` and `EventSource` read with the token. */
+export const SESSION_COOKIE = 'autodev_session';
+
+/** Compares two secrets in time independent of where they differ (hashing first makes the lengths equal). */
+export function secretsEqual(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/**
+ * The cookie value that stands for the token: an HMAC of a fixed label, so the cookie never holds the
+ * token itself and cannot be turned back into a bearer token for writes.
+ */
+export function sessionValue(token: string): string {
+  return createHmac('sha256', token).update('autodev-dashboard-session-v1').digest('base64url');
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * Throws 401 unless the request carries the token: `Authorization: Bearer <token>`, or, for reads only
+ * (`GET`), the dashboard's session cookie. Writes never accept the cookie, so a page on another site
+ * cannot make the browser post records with it (SameSite=Strict blocks that too; this is the second lock).
+ */
+export function checkToken(req: IncomingMessage, token: string): void {
+  const header = req.headers.authorization;
+  const challenge = { headers: { 'www-authenticate': 'Bearer realm="autodev"' } };
+  if (header !== undefined) {
+    const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+    if (!m) throw new MetricsServerError('UNAUTHORIZED', 'the Authorization header must be "Bearer <token>"', challenge);
+    if (!secretsEqual(m[1]!, token)) throw new MetricsServerError('UNAUTHORIZED', 'the bearer token is not the one this server was started with', challenge);
+    return;
+  }
+  const session = req.method === 'GET' ? cookie(req, SESSION_COOKIE) : undefined;
+  if (session !== undefined && secretsEqual(session, sessionValue(token))) return;
+  throw new MetricsServerError(
+    'UNAUTHORIZED',
+    'this server needs a token: send "Authorization: Bearer <token>" (in a browser, open /?token=<token> once)',
+    challenge,
+  );
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** The host name of a `Host` header, without the port, lowercased (`[::1]` keeps its brackets). */
+export function hostName(hostHeader: string): string {
+  const h = hostHeader.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.lastIndexOf(':');
+  return colon === -1 ? h : h.slice(0, colon);
+}
+
+/** True for names that can only reach this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host) || host === '::1';
+}
+
+/**
+ * Throws 403 unless the `Host` header names an allowed host. A server without a token answers only to
+ * loopback names by default: a web page can point its own domain at 127.0.0.1 (DNS rebinding) and would
+ * then be "same origin" with the collector, but its requests still carry its own domain in `Host`.
+ */
+export function checkHost(req: IncomingMessage, allowed: readonly string[] | undefined): void {
+  const name = hostName(req.headers.host ?? '');
+  if (allowed ? allowed.includes(name) : isLoopbackHost(name)) return;
+  throw new MetricsServerError(
+    'FORBIDDEN_HOST',
+    `Host ${JSON.stringify(req.headers.host ?? '')} is not allowed: a server without a token answers only to ${
+      allowed ? allowed.join(', ') : 'localhost, 127.0.0.1 and [::1]'
+    }; start it with a token, or list the host in allowedHosts`,
+  );
+}

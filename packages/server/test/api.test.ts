@@ -1,0 +1,404 @@
+// The JSON API over real HTTP: every endpoint, every error case, and that a rejected request stores nothing.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMemoryStore, type MetricRecord, type MetricStore } from '@autodev/learning';
+import { describe, expect, it } from 'vitest';
+import { createMetricsServer, isMetricsServerError } from '../src/index.js';
+import { call, post, rawGet, start } from './helpers.js';
+
+const T0 = Date.parse('2026-02-01T00:00:00Z');
+const rec = (name: string, value: number, timestamp: number, metadata: Record<string, unknown> = {}) => ({ name, value, timestamp, metadata });
+const plain = (rs: readonly MetricRecord[]) => rs.map((r) => ({ ...r }));
+
+/** Posts `body`, expects an error with `code` and `status`, and that the store is still empty. */
+async function rejects(url: string, store: MetricStore, body: unknown, status: number, code: string, headers: Record<string, string> = {}) {
+  const res = await post(url, body, headers);
+  expect(res.status).toBe(status);
+  expect(res.body.error.code).toBe(code);
+  expect(typeof res.body.error.message).toBe('string');
+  expect(await store.query()).toEqual([]);
+  return res.body.error.message as string;
+}
+
+describe('POST /v1/records', () => {
+  it('appends a JSON array and returns the count; GET returns the records', async () => {
+    const { url, store } = await start();
+    const records = [rec('test_duration', 12.5, T0, { branch: 'main' }), rec('coverage_percent', 81, T0 + 1)];
+    const res = await post(url, records);
+    expect(res).toMatchObject({ status: 200, body: { appended: 2 } });
+    expect(plain(await store.query())).toEqual(records);
+    expect((await call(`${url}/v1/records`)).body).toEqual({ records });
+    expect((await call(`${url}/v1/names`)).body).toEqual({ names: ['coverage_percent', 'test_duration'] });
+  });
+
+  it('accepts NDJSON, ISO timestamps, and stamps records without a timestamp with the server clock', async () => {
+    const { url, store } = await start({ now: () => T0 + 5 });
+    const body = '{"name":"a","value":1,"timestamp":"2026-02-01T00:00:00Z"}\r\n\n{"name":"b","value":2}\n';
+    const res = await post(url, body, { 'content-type': 'application/x-ndjson' });
+    expect(res).toMatchObject({ status: 200, body: { appended: 2 } });
+    expect(plain(await store.query())).toEqual([rec('a', 1, T0), rec('b', 2, T0 + 5)]);
+  });
+
+  it('accepts an empty array as a no-op and a charset=utf-8 parameter', async () => {
+    const { url, store } = await start();
+    expect((await post(url, [], { 'content-type': 'application/json; charset=UTF-8' })).body).toEqual({ appended: 0 });
+    expect(await store.names()).toEqual([]);
+  });
+
+  it('rejects malformed JSON with INVALID_JSON (400), storing nothing', async () => {
+    const { url, store } = await start();
+    expect(await rejects(url, store, '[{"name":"a","value":1},', 400, 'INVALID_JSON')).toMatch(/not valid JSON/);
+    await rejects(url, store, '', 400, 'INVALID_JSON');
+    const msg = await rejects(url, store, '{"name":"a","value":1}\n{"name":"b",\n', 400, 'INVALID_JSON', { 'content-type': 'application/x-ndjson' });
+    expect(msg).toMatch(/line 2/);
+  });
+
+  it('rejects JSON of the wrong shape with INVALID_BODY, saying to wrap a single record', async () => {
+    const { url, store } = await start();
+    expect(await rejects(url, store, { name: 'a', value: 1 }, 400, 'INVALID_BODY')).toMatch(/wrap a single record in \[ \]/);
+    await rejects(url, store, '"text"', 400, 'INVALID_BODY');
+  });
+
+  it('validates every record with learning before appending any: one bad record rejects the batch', async () => {
+    const { url, store } = await start();
+    const cases: [unknown, RegExp][] = [
+      [[rec('ok', 1, T0), { name: 'test_duration', value: '12.5' }], /records\[1\]: metric "test_duration": value must be a number/],
+      [[rec('ok', 1, T0), rec('ok', 2, T0), { name: '', value: 1 }], /records\[2\]: metric name must not be empty/],
+      [[{ name: 'x', value: 1, timestamp: 'yesterday' }], /records\[0\].*timestamp/],
+      [[{ name: 'x', value: 1, metadata: [1, 2] }], /metadata must be a plain object/],
+      [[{ name: 'x', value: null }], /value must be a number/],
+      [[42], /record must be an object/],
+      [[{ name: 'x', value: 1, tags: ['a'] }], /records\[0\]: unknown field "tags"/],
+      [[{ name: 'x'.repeat(201), value: 1 }], /at most 200 characters/],
+    ];
+    for (const [body, message] of cases) expect(await rejects(url, store, body, 400, 'INVALID_RECORD')).toMatch(message);
+  });
+
+  it('rejects a body over maxBodyBytes with 413 PAYLOAD_TOO_LARGE, declared or streamed, and keeps serving', async () => {
+    const { url, store } = await start({ maxBodyBytes: 1000 });
+    const big = JSON.stringify(Array.from({ length: 50 }, (_, i) => rec('m', i, T0 + i)));
+    expect(await rejects(url, store, big, 413, 'PAYLOAD_TOO_LARGE')).toMatch(/maxBodyBytes/);
+    // Without Content-Length: the limit applies while the body streams in.
+    const chunks = Array.from({ length: 200 }, () => ' '.repeat(1000));
+    const streamed = new ReadableStream<Uint8Array>({
+      pull(c) {
+        const next = chunks.pop();
+        if (next === undefined) c.close();
+        else c.enqueue(new TextEncoder().encode(next));
+      },
+    });
+    const res = await call(`${url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: streamed, duplex: 'half' });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await store.query()).toEqual([]);
+    expect((await post(url, [rec('m', 1, T0)])).status).toBe(200);
+  });
+
+  it('rejects other content types with 415 (text/plain would let any web page post cross-origin)', async () => {
+    const { url, store } = await start();
+    const body = JSON.stringify([rec('m', 1, T0)]);
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1']) {
+      const msg = await rejects(url, store, body, 415, 'UNSUPPORTED_MEDIA_TYPE', { 'content-type': type });
+      expect(msg).toMatch(/application\/json|UTF-8/);
+    }
+    const res = await call(`${url}/v1/records`, { method: 'POST', body: new Uint8Array(Buffer.from(body)) });
+    expect(res.status).toBe(415);
+    expect(res.body.error.message).toMatch(/missing Content-Type/);
+  });
+
+  it('rejects a body that is not UTF-8 with INVALID_BODY', async () => {
+    const { url, store } = await start();
+    const res = await call(`${url}/v1/records`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Uint8Array([0x5b, 0x22, 0xff, 0xfe, 0x22, 0x5d]),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_BODY');
+    expect(await store.query()).toEqual([]);
+  });
+
+  it('keeps hostile strings intact: lone surrogates, NUL, HTML', async () => {
+    const { url, store } = await start();
+    const records = [rec('x\uDC00', 1, 1, { s: '\u0000<script>alert(1)</script>', t: '\uD800' })];
+    expect((await post(url, records)).status).toBe(200);
+    expect(plain(await store.query())).toEqual(records);
+    expect((await call(`${url}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x\uDC00' }) })).body).toEqual({ records });
+  });
+});
+
+describe('authentication', () => {
+  const token = 'correct-horse-battery-staple';
+
+  it('needs the bearer token on every /v1 endpoint when one is set; a rejected post stores nothing', async () => {
+    const { url, store } = await start({ token });
+    const missing = await post(url, [rec('m', 1, 1)]);
+    expect(missing.status).toBe(401);
+    expect(missing.body.error.code).toBe('UNAUTHORIZED');
+    expect(missing.body.error.message).toMatch(/Authorization: Bearer/);
+    expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await post(url, [rec('m', 1, 1)], { authorization: 'Bearer wrong-token-123' })).status).toBe(401);
+    expect((await post(url, [rec('m', 1, 1)], { authorization: `Basic ${token}` })).body.error.message).toMatch(/must be "Bearer <token>"/);
+    for (const path of ['/v1/records', '/v1/names', '/v1/insights', '/v1/health', '/v1/events']) expect((await call(url + path)).status).toBe(401);
+    expect(await store.query()).toEqual([]);
+    expect((await post(url, [rec('m', 1, 1)], { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await call(`${url}/v1/names`, { headers: { authorization: `bearer ${token}` } })).body).toEqual({ names: ['m'] });
+  });
+
+  it('trades /?token= for a read-only session cookie: GETs work with it, writes do not', async () => {
+    const { url, store } = await start({ token });
+    expect((await call(`${url}/?token=nope-nope-nope`, { redirect: 'manual' })).status).toBe(401);
+    const login = await fetch(`${url}/?token=${token}`, { redirect: 'manual' });
+    expect(login.status).toBe(303);
+    expect(login.headers.get('location')).toBe('./');
+    const setCookie = login.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).not.toContain(token);
+    const cookie = setCookie.split(';')[0]!;
+    expect((await call(`${url}/v1/names`, { headers: { cookie } })).status).toBe(200);
+    expect((await post(url, [rec('m', 1, 1)], { cookie })).status).toBe(401);
+    expect((await call(`${url}/v1/names`, { headers: { cookie: 'autodev_session=forged' } })).status).toBe(401);
+    expect(await store.query()).toEqual([]);
+  });
+
+  it('without a token, answers only to loopback Host names (DNS-rebinding guard); allowedHosts widens it', async () => {
+    const { url } = await start();
+    expect((await rawGet(url, '/v1/names', { host: `localhost:${new URL(url).port}` })).status).toBe(200);
+    expect((await rawGet(url, '/v1/names', { host: '[::1]' })).status).toBe(200);
+    const evil = await rawGet(url, '/v1/names', { host: 'evil.example:80' });
+    expect(evil.status).toBe(403);
+    expect(evil.body.error.code).toBe('FORBIDDEN_HOST');
+    const other = await start({ allowedHosts: ['metrics.internal'] });
+    expect((await rawGet(other.url, '/v1/names', { host: 'metrics.internal:8787' })).status).toBe(200);
+    expect((await rawGet(other.url, '/v1/names', { host: 'localhost' })).status).toBe(403);
+  });
+});
+
+describe('GET /v1/records', () => {
+  const fixture = [
+    rec('test_duration', 10, T0, { branch: 'main' }),
+    rec('test_duration', 11, T0 + 1000, { branch: 'dev' }),
+    rec('test_duration', 12, T0 + 2000, { branch: 'main' }),
+    rec('build_time', 100, T0 + 1500, {}),
+  ];
+  const values = async (url: string, qs: string) => {
+    const res = await call(`${url}/v1/records?${qs}`);
+    expect(res.status).toBe(200);
+    return (res.body.records as MetricRecord[]).map((r) => r.value);
+  };
+
+  it('filters by name, time range (epoch ms or ISO), metadata; orders and limits', async () => {
+    const { url } = await start();
+    await post(url, fixture);
+    expect(await values(url, 'name=test_duration')).toEqual([10, 11, 12]);
+    expect(await values(url, `from=${T0 + 1000}&to=${T0 + 2000}`)).toEqual([11, 100]);
+    expect(await values(url, `name=test_duration&from=${encodeURIComponent(new Date(T0 + 1000).toISOString())}`)).toEqual([11, 12]);
+    expect(await values(url, `where=${encodeURIComponent('{"branch":"main"}')}`)).toEqual([10, 12]);
+    expect(await values(url, 'name=test_duration&order=desc&limit=2')).toEqual([12, 11]);
+    expect(await values(url, 'limit=0')).toEqual([]);
+  });
+
+  it('rejects bad parameters with 400 INVALID_QUERY naming the parameter', async () => {
+    const { url } = await start();
+    const cases: [string, RegExp][] = [
+      ['limit=-1', /limit must be a whole number/],
+      ['limit=1.5', /limit must be a whole number/],
+      ['limit=ten', /limit must be a whole number/],
+      ['order=sideways', /order must be "asc" or "desc"/],
+      ['from=yesterday', /from must be epoch milliseconds or an ISO-8601 date/],
+      ['to=', /to must be epoch milliseconds/],
+      ['where=branch%3Dmain', /where must be a JSON object/],
+      ['where=%5B%5D', /where must be an object/],
+      ['where=null', /where must be an object/],
+      ['nmae=test_duration', /unknown query parameter "nmae"; use name, from, to, order, limit, where/],
+      ['name=a&name=b', /"name" is given more than once/],
+    ];
+    for (const [qs, message] of cases) {
+      const res = await call(`${url}/v1/records?${qs}`);
+      expect(res.status, qs).toBe(400);
+      expect(res.body.error.code).toBe('INVALID_QUERY');
+      expect(res.body.error.message).toMatch(message);
+    }
+  });
+});
+
+describe('POST /v1/query', () => {
+  it('takes a MetricQuery as JSON and validates it', async () => {
+    const { url } = await start();
+    await post(url, [rec('a', 1, 1, { k: [1] }), rec('a', 2, 2), rec('b', 3, 3)]);
+    const q = (body: string, type = 'application/json') => call(`${url}/v1/query`, { method: 'POST', headers: { 'content-type': type }, body });
+    expect((await q('{"name":"a","where":{"k":[1]}}')).body).toEqual({ records: [rec('a', 1, 1, { k: [1] })] });
+    expect((await q('{}')).body.records).toHaveLength(3);
+    expect((await q('{"limit":-1}')).body.error).toMatchObject({ code: 'INVALID_QUERY', message: expect.stringMatching(/limit/) });
+    expect((await q('{"names":"a"}')).body.error).toMatchObject({ code: 'INVALID_QUERY', message: expect.stringMatching(/unknown query field "names"/) });
+    expect((await q('[]')).body.error.code).toBe('INVALID_BODY');
+    expect((await q('{')).body.error.code).toBe('INVALID_JSON');
+    expect((await q('{}', 'application/x-ndjson')).status).toBe(415);
+  });
+});
+
+describe('GET /v1/insights', () => {
+  it("returns the learning engine's insights for the named metrics", async () => {
+    const { url } = await start({ now: () => T0 });
+    // 20 stable runs, then a 50% jump: a regression of a lower-is-better metric.
+    const durations = Array.from({ length: 20 }, (_, i) => rec('test_duration', 10 + (i % 3) * 0.1, T0 + i * 1000));
+    const jump = Array.from({ length: 5 }, (_, i) => rec('test_duration', 15 + (i % 2) * 0.1, T0 + (20 + i) * 1000));
+    await post(url, [...durations, ...jump, rec('coverage_percent', 80, T0)]);
+    const res = await call(`${url}/v1/insights?name=test_duration`);
+    expect(res.status).toBe(200);
+    const insights = res.body.insights as { kind: string; metric: string; confidence: number; description: string; suggestedAction: string }[];
+    expect(insights.length).toBeGreaterThan(0);
+    expect(insights.every((i) => i.metric === 'test_duration')).toBe(true);
+    expect(insights.map((i) => i.kind)).toContain('regression');
+    // minConfidence=0 also shows "need more data" for the metric with one point.
+    const all = await call(`${url}/v1/insights?minConfidence=0`);
+    expect(all.body.insights.some((i: { kind: string; metric: string }) => i.kind === 'insufficient-data' && i.metric === 'coverage_percent')).toBe(true);
+    expect((await call(`${url}/v1/insights?name=missing`)).body).toEqual({ insights: [] });
+  });
+
+  it('applies the server insight options (budgets) and rejects bad parameters', async () => {
+    const { url } = await start({ insights: { policy: { performance: { build_time_max: 300 } } } });
+    await post(url, [rec('build_time', 120, T0), rec('build_time', 450, T0 + 1)]);
+    const res = await call(`${url}/v1/insights?name=build_time`);
+    expect(res.body.insights.map((i: { kind: string }) => i.kind)).toContain('budget-breach');
+    for (const qs of ['minConfidence=2', 'minConfidence=', 'minConfidence=high', 'metric=x']) {
+      const bad = await call(`${url}/v1/insights?${qs}`);
+      expect(bad.status, qs).toBe(400);
+      expect(bad.body.error.code).toBe('INVALID_QUERY');
+    }
+  });
+});
+
+describe('routing and store failures', () => {
+  it('404 for unknown endpoints, 405 with Allow for wrong methods', async () => {
+    const { url } = await start();
+    const nf = await call(`${url}/v1/recordz`);
+    expect(nf.status).toBe(404);
+    expect(nf.body.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/\/v1\/records/) });
+    expect((await call(`${url}/favicon.ico`)).status).toBe(404);
+    const wrong = await call(`${url}/v1/names`, { method: 'DELETE' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.body.error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(wrong.headers.get('allow')).toBe('GET');
+    expect((await call(`${url}/v1/records`, { method: 'PUT' })).headers.get('allow')).toBe('GET, POST');
+    expect((await call(`${url}//v1/names`)).status).toBe(404);
+    expect((await call(`${url}/v1/health`)).body).toEqual({ ok: true });
+  });
+
+  it('passes store errors through (STORE_CLOSED → 503) and hides unexpected ones behind INTERNAL', async () => {
+    const closed = createMemoryStore();
+    await closed.close();
+    const { url } = await start({ store: closed });
+    const res = await post(url, [rec('m', 1, 1)]);
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('STORE_CLOSED');
+
+    const errors: unknown[] = [];
+    const broken: MetricStore = { ...createMemoryStore(), names: () => Promise.reject(new Error('secret detail')) };
+    const b = await start({ store: broken, onError: (e) => errors.push(e) });
+    const internal = await call(`${b.url}/v1/names`);
+    expect(internal.status).toBe(500);
+    expect(internal.body.error.code).toBe('INTERNAL');
+    expect(JSON.stringify(internal.body)).not.toContain('secret detail');
+    expect(errors).toHaveLength(1);
+  });
+
+  it('sends nosniff and no-store on API responses', async () => {
+    const { url } = await start();
+    const res = await call(`${url}/v1/names`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  });
+});
+
+describe('the dashboard page', () => {
+  it('serves the page with a strict CSP, its script and style, and uPlot from node_modules', async () => {
+    const { url } = await start();
+    await post(url, [rec('<script>alert(1)</script>', 1, 1)]);
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(page.headers.get('content-security-policy')).not.toMatch(/unsafe-inline/);
+    const html = await page.text();
+    // The page carries no data: names are fetched and rendered as text by the script.
+    expect(html).not.toContain('alert(1)');
+    expect(html).not.toMatch(/<script>/);
+    const js = await (await fetch(`${url}/assets/dashboard.js`)).text();
+    expect(js).not.toContain('innerHTML');
+    expect(js).toContain('textContent');
+    const uplot = await fetch(`${url}/assets/uPlot.iife.min.js`);
+    expect(uplot.status).toBe(200);
+    expect(uplot.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await uplot.text()).toContain('uPlot');
+    expect((await fetch(`${url}/assets/uPlot.min.css`)).status).toBe(200);
+    expect((await fetch(`${url}/assets/dashboard.css`)).status).toBe(200);
+    expect((await call(`${url}/`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('createMetricsServer and listen options', () => {
+  it('rejects bad options with INVALID_OPTIONS', () => {
+    const store = createMemoryStore();
+    const bad: unknown[] = [
+      undefined,
+      {},
+      { store: {} },
+      { store, token: 'short' },
+      { store, token: 'has a space in it' },
+      { store, maxBodyBytes: 0 },
+      { store, maxBodyBytes: 1.5 },
+      { store, allowedHosts: 'localhost' },
+      { store, heartbeatMs: 1 },
+      { store, insights: { minConfidence: 5 } },
+      { store, insights: { policy: { performance: { test_duration_max: 'sixty' } } } },
+    ];
+    for (const options of bad) {
+      let thrown: unknown;
+      try {
+        createMetricsServer(options as never);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(isMetricsServerError(thrown), JSON.stringify(options)).toBe(true);
+      expect((thrown as { code: string }).code).toBe('INVALID_OPTIONS');
+    }
+  });
+
+  it('refuses a non-loopback interface without a token, and reports a port in use as LISTEN_FAILED', async () => {
+    const store = createMemoryStore();
+    await expect(createMetricsServer({ store }).listen({ host: '0.0.0.0', port: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringMatching(/token/) });
+    await expect(createMetricsServer({ store }).listen({ port: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      await expect(createMetricsServer({ store }).listen({ port })).rejects.toMatchObject({ code: 'LISTEN_FAILED', message: expect.stringMatching(/EADDRINUSE/) });
+    } finally {
+      blocker.close();
+    }
+    const s = createMetricsServer({ store, token: 'a-long-enough-token' });
+    const url = await s.listen({ host: '0.0.0.0', port: 0 });
+    expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+    await expect(s.listen({ port: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    await s.close();
+    await s.close();
+  });
+
+  it('handler mounts in a server the caller owns', async () => {
+    const store = createMemoryStore();
+    const metrics = createMetricsServer({ store });
+    const own = createServer(metrics.handler);
+    await new Promise<void>((r) => own.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+      expect((await post(url, [rec('m', 1, 1)])).status).toBe(200);
+      expect(await store.names()).toEqual(['m']);
+    } finally {
+      await metrics.close();
+      own.close();
+    }
+  });
+});

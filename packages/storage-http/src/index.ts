@@ -1,0 +1,2 @@
+export { openHttpStore, type HttpMetricStore, type HttpStoreOptions } from './open-http-store.js';
+export { HttpStoreError, HttpStoreErrorCode, isHttpStoreError, type HttpStoreErrorDetails } from './errors.js';

@@ -7,8 +7,11 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fitCalibration, type CalibrationMap } from '../src/detection/calibration.js';
 import { collect, suiteFor, TRAIN_SEED, type DetectorName } from './calibration-data.js';
+import { collectForecastFindings } from './forecast-calibration.js';
 
 const COUNT = 600;
+// Forecast-rule findings are rarer (a budget crossing within the horizon), so their map takes a larger suite.
+const FORECAST_COUNT = 2000;
 const t0 = Date.now();
 const data = collect(suiteFor(TRAIN_SEED, COUNT));
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
@@ -40,6 +43,15 @@ for (const key of Object.keys(names) as DetectorName[]) {
     f.map((x) => x.real),
   );
   body += `\n/** Score: ${scoreOf[key]}; fitted on ${f.length} findings (${f.filter((x) => x.real).length} real). */\nexport const ${names[key]}: CalibrationMap = {\n  scores: [${map.scores.map(round).join(', ')}],\n  probabilities: [${map.probabilities.map(round).join(', ')}],\n};\n`;
+}
+// The forecast rule's map: its raw predictive probability → how often the budget was really past H runs later.
+{
+  const f = collectForecastFindings(FORECAST_COUNT, TRAIN_SEED, 2);
+  const map = fitCalibration(
+    f.map((x) => x.score),
+    f.map((x) => x.real),
+  );
+  body += `\n/** Score: the forecast rule's predictive probability that the value ${'`'}forecastHorizon${'`'} (10) runs ahead is past the budget; fitted on ${f.length} findings (${f.filter((x) => x.real).length} real) of bench/forecast-calibration.ts. */\nexport const FORECAST_CALIBRATION: CalibrationMap = {\n  scores: [${map.scores.map(round).join(', ')}],\n  probabilities: [${map.probabilities.map(round).join(', ')}],\n};\n`;
 }
 writeFileSync(resolve(fileURLToPath(import.meta.url), '../../src/detection/calibration-tables.ts'), body);
 console.log(`wrote calibration-tables.ts in ${Date.now() - t0} ms`);

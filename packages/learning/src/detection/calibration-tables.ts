@@ -34,3 +34,9 @@ export const DRIFT_CALIBRATION: CalibrationMap = {
   scores: [0.0047, 0.0239, 0.0816, 0.1947, 0.2929, 0.3786, 0.4423, 0.4831, 0.5199, 0.5602, 0.7113, 0.9781, 1.1385, 1.3087, 1.5335, 1.898, 2.5209, 5.3408],
   probabilities: [0.0369, 0.04, 0.0468, 0.048, 0.0513, 0.0558, 0.0667, 0.0671, 0.0867, 0.094, 0.1218, 0.1706, 0.2416, 0.32, 0.3691, 0.5638, 0.8, 1],
 };
+
+/** Score: the forecast rule's predictive probability that the value `forecastHorizon` (10) runs ahead is past the budget; fitted on 4675 findings (2582 real) of bench/forecast-calibration.ts. */
+export const FORECAST_CALIBRATION: CalibrationMap = {
+  scores: [0.5018, 0.5067, 0.5172, 0.526, 0.5295, 0.5329, 0.5416, 0.5643, 0.5875, 0.6118, 0.6472, 0.6651, 0.6928, 0.7274, 0.7875, 0.8489, 0.9041, 0.9777],
+  probabilities: [0.3448, 0.359, 0.3889, 0.4017, 0.431, 0.4359, 0.4416, 0.4435, 0.4615, 0.4872, 0.5299, 0.5345, 0.6368, 0.6496, 0.7094, 0.75, 0.8034, 0.8205],
+};

@@ -188,9 +188,9 @@ function fitParams(model: Model, x: Float64Array, guess: { l0: number; b0: numbe
   let best = run(x, start, guess, trendless);
   const phis = model === 'damped' ? [0.8, 0.85, 0.9, 0.95, 0.98] : [1];
   for (const phi of phis) {
-    for (let a = 0.05; a < 1; a += 0.05) {
+    for (let a = 0.05; a < 1; a += 0.1) {
       const betas = model === 'ses' ? [0] : [];
-      if (model !== 'ses') for (let b = 0; b <= a + 1e-12; b += 0.05) betas.push(Math.max(b, 1e-4));
+      if (model !== 'ses') for (let b = 0; b <= a + 1e-12; b += 0.1) betas.push(Math.max(b, 1e-4));
       for (const beta of betas) {
         const f = run(x, { alpha: a, beta, phi }, guess, trendless);
         if (f.sse < best.sse) best = f;

@@ -68,7 +68,9 @@ export interface ForecastCrossing {
   readonly runsAhead: number;
   /** Point forecast at that step. */
   readonly predicted: number;
-  /** Probability the value is past the limit at that step, from the prediction interval. */
+  /** Probability the value is past the limit `horizon` runs ahead, from the forecast's prediction interval. */
+  readonly probability: number;
+  /** That probability calibrated on the synthetic CI suite (what fraction of such claims came true). */
   readonly confidence: number;
   readonly pValue: number | null;
   readonly method: string;

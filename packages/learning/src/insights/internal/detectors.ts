@@ -1,10 +1,12 @@
 import { detectAnomalies } from '../../detection/anomalies.js';
 import { detectChangePoints } from '../../detection/change-points.js';
 import { detectDrift } from '../../detection/drift.js';
-import { forecast } from '../../detection/forecast.js';
+import { FORECAST_CALIBRATION } from '../../detection/calibration-tables.js';
+import { calibrate } from '../../detection/calibration.js';
+import { forecast, type Forecast } from '../../detection/forecast.js';
 import { detectRegression } from '../../detection/regression.js';
 import { normalCdf, normalQuantile } from '../../stats/distributions.js';
-import type { AnomalyFinding, InsightDetectors, ShiftFinding } from './detector-types.js';
+import type { AnomalyFinding, ForecastCrossing, InsightDetectors, ShiftFinding } from './detector-types.js';
 
 const median = (xs: readonly number[]): number => {
   const s = Float64Array.from(xs).sort();
@@ -67,6 +69,33 @@ function recentChangePoint(values: readonly number[]): ShiftFinding | undefined 
     relativeChange: c.relativeChange,
     changeIndex: c.index,
     source: 'change-point',
+  };
+}
+
+/**
+ * The forecast rule's finding for one budget, from a forecast made with at least `horizon` points: the point
+ * forecast must cross `limit` within `horizon` runs in the bound's direction. `probability` is P(the value
+ * `horizon` runs ahead is past the limit) under a normal predictive distribution as wide as the forecast's 95%
+ * interval there; `confidence` is that probability through FORECAST_CALIBRATION (fitted by
+ * bench/calibration-fit.ts), because forecasts that cross a budget are selected for overshooting trends and
+ * their raw probabilities overstate (bench/forecast-calibration.ts).
+ */
+export function crossingOf(f: Forecast, limit: number, bound: 'max' | 'min', horizon: number): ForecastCrossing | undefined {
+  const crossing = f.stepsUntil(limit);
+  if (!crossing || crossing.steps < 1 || crossing.steps > horizon) return undefined;
+  // The crossing must be in the direction of the bound: a max is crossed going up.
+  if ((bound === 'max') !== f.trend > 0) return undefined;
+  const end = f.points[horizon - 1]!;
+  const sd = (end.upper - end.mean) / normalQuantile(0.975);
+  const z = sd > 0 ? (end.mean - limit) / sd : end.mean > limit ? Infinity : -Infinity;
+  const probability = bound === 'max' ? normalCdf(z) : normalCdf(-z);
+  return {
+    runsAhead: crossing.steps,
+    predicted: f.points[crossing.steps - 1]!.mean,
+    probability,
+    confidence: calibrate(FORECAST_CALIBRATION, probability),
+    pValue: null,
+    method: f.model, // the exponential-smoothing model forecast's 'auto' chose: 'ses', 'holt' or 'damped'
   };
 }
 
@@ -140,23 +169,6 @@ export const defaultDetectors: InsightDetectors = {
 
   forecastCrossing(values, limit, bound, horizon) {
     if (values.length < 3) return undefined;
-    const f = forecast(values, { horizon });
-    const crossing = f.stepsUntil(limit);
-    if (!crossing || crossing.steps < 1 || crossing.steps > horizon) return undefined;
-    // The crossing must be in the direction of the bound: a max is crossed going up.
-    if ((bound === 'max') !== f.trend > 0) return undefined;
-    const end = f.points[horizon - 1]!;
-    const sd = (end.upper - end.mean) / normalQuantile(0.975);
-    // Probability that the value `horizon` runs ahead is past the limit, under the forecast's
-    // normal predictive distribution (the same one its 95% interval comes from).
-    const z = sd > 0 ? (end.mean - limit) / sd : end.mean > limit ? Infinity : -Infinity;
-    const confidence = bound === 'max' ? normalCdf(z) : normalCdf(-z);
-    return {
-      runsAhead: crossing.steps,
-      predicted: f.points[crossing.steps - 1]!.mean,
-      confidence,
-      pValue: null,
-      method: f.model, // the exponential-smoothing model forecast's 'auto' chose: 'ses', 'holt' or 'damped'
-    };
+    return crossingOf(forecast(values, { horizon }), limit, bound, horizon);
   },
 };

@@ -14,6 +14,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>autodev metrics</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="assets/uPlot.min.css">
 <link rel="stylesheet" href="assets/dashboard.css">
 <script src="assets/uPlot.iife.min.js" defer></script>
@@ -54,7 +55,9 @@ section h2 { font-size: 1rem; margin: 0 0 0.5rem; }
 .muted { color: var(--muted); }
 #insight-list { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
 .insight { background: var(--card); border: 1px solid var(--border); border-radius: 6px; padding: 0.5rem 0.75rem; overflow-wrap: anywhere; }
-.insight .kind { font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
+.insight .head { display: flex; gap: 0.5rem; font-size: 0.75rem; color: var(--muted); }
+.insight .kind { text-transform: uppercase; letter-spacing: 0.04em; }
+.insight .confidence { margin-left: auto; }
 .insight[data-kind="regression"] .kind, .insight[data-kind="budget-breach"] .kind, .insight[data-kind="anomaly"] .kind { color: #dc2626; }
 .insight[data-kind="improvement"] .kind { color: #16a34a; }
 .insight .action { color: var(--muted); margin: 0.25rem 0 0; }
@@ -155,7 +158,8 @@ export const DASHBOARD_JS = `'use strict';
     if (!s.chart) {
       s.chart = new uPlot({
         width: width(s), height: 160, legend: { show: false }, cursor: { drag: { x: true, y: false } },
-        scales: { x: { time: true } },
+        // A single point would otherwise get an axis spanning years.
+        scales: { x: { time: true, range: function (u, min, max) { return min === max ? [min - 3600, max + 3600] : [min, max]; } } },
         series: [{}, { label: 'value', stroke: getComputedStyle(document.documentElement).getPropertyValue('--line').trim() || '#2563eb', width: 2, points: { size: 4 } }],
       }, data, s.chartEl);
     } else {
@@ -175,11 +179,9 @@ export const DASHBOARD_JS = `'use strict';
     insights.slice(0, 50).forEach(function (i) {
       var li = el('li', 'insight');
       li.dataset.kind = i.kind;
-      li.append(
-        el('div', 'kind', i.kind + (i.metric ? ' · ' + i.metric : '') + ' · ' + Math.round(i.confidence * 100) + '%'),
-        el('div', 'description', i.description),
-        el('p', 'action', i.suggestedAction)
-      );
+      var head = el('div', 'head');
+      head.append(el('span', 'kind', i.kind), el('span', 'insight-metric', i.metric || ''), el('span', 'confidence', Math.round(i.confidence * 100) + '%'));
+      li.append(head, el('div', 'description', i.description), el('p', 'action', i.suggestedAction));
       insightList.append(li);
     });
   }

@@ -1,0 +1,120 @@
+// The dashboard in a real browser (Debian's Chromium through playwright-core): a chart per metric, live updates
+// through EventSource, the token's cookie login, and user-controlled strings rendered inert.
+//
+// When Chromium is missing this file FAILS, it does not skip: a skipped browser test in CI would let a broken
+// dashboard land. .ci/run installs Chromium ("services" step); locally: `apt-get install -y chromium`.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { post, start } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const T0 = Date.parse('2026-02-01T00:00:00Z');
+
+let browser: Browser | undefined;
+let missing: Error | undefined;
+beforeAll(async () => {
+  // Each test reports a missing browser itself, so the run counts them as failed, not as skipped.
+  if (!existsSync(CHROMIUM))
+    missing = new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" (or set CHROMIUM_PATH). CI's .ci/run installs it; this test fails instead of skipping so CI never passes without it.`);
+  else browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+function chromiumOrFail(): Browser {
+  if (!browser) throw missing ?? new Error('Chromium did not start');
+  return browser;
+}
+
+/** A page that fails the test on script errors (a CSP violation of our own code shows up here too). */
+async function open(url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await chromiumOrFail().newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(url);
+  await page.locator('#status[data-state="live"]').waitFor();
+  return { page, errors };
+}
+
+const card = (page: Page, name: string) => page.locator('article.metric').filter({ has: page.locator('h2.metric-name', { hasText: name }) });
+
+describe('dashboard in Chromium', () => {
+  it('draws a chart per metric, lists insights, and updates live when records are appended over HTTP', async () => {
+    const { url } = await start();
+    const stable = Array.from({ length: 20 }, (_, i) => ({ name: 'test_duration', value: 10 + (i % 3) * 0.1, timestamp: T0 + i * 60_000 }));
+    const jump = Array.from({ length: 5 }, (_, i) => ({ name: 'test_duration', value: 15 + (i % 2) * 0.1, timestamp: T0 + (20 + i) * 60_000 }));
+    await post(url, [...stable, ...jump, { name: 'coverage_percent', value: 81, timestamp: T0, metadata: { branch: 'main' } }]);
+
+    const { page, errors } = await open(url);
+    const duration = card(page, 'test_duration');
+    await duration.locator('.chart canvas').first().waitFor();
+    await expect.poll(() => duration.getAttribute('data-points')).toBe('25');
+    expect(await card(page, 'coverage_percent').locator('.meta').textContent()).toBe('branch=main');
+    // Cards follow names() order.
+    expect(await page.locator('h2.metric-name').allTextContents()).toEqual(['coverage_percent', 'test_duration']);
+    // The engine's regression insight is listed.
+    await page.locator('.insight[data-kind="regression"]').first().waitFor();
+
+    // Live: a new point on an existing chart, and a new metric's card.
+    expect((await post(url, [{ name: 'test_duration', value: 99.5, timestamp: T0 + 30 * 60_000 }])).status).toBe(200);
+    await expect.poll(() => duration.getAttribute('data-latest')).toBe('99.5');
+    expect(await duration.getAttribute('data-points')).toBe('26');
+    expect(await duration.locator('.latest').textContent()).toBe('99.50');
+    expect((await post(url, [{ name: 'build_time', value: 120, timestamp: T0 }])).status).toBe(200);
+    await card(page, 'build_time').locator('.chart canvas').first().waitFor();
+    expect(await page.locator('h2.metric-name').allTextContents()).toEqual(['build_time', 'coverage_percent', 'test_duration']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders a metric named <script> and hostile metadata as text: nothing runs, no element is injected', async () => {
+    const { url } = await start();
+    const names = ['<script>window.__pwned = 1</script>', '<img src=x onerror="window.__pwned = 2">'];
+    const note = '<img src=x onerror="window.__pwned = 3"><b>bold</b>';
+    await post(url, [{ name: names[0], value: 1, timestamp: T0, metadata: { note } }]);
+    const { page, errors } = await open(url);
+    await card(page, 'script').locator('.chart canvas').first().waitFor();
+    // One more arrives live, through the event stream rather than the initial load.
+    await post(url, [{ name: names[1], value: 2, timestamp: T0, metadata: { '<i>key</i>': note } }]);
+    await expect.poll(() => page.locator('h2.metric-name').count()).toBe(2);
+
+    expect(await page.locator('h2.metric-name').allTextContents()).toEqual([...names].sort());
+    expect(await page.locator('article.metric .meta').allTextContents()).toEqual(expect.arrayContaining([`note=${note}`, `<i>key</i>=${note}`]));
+    // A string, not a function: this package type-checks without the DOM library.
+    const injected = await page.evaluate(`({
+      pwned: window.__pwned,
+      img: document.querySelectorAll('img').length,
+      bold: document.querySelectorAll('main b, main i').length,
+      scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src')),
+    })`);
+    expect(injected).toEqual({ pwned: undefined, img: 0, bold: 0, scripts: ['assets/uPlot.iife.min.js', 'assets/dashboard.js'] });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('with a token: /?token= logs the browser in with a cookie, and the page and its live stream work', async () => {
+    const token = 'browser-session-token';
+    const { url } = await start({ token });
+    await post(url, [{ name: 'lint_errors', value: 3, timestamp: T0 }], { authorization: `Bearer ${token}` });
+
+    // Without the token the page loads but says what to do.
+    const anonymous = await chromiumOrFail().newPage();
+    await anonymous.goto(url);
+    await expect.poll(() => anonymous.locator('#status').textContent()).toMatch(/needs a token/);
+    await anonymous.close();
+
+    const { page, errors } = await open(`${url}/?token=${token}`);
+    expect(new URL(page.url()).search).toBe(''); // the token left the address bar
+    await card(page, 'lint_errors').locator('.chart canvas').first().waitFor();
+    await post(url, [{ name: 'lint_errors', value: 0, timestamp: T0 + 1 }], { authorization: `Bearer ${token}` });
+    await expect.poll(() => card(page, 'lint_errors').getAttribute('data-latest')).toBe('0');
+    expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
+    await page.close();
+  });
+});

@@ -287,6 +287,8 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
   }
 
   function fail(res: ServerResponse, req: IncomingMessage, e: unknown): void {
+    // The client went away (mid-body, mid-stream): nobody to answer, and not a server bug to log.
+    if (!res.socket || res.socket.destroyed) return;
     let err: MetricsServerError;
     if (isMetricsServerError(e)) err = e;
     else if (isLearningError(e) && e.code.startsWith('STORE_')) err = new MetricsServerError(e.code as ServerErrorCode, `the store failed: ${e.message}`);

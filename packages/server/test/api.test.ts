@@ -1,6 +1,6 @@
 // The JSON API over real HTTP: every endpoint, every error case, and that a rejected request stores nothing.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { createMemoryStore, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { describe, expect, it } from 'vitest';
 import { createMetricsServer, isMetricsServerError } from '../src/index.js';
@@ -302,6 +302,20 @@ describe('routing and store failures', () => {
     expect(internal.body.error.code).toBe('INTERNAL');
     expect(JSON.stringify(internal.body)).not.toContain('secret detail');
     expect(errors).toHaveLength(1);
+  });
+
+  it('a client that disconnects mid-body stores nothing and is not logged as a server error', async () => {
+    const errors: unknown[] = [];
+    const { url, store } = await start({ onError: (e) => errors.push(e) });
+    const { port } = new URL(url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.write(`POST /v1/records HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{"name":"m","value":1}`);
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    // The server keeps serving; the half-sent batch is not stored.
+    expect((await post(url, [rec('after', 1, 1)])).status).toBe(200);
+    expect(await store.names()).toEqual(['after']);
+    expect(errors).toEqual([]);
   });
 
   it('sends nosniff and no-store on API responses', async () => {

@@ -66,14 +66,18 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       cleanup();
       reject(e);
     };
+    // A client that disconnects mid-body: without this the promise (and the chunks read so far) would wait forever.
+    const onClose = () => onError(new Error('the client closed the connection before the body was complete'));
     const cleanup = () => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
     };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
 

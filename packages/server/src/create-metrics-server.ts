@@ -68,7 +68,7 @@ export interface MetricsServerOptions {
   insights?: ServerInsightOptions;
   /** Clock for records posted without a timestamp, in epoch milliseconds. @default Date.now */
   now?: () => number;
-  /** Receives unexpected errors (answered with 500 `INTERNAL`). @default console.error */
+  /** Receives unexpected errors (answered with 500 `INTERNAL`). If it throws, that goes to `console.error`. @default console.error */
   onError?: (error: unknown) => void;
 }
 
@@ -286,6 +286,15 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
+  /** Hands an unexpected error to `onError`; a logger that throws must not turn a 500 into a crashed process. */
+  function report(e: unknown): void {
+    try {
+      onError(e);
+    } catch (thrown) {
+      console.error('@autodev/server: onError threw while reporting an error', thrown, e);
+    }
+  }
+
   function fail(res: ServerResponse, req: IncomingMessage, e: unknown): void {
     // The client went away (mid-body, mid-stream): nobody to answer, and not a server bug to log.
     if (!res.socket || res.socket.destroyed) return;
@@ -293,7 +302,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     if (isMetricsServerError(e)) err = e;
     else if (isLearningError(e) && e.code.startsWith('STORE_')) err = new MetricsServerError(e.code as ServerErrorCode, `the store failed: ${e.message}`);
     else {
-      onError(e);
+      report(e);
       err = new MetricsServerError('INTERNAL', 'internal error; the server logged it');
     }
     if (res.headersSent) {
@@ -318,7 +327,13 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) await api(req, res, url);
       else await dashboard(req, res, url);
     };
-    run().catch((e: unknown) => fail(res, req, e));
+    run()
+      .catch((e: unknown) => fail(res, req, e))
+      // Answering the error failed too: cut the connection rather than leave a rejection unhandled (which exits Node).
+      .catch((e: unknown) => {
+        report(e);
+        res.destroy();
+      });
   };
 
   let server: Server | undefined;

@@ -304,6 +304,31 @@ describe('routing and store failures', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('an onError that throws still answers 500 INTERNAL and does not take the process down', async () => {
+    // Before the fix the throw escaped as an unhandled rejection: the client never got an answer, and Node
+    // (--unhandled-rejections=throw, the default) would have exited the collector.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const broken: MetricStore = { ...createMemoryStore(), names: () => Promise.reject(new Error('store bug')) };
+      const { url } = await start({
+        store: broken,
+        onError: () => {
+          throw new Error('the logger is down');
+        },
+      });
+      const res = await call(`${url}/v1/names`, { signal: AbortSignal.timeout(5000) });
+      expect(res.status).toBe(500);
+      expect(res.body.error.code).toBe('INTERNAL');
+      expect((await call(`${url}/v1/health`)).status).toBe(200);
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('a client that disconnects mid-body stores nothing and is not logged as a server error', async () => {
     const errors: unknown[] = [];
     const { url, store } = await start({ onError: (e) => errors.push(e) });

@@ -90,7 +90,8 @@ export interface MetricsServer {
   /**
    * Starts an HTTP server on `host:port` and resolves to its base URL (`http://127.0.0.1:8787`).
    * @throws {MetricsServerError} INVALID_OPTIONS for a bad port or host, a non-loopback host without a token,
-   * or a second `listen`; LISTEN_FAILED when the port cannot be bound (`cause` holds the system error).
+   * or a second `listen` (also while the first is binding); LISTEN_FAILED when the port cannot be bound (`cause`
+   * holds the system error) or `close()` was called while it was binding (that server is stopped).
    */
   listen(options?: ListenOptions): Promise<string>;
   /** The base URL once `listen` resolved. */
@@ -336,7 +337,10 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       });
   };
 
+  // Set as soon as listen() starts binding (not when it finishes), so a second listen() or a close() that
+  // comes while the port is being bound sees it: neither may leave a server running that close() missed.
   let server: Server | undefined;
+  let bound: Promise<void> | undefined;
   let url: string | undefined;
   let closing: Promise<void> | undefined;
 
@@ -356,13 +360,25 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       if (token === undefined && !isLoopbackHost(host))
         throw optionError(`listening on ${host} without a token would let anyone who can reach it write metrics; pass token (and send it as "Authorization: Bearer <token>"), or listen on 127.0.0.1`);
       const s = createServer(handler);
-      await new Promise<void>((resolve, reject) => {
-        s.once('error', (e: NodeJS.ErrnoException) =>
-          reject(new MetricsServerError('LISTEN_FAILED', `could not listen on ${host}:${port}: ${e.code ?? e.message}${e.code === 'EADDRINUSE' ? ' (another process uses the port; pick another, or 0 for any free one)' : ''}`, { cause: e })),
-        );
-        s.listen(port, host, () => resolve());
-      });
       server = s;
+      bound = new Promise<void>((resolve, reject) => {
+        const onListenError = (e: NodeJS.ErrnoException) =>
+          reject(new MetricsServerError('LISTEN_FAILED', `could not listen on ${host}:${port}: ${e.code ?? e.message}${e.code === 'EADDRINUSE' ? ' (another process uses the port; pick another, or 0 for any free one)' : ''}`, { cause: e }));
+        s.once('error', onListenError);
+        s.listen(port, host, () => {
+          // From here on a server error is not a failed listen(): report it instead of leaving it unheard.
+          s.off('error', onListenError);
+          s.on('error', report);
+          resolve();
+        });
+      });
+      try {
+        await bound;
+      } catch (e) {
+        if (server === s) server = bound = undefined; // a failed bind may be retried (another port)
+        throw e;
+      }
+      if (closing) throw new MetricsServerError('LISTEN_FAILED', `could not listen on ${host}:${port}: close() was called while the port was being bound`);
       const address = s.address() as AddressInfo;
       url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       return url;
@@ -372,6 +388,9 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
         hub.closeAll();
         const s = server;
         if (!s) return;
+        // A listen() still binding finishes first; then its server is stopped like any other.
+        await bound?.catch(() => undefined);
+        if (!s.listening) return;
         await new Promise<void>((resolve) => {
           s.close(() => resolve());
           s.closeIdleConnections();

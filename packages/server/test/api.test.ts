@@ -426,6 +426,28 @@ describe('createMetricsServer and listen options', () => {
     await s.close();
   });
 
+  it('two listen() calls at once start one server, and close() during listen() leaves nothing listening', async () => {
+    const store = createMemoryStore();
+    const s = createMetricsServer({ store });
+    const [first, second] = await Promise.allSettled([s.listen({ port: 0 }), s.listen({ port: 0 })]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'INVALID_OPTIONS' } });
+    await s.close();
+    // Before the fix both resolved, and close() stopped only the second server: the first kept serving.
+    await expect(fetch(`${(first as PromiseFulfilledResult<string>).value}/v1/health`)).rejects.toThrow();
+
+    const free = createServer();
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise((r) => free.close(r));
+    const t = createMetricsServer({ store });
+    const starting = t.listen({ port });
+    await t.close();
+    await expect(starting).rejects.toMatchObject({ code: 'LISTEN_FAILED', message: expect.stringMatching(/close\(\)/) });
+    await expect(fetch(`http://127.0.0.1:${port}/v1/health`)).rejects.toThrow();
+    expect(t.url).toBeUndefined();
+  });
+
   it('handler mounts in a server the caller owns', async () => {
     const store = createMemoryStore();
     const metrics = createMetricsServer({ store });

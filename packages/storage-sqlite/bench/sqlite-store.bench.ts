@@ -72,6 +72,20 @@ describe('query one metric (10,000 records) out of 1,000,000 records / 100 metri
   bench('@autodev/storage-sqlite query({ name, where, limit: 100 })', async () => {
     await store.query({ name: name(), where: { branch: 'feature' }, order: 'desc', limit: 100 });
   }, { time: 1000 });
+  // `where` filters (metric m holds the records i with i % 100 = m, so all of them have the same branch):
+  // every row of one metric matches, one row of one metric matches, one row of the whole table matches.
+  // The `limit: 100` bench above alternates between all rows matching and none (a scan of all 10,000).
+  bench('@autodev/storage-sqlite query({ name, where }) (all 10,000 rows match)', async () => {
+    const m = i++ % 100;
+    sink = await store.query({ name: `metric_${String(m).padStart(3, '0')}`, where: { branch: m % 2 === 0 ? 'main' : 'feature' } });
+  }, { time: 1000 });
+  bench('@autodev/storage-sqlite query({ name, where }) (1 of 10,000 rows matches)', async () => {
+    const m = i++ % 100;
+    sink = await store.query({ name: `metric_${String(m).padStart(3, '0')}`, where: { i: 500_000 + m } });
+  }, { time: 1000 });
+  bench('@autodev/storage-sqlite query({ where }) (1 of 1,000,000 rows matches)', async () => {
+    sink = await store.query({ where: { run: 'query', i: 123_456 } });
+  }, { iterations: 3, time: 0, warmupIterations: 1, warmupTime: 0 });
   afterAll(() => void sink);
   bench('@autodev/storage-sqlite names()', async () => {
     await store.names();

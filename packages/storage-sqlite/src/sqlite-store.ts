@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { LearningError, isLearningError, matchesQuery, validateQuery } from '@autodev/learning';
-import type { Metadata, MetricQuery, MetricRecord, MetricStore } from '@autodev/learning';
-import { decodeText, encodeText } from './internal/text-codec.js';
+import type { JsonValue, Metadata, MetricQuery, MetricRecord, MetricStore } from '@autodev/learning';
+import { decodeText, encodeText, hasUnsafeChars } from './internal/text-codec.js';
 
 /** Schema version this package writes. A database stamped with a higher one is refused (`STORE_VERSION`). */
 export const SQLITE_SCHEMA_VERSION = 1;
@@ -83,6 +83,91 @@ function decodeRow(row: Row, path: string): MetricRecord {
     throw new LearningError('STORE_CORRUPT', `${path}, table ${SQLITE_TABLE}, row seq=${seq}: metadata is not a JSON object; fix or delete that row`);
   return { name: decodedName, value, timestamp, metadata };
 }
+
+// `where` in SQL. SQLite's JSON functions alone would get the semantics wrong (json_extract turns true into
+// 1 and objects into text compared with their key order; a key with `"` or `.` needs path quoting that
+// varies between SQLite versions), so each `where` entry becomes an EXISTS over json_each, which yields
+// every key of an object verbatim with its JSON type:
+//   EXISTS (SELECT 1 FROM json_each(metadata) AS w1 WHERE w1.key = ? AND <w1 equals the value>)
+// Equality per JSON type: null/true/false by type alone (so true <> 1); a string by type 'text' and the
+// unescaped text; a number by type integer/real and CAST(value AS REAL) = ? — the cast matters because
+// JSON.stringify writes doubles above 2^53 as integer literals that SQLite reads as exact int64, which
+// differs from the double they denote; SQLite's text-to-double conversion is correctly rounded, so the
+// cast gives back the exact double (checked on 1.5 million random doubles with the SQLite 3.53 that
+// better-sqlite3 12 bundles, and by test/where.test.ts on the extremes); an array by type,
+// length and each index; an object by type, member count and each key (so key order is ignored and extra
+// keys fail, as in jsonEqual). Keys and values are bound parameters, never spliced into the SQL.
+
+// Strings with lone surrogates or NUL are compared in JS: today better-sqlite3 binds them as the same bytes
+// SQLite's JSON unescaping yields, but that is a driver detail (on the way out it already turns lone
+// surrogates into U+FFFD, which is why names are escaped), and such strings are rare in metadata.
+/** Limits on one `where` in SQL; beyond them (rare: huge or deeply nested values) it is checked in JS. */
+const WHERE_MAX_NODES = 64;
+const WHERE_MAX_DEPTH = 8;
+
+/**
+ * Compiles `where` into one SQL condition on the `metadata` column, appending its parameters to `params`.
+ * Returns undefined when some entry cannot be compared exactly in SQL (a non-JSON value such as
+ * `undefined` or a Date, a NUL or lone surrogate, a value past the limits above); the caller then filters in JS.
+ */
+function whereSql(where: { readonly [key: string]: JsonValue }, params: unknown[]): string | undefined {
+  const out: unknown[] = [];
+  let nodes = 0;
+  let alias = 0;
+  // `source` is a JSON object or array expression; SQL for "it has `key` and that member equals `value`".
+  const member = (source: string, key: string | number, value: unknown, depth: number): string | undefined => {
+    if (++nodes > WHERE_MAX_NODES || depth > WHERE_MAX_DEPTH) return undefined;
+    if (typeof key === 'string' && hasUnsafeChars(key)) return undefined;
+    const a = `w${++alias}`;
+    out.push(key);
+    const equals = valueSql(a, value, depth);
+    return equals === undefined ? undefined : `EXISTS (SELECT 1 FROM json_each(${source}) AS ${a} WHERE ${a}.key = ? AND ${equals})`;
+  };
+  // SQL for "the json_each row `a` holds a JSON value deeply equal to `value`".
+  const valueSql = (a: string, value: unknown, depth: number): string | undefined => {
+    if (value === null) return `${a}.type = 'null'`;
+    if (value === true) return `${a}.type = 'true'`;
+    if (value === false) return `${a}.type = 'false'`;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return undefined;
+      out.push(value);
+      return `${a}.type IN ('integer', 'real') AND CAST(${a}.value AS REAL) = ?`;
+    }
+    if (typeof value === 'string') {
+      if (hasUnsafeChars(value)) return undefined;
+      out.push(value);
+      return `${a}.type = 'text' AND ${a}.value = ?`;
+    }
+    if (typeof value !== 'object') return undefined;
+    const isArray = Array.isArray(value);
+    if (!isArray && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return undefined;
+    const entries: [string | number, unknown][] = isArray ? (value as unknown[]).map((v, i) => [i, v]) : Object.entries(value);
+    if (isArray && Object.keys(value).length !== entries.length) return undefined; // holes or extra properties
+    out.push(entries.length);
+    const parts = [isArray ? `${a}.type = 'array' AND json_array_length(${a}.value) = ?` : `${a}.type = 'object' AND (SELECT count(*) FROM json_each(${a}.value)) = ?`];
+    for (const [k, v] of entries) {
+      const m = member(`${a}.value`, k, v, depth + 1);
+      if (m === undefined) return undefined;
+      parts.push(m);
+    }
+    return parts.join(' AND ');
+  };
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(where)) {
+    const m = member('metadata', k, v, 0);
+    if (m === undefined) return undefined;
+    parts.push(m);
+  }
+  if (parts.length === 0) return undefined;
+  params.push(...out);
+  // No json_valid() guard per row (it cost a third of a filtered full scan): a row whose metadata is not
+  // JSON makes json_each fail the statement, and the query then reruns with the JS filter, whose decoding
+  // reports that row as STORE_CORRUPT (see isMalformedJson).
+  return parts.join(' AND ');
+}
+
+/** SQLite's error for JSON it cannot parse: only a corrupt metadata column can cause it (we write JSON.stringify). */
+const isMalformedJson = (e: unknown) => errorCode(e) === 'SQLITE_ERROR' && e instanceof Error && e.message.includes('malformed JSON');
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -191,9 +276,17 @@ function createSqliteStore(db: Database.Database, path: string): SqliteStore {
   });
   const nextName = db.prepare(`SELECT name FROM ${SQLITE_TABLE} WHERE name > ? ORDER BY name LIMIT 1`).pluck();
   const firstName = db.prepare(`SELECT name FROM ${SQLITE_TABLE} ORDER BY name LIMIT 1`).pluck();
-  const statements = new Map<string, Database.Statement>();
 
-  const selectFor = (q: MetricQuery, sqlLimit: boolean): { stmt: Database.Statement; params: unknown[] } => {
+  // Prepared statements by SQL text. The text depends only on which filters a query uses and the shape of
+  // its `where` (values are parameters), so few exist; the cap only guards against endless distinct shapes.
+  const statements = new Map<string, Database.Statement>();
+  const STATEMENT_CACHE_SIZE = 200;
+
+  /**
+   * The statement for `q`; `exact` is false when `where` is left to JS (then no SQL LIMIT either), because
+   * SQL cannot compare it exactly or because `whereInSql` is false.
+   */
+  const selectFor = (q: MetricQuery, whereInSql: boolean): { stmt: Database.Statement; params: unknown[]; exact: boolean } => {
     const conditions: string[] = [];
     const params: unknown[] = [];
     if (q.name !== undefined) {
@@ -208,17 +301,26 @@ function createSqliteStore(db: Database.Database, path: string): SqliteStore {
       conditions.push('timestamp_ms < ?');
       params.push(q.to);
     }
+    let exact = true;
+    if (q.where !== undefined && Object.keys(q.where).length > 0) {
+      const where = whereInSql ? whereSql(q.where, params) : undefined;
+      if (where === undefined) exact = false;
+      else conditions.push(where);
+    }
     const dir = q.order === 'desc' ? 'DESC' : 'ASC';
     let sql = `SELECT seq, name, value, timestamp_ms, metadata FROM ${SQLITE_TABLE}`;
     if (conditions.length > 0) sql += ` WHERE ${conditions.join(' AND ')}`;
     sql += ` ORDER BY timestamp_ms ${dir}, seq ${dir}`;
-    if (sqlLimit && q.limit !== undefined) {
+    if (exact && q.limit !== undefined) {
       sql += ' LIMIT ?';
       params.push(q.limit);
     }
     let stmt = statements.get(sql);
-    if (!stmt) statements.set(sql, (stmt = db.prepare(sql).raw(true)));
-    return { stmt, params };
+    if (!stmt) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+      statements.set(sql, (stmt = db.prepare(sql).raw(true)));
+    }
+    return { stmt, params, exact };
   };
 
   return {
@@ -239,14 +341,14 @@ function createSqliteStore(db: Database.Database, path: string): SqliteStore {
         ensureOpen();
         const q = validateQuery(query);
         if (q.limit === 0) return Promise.resolve([]);
-        const hasWhere = q.where !== undefined && Object.keys(q.where).length > 0;
-        // Metadata equality is checked in JS (deep JSON equality, exactly as the memory store does);
-        // SQLite's JSON functions conflate true and 1 and compare objects by text.
-        const { stmt, params } = selectFor(q, !hasWhere);
-        const out: MetricRecord[] = [];
-        if (!hasWhere) {
-          for (const row of stmt.all(...params) as Row[]) out.push(decodeRow(row, path));
-        } else {
+        const run = (whereInSql: boolean): MetricRecord[] => {
+          const { stmt, params, exact } = selectFor(q, whereInSql);
+          const out: MetricRecord[] = [];
+          if (exact) {
+            for (const row of stmt.all(...params) as Row[]) out.push(decodeRow(row, path));
+            return out;
+          }
+          // `where` checked in JS (see whereSql): deep JSON equality, exactly as the memory store.
           const filter: MetricQuery = { where: q.where };
           for (const row of stmt.iterate(...params) as IterableIterator<Row>) {
             const r = decodeRow(row, path);
@@ -254,6 +356,15 @@ function createSqliteStore(db: Database.Database, path: string): SqliteStore {
             out.push(r);
             if (q.limit !== undefined && out.length >= q.limit) break;
           }
+          return out;
+        };
+        let out: MetricRecord[];
+        try {
+          out = run(true);
+        } catch (e) {
+          // A corrupt metadata column: the JS path decodes the rows and names the bad one.
+          if (!isMalformedJson(e)) throw e;
+          out = run(false);
         }
         return Promise.resolve(out);
       } catch (e) {

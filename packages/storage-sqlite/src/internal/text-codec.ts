@@ -12,6 +12,9 @@ export const MARKER = '\uFDD0'; // a Unicode noncharacter: never seen in ordinar
 // eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
 const NEEDS_ENCODING = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** True when `s` holds a NUL or a lone surrogate: characters a UTF-8 driver may not pass through unchanged. */
+export const hasUnsafeChars = (s: string): boolean => NEEDS_ENCODING.test(s);
+
 /** The form of `s` that survives a round trip through a UTF-8 database driver. */
 export function encodeText(s: string): string {
   return s.startsWith(MARKER) || NEEDS_ENCODING.test(s) ? MARKER + JSON.stringify(s) : s;

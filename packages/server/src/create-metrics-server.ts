@@ -4,6 +4,7 @@ import {
   isLearningError,
   MetricsTracker,
   runInsightEngine,
+  validateMetricName,
   validateRecord,
   type InsightRule,
   type LearningPolicy,
@@ -215,6 +216,15 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
   async function insightsOf(url: URL, res: ServerResponse): Promise<void> {
     checkParams(url.searchParams, ['name', 'minConfidence'], ['name']);
     const names = url.searchParams.getAll('name');
+    // Checked here with learning's rule: the engine would throw on a bad name, and that would read as a server bug.
+    for (const name of names) {
+      try {
+        validateMetricName(name);
+      } catch (e) {
+        if (isLearningError(e)) throw new MetricsServerError('INVALID_QUERY', `name: ${e.message}`);
+        throw e;
+      }
+    }
     const raw = url.searchParams.get('minConfidence');
     const minConfidence = raw === null ? defaultMinConfidence : Number(raw);
     if (raw !== null && (raw.trim() === '' || !(minConfidence >= 0 && minConfidence <= 1)))

@@ -262,11 +262,16 @@ describe('GET /v1/insights', () => {
     await post(url, [rec('build_time', 120, T0), rec('build_time', 450, T0 + 1)]);
     const res = await call(`${url}/v1/insights?name=build_time`);
     expect(res.body.insights.map((i: { kind: string }) => i.kind)).toContain('budget-breach');
-    for (const qs of ['minConfidence=2', 'minConfidence=', 'minConfidence=high', 'metric=x']) {
-      const bad = await call(`${url}/v1/insights?${qs}`);
+    // A bad name is the client's mistake (400 naming it), not an INTERNAL error logged as a server bug.
+    const errors: unknown[] = [];
+    const { url: strict } = await start({ onError: (e) => errors.push(e) });
+    for (const qs of ['minConfidence=2', 'minConfidence=', 'minConfidence=high', 'metric=x', 'name=', `name=${'x'.repeat(201)}`, 'name=a%0Ab', 'name=ok&name=']) {
+      const bad = await call(`${strict}/v1/insights?${qs}`);
       expect(bad.status, qs).toBe(400);
       expect(bad.body.error.code).toBe('INVALID_QUERY');
     }
+    expect((await call(`${strict}/v1/insights?name=`)).body.error.message).toMatch(/name.*must not be empty/);
+    expect(errors).toEqual([]);
   });
 });
 

@@ -334,7 +334,13 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       if (hostCheck) checkHost(req, allowedHosts);
       const target = req.url ?? '/';
       // Origin-form targets only ('/path?query'); '//x' must stay a path, not become a host.
-      const url = new URL(target.startsWith('/') ? `http://localhost${target}` : target, 'http://localhost');
+      let url: URL;
+      try {
+        url = new URL(target.startsWith('/') ? `http://localhost${target}` : target, 'http://localhost');
+      } catch {
+        // Node's parser passes absolute-form targets such as 'http://[::1/x' that are not URLs: the client's mistake.
+        throw new MetricsServerError('NOT_FOUND', `the request target ${JSON.stringify(target.slice(0, 200))} is not a URL; request a path such as /v1/records`);
+      }
       if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) await api(req, res, url);
       else await dashboard(req, res, url);
     };

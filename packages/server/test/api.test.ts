@@ -291,6 +291,22 @@ describe('routing and store failures', () => {
     expect((await call(`${url}/v1/health`)).body).toEqual({ ok: true });
   });
 
+  it('a request target that is not a URL is a 404 for the client, not an INTERNAL error logged as a server bug', async () => {
+    const errors: unknown[] = [];
+    const { url } = await start({ onError: (e) => errors.push(e) });
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => (answer += d));
+    const ended = new Promise((r) => socket.on('close', r));
+    // Absolute-form target (RFC 9112 §3.2.2) that Node's parser lets through but `new URL` refuses.
+    socket.end('GET http://[::1/v1/names HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    await ended;
+    expect(answer).toMatch(/^HTTP\/1\.1 404 /);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect(errors).toEqual([]);
+  });
+
   it('passes store errors through (STORE_CLOSED → 503) and hides unexpected ones behind INTERNAL', async () => {
     const closed = createMemoryStore();
     await closed.close();

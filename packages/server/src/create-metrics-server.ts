@@ -99,7 +99,10 @@ export interface MetricsServer {
   readonly url: string | undefined;
   /** Open `GET /v1/events` streams. */
   readonly subscribers: number;
-  /** Ends every event stream and stops the HTTP server `listen` started. Does not close the store. Idempotent. */
+  /**
+   * Ends every event stream (and any requested afterwards through a mounted `handler`) and stops the HTTP server
+   * `listen` started. Does not close the store. Idempotent.
+   */
   close(): Promise<void>;
 }
 

@@ -1,7 +1,9 @@
 // GET /v1/events: live records over Server-Sent Events, heartbeats, cleanup, limits and slow subscribers.
-import { connect } from 'node:net';
-import type { MetricRecord } from '@autodev/learning';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { createMemoryStore, type MetricRecord } from '@autodev/learning';
 import { describe, expect, it, vi } from 'vitest';
+import { createMetricsServer } from '../src/index.js';
 import { call, post, start, subscribe } from './helpers.js';
 
 const rec = (name: string, value: number, timestamp: number, metadata: Record<string, unknown> = {}) => ({ name, value, timestamp, metadata });
@@ -83,6 +85,27 @@ describe('GET /v1/events', () => {
     socket.resume(); // let the client see the end of the stream the server cut
     await closed;
     listener.close();
+  });
+
+  it('after close(), a mounted handler ends new streams at once instead of holding them open', async () => {
+    // With `handler` in a server the caller owns, requests keep arriving after close(); an open stream would
+    // keep that server's close() waiting forever.
+    const store = createMemoryStore();
+    const metrics = createMetricsServer({ store });
+    const own = createServer(metrics.handler);
+    await new Promise<void>((r) => own.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+      await metrics.close();
+      const s = await subscribe(url);
+      expect(s.status).toBe(200);
+      await vi.waitFor(() => expect(s.ended).toBe(true));
+      expect(s.events.filter((e) => e.event === 'ready')).toEqual([]);
+      expect(metrics.subscribers).toBe(0);
+    } finally {
+      own.closeAllConnections();
+      await new Promise((r) => own.close(r));
+    }
   });
 
   it('close() ends every stream', async () => {

@@ -21,6 +21,7 @@ export class EventHub {
   readonly #limits: EventHubLimits;
   #timer: NodeJS.Timeout | undefined;
   #id = 0;
+  #closed = false;
   /** Subscribers disconnected for being too slow, since start (for tests and monitoring). */
   slowDisconnects = 0;
 
@@ -42,6 +43,12 @@ export class EventHub {
       // Reverse proxies (nginx) buffer responses unless told otherwise, which would hold events back.
       'x-accel-buffering': 'no',
     });
+    if (this.#closed) {
+      // Shut down (a mounted `handler` still gets requests): end the stream at once, as closeAll() ended the
+      // others, so it cannot hold the caller's server open. No `ready`: nothing will be pushed on it.
+      res.end('retry: 2000\n\n');
+      return;
+    }
     // `ready` tells the subscriber the stream is live: records appended from here on will reach it.
     res.write(`retry: 2000\nevent: ready\ndata: {}\n\n`);
     this.#clients.add(res);
@@ -58,8 +65,9 @@ export class EventHub {
     this.#broadcast(`id: ${++this.#id}\nevent: records\ndata: ${JSON.stringify(records)}\n\n`);
   }
 
-  /** Ends every stream (server shutdown). */
+  /** Ends every stream and every one opened later (server shutdown). */
   closeAll(): void {
+    this.#closed = true;
     for (const res of [...this.#clients]) {
       this.#remove(res);
       res.end();

@@ -245,15 +245,16 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (token !== undefined) checkToken(req, token);
-    const method = req.method ?? 'GET';
+    // HEAD is answered wherever GET is (RFC 9110 §9.1): the same handling, and Node sends no body for it.
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     switch (url.pathname) {
       case '/v1/health':
-        if (method !== 'GET') throw allow('GET');
+        if (method !== 'GET') throw allow('GET, HEAD');
         checkParams(url.searchParams, []);
         return sendJson(res, 200, { ok: true });
       case '/v1/records':
         if (method === 'POST') return ingest(req, res);
-        if (method !== 'GET') throw allow('GET, POST');
+        if (method !== 'GET') throw allow('GET, HEAD, POST');
         return sendJson(res, 200, { records: await store.query(queryFromParams(url.searchParams)) });
       case '/v1/query': {
         if (method !== 'POST') throw allow('POST');
@@ -262,14 +263,14 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
         return sendJson(res, 200, { records: await store.query(query) });
       }
       case '/v1/names':
-        if (method !== 'GET') throw allow('GET');
+        if (method !== 'GET') throw allow('GET, HEAD');
         checkParams(url.searchParams, []);
         return sendJson(res, 200, { names: await store.names() });
       case '/v1/insights':
-        if (method !== 'GET') throw allow('GET');
+        if (method !== 'GET') throw allow('GET, HEAD');
         return insightsOf(url, res);
       case '/v1/events':
-        if (method !== 'GET') throw allow('GET');
+        if (method !== 'GET') throw allow('GET, HEAD');
         checkParams(url.searchParams, []);
         return hub.subscribe(req, res);
       default:

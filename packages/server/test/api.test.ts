@@ -285,8 +285,9 @@ describe('routing and store failures', () => {
     const wrong = await call(`${url}/v1/names`, { method: 'DELETE' });
     expect(wrong.status).toBe(405);
     expect(wrong.body.error.code).toBe('METHOD_NOT_ALLOWED');
-    expect(wrong.headers.get('allow')).toBe('GET');
-    expect((await call(`${url}/v1/records`, { method: 'PUT' })).headers.get('allow')).toBe('GET, POST');
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD');
+    expect((await call(`${url}/v1/records`, { method: 'PUT' })).headers.get('allow')).toBe('GET, HEAD, POST');
+    expect((await call(`${url}/v1/query`, { method: 'GET' })).headers.get('allow')).toBe('POST');
     expect((await call(`${url}//v1/names`)).status).toBe(404);
     expect((await call(`${url}/v1/health`)).body).toEqual({ ok: true });
   });
@@ -362,6 +363,27 @@ describe('routing and store failures', () => {
     expect((await post(url, [rec('after', 1, 1)])).status).toBe(200);
     expect(await store.names()).toEqual(['after']);
     expect(errors).toEqual([]);
+  });
+
+  it('answers HEAD wherever it answers GET (RFC 9110 §9.1): headers only, and HEAD /v1/events opens no stream', async () => {
+    const token = 'head-requests-token';
+    const { url, server } = await start({ token });
+    const auth = { authorization: `Bearer ${token}` };
+    for (const path of ['/v1/health', '/v1/names', '/v1/records?limit=1', '/v1/insights']) {
+      const res = await fetch(url + path, { method: 'HEAD', headers: auth });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(await res.text()).toBe('');
+    }
+    const events = await fetch(`${url}/v1/events`, { method: 'HEAD', headers: auth });
+    expect(events.status).toBe(200);
+    expect(events.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(await events.text()).toBe('');
+    expect(server.subscribers).toBe(0);
+    // The read-only session cookie reads with HEAD as with GET; a HEAD without credentials is still a 401.
+    const cookie = (await fetch(`${url}/?token=${token}`, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
+    expect((await fetch(`${url}/v1/names`, { method: 'HEAD', headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${url}/v1/names`, { method: 'HEAD' })).status).toBe(401);
   });
 
   it('sends nosniff and no-store on API responses', async () => {

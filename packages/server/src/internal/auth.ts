@@ -30,7 +30,7 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
 
 /**
  * Throws 401 unless the request carries the token: `Authorization: Bearer <token>`, or, for reads only
- * (`GET`), the dashboard's session cookie. Writes never accept the cookie, so a page on another site
+ * (`GET`, `HEAD`), the dashboard's session cookie. Writes never accept the cookie, so a page on another site
  * cannot make the browser post records with it (SameSite=Strict blocks that too; this is the second lock).
  */
 export function checkToken(req: IncomingMessage, token: string): void {
@@ -42,7 +42,7 @@ export function checkToken(req: IncomingMessage, token: string): void {
     if (!secretsEqual(m[1]!, token)) throw new MetricsServerError('UNAUTHORIZED', 'the bearer token is not the one this server was started with', challenge);
     return;
   }
-  const session = req.method === 'GET' ? cookie(req, SESSION_COOKIE) : undefined;
+  const session = req.method === 'GET' || req.method === 'HEAD' ? cookie(req, SESSION_COOKIE) : undefined;
   if (session !== undefined && secretsEqual(session, sessionValue(token))) return;
   throw new MetricsServerError(
     'UNAUTHORIZED',

@@ -43,6 +43,11 @@ export class EventHub {
       // Reverse proxies (nginx) buffer responses unless told otherwise, which would hold events back.
       'x-accel-buffering': 'no',
     });
+    // HEAD gets the headers a stream would get, and no stream: nothing could be sent on it.
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     if (this.#closed) {
       // Shut down (a mounted `handler` still gets requests): end the stream at once, as closeAll() ended the
       // others, so it cannot hold the caller's server open. No `ready`: nothing will be pushed on it.

@@ -15,7 +15,7 @@ import {
 } from '@autodev/learning';
 import { HTTP_STATUS, isMetricsServerError, MetricsServerError, type ServerErrorCode } from './errors.js';
 import { ASSETS } from './internal/assets.js';
-import { checkHost, checkToken, isLoopbackHost, secretsEqual, SESSION_COOKIE, sessionValue } from './internal/auth.js';
+import { allowedHostName, checkHost, checkToken, isLoopbackHost, secretsEqual, SESSION_COOKIE, sessionValue } from './internal/auth.js';
 import { bodyFormat, parseJson, parseNdjson, readBody } from './internal/body.js';
 import { DASHBOARD_CSP } from './internal/dashboard.js';
 import { EventHub } from './internal/event-hub.js';
@@ -123,6 +123,9 @@ function checkOptions(options: MetricsServerOptions): void {
   if (maxBodyBytes !== undefined && !isWhole(maxBodyBytes, 1)) throw optionError(`maxBodyBytes must be a whole number of bytes >= 1, got ${String(maxBodyBytes)}`);
   if (allowedHosts !== undefined && !(Array.isArray(allowedHosts) && allowedHosts.every((h) => typeof h === 'string' && h !== '')))
     throw optionError('allowedHosts must be an array of host names such as ["metrics.internal"]');
+  const unmatchable = (allowedHosts as readonly string[] | undefined)?.find((h) => allowedHostName(h) === undefined);
+  if (unmatchable !== undefined)
+    throw optionError(`allowedHosts: ${JSON.stringify(unmatchable)} is not a host name; give names without a port or scheme, such as "metrics.internal", "10.0.0.5" or "[::1]"`);
   if (heartbeatMs !== undefined && !isWhole(heartbeatMs, 10)) throw optionError(`heartbeatMs must be a whole number >= 10, got ${String(heartbeatMs)}`);
   if (maxSubscribers !== undefined && !isWhole(maxSubscribers, 0)) throw optionError(`maxSubscribers must be a whole number >= 0, got ${String(maxSubscribers)}`);
   if (maxBufferedBytes !== undefined && !isWhole(maxBufferedBytes, 0)) throw optionError(`maxBufferedBytes must be a whole number >= 0, got ${String(maxBufferedBytes)}`);
@@ -171,7 +174,9 @@ function cleanRecords(items: readonly unknown[], now: () => number): MetricRecor
  */
 export function createMetricsServer(options: MetricsServerOptions): MetricsServer {
   checkOptions(options);
-  const { store, token, allowedHosts, insights = {} } = options;
+  const { store, token, insights = {} } = options;
+  // Compared with the Host header's name as hostName() gives it: lowercased, IPv6 in brackets.
+  const allowedHosts = options.allowedHosts?.map((h) => allowedHostName(h)!);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = options.now ?? Date.now;
   const onError = options.onError ?? ((e: unknown) => console.error('@autodev/server: unexpected error', e));

@@ -173,6 +173,20 @@ describe('authentication', () => {
     expect((await rawGet(other.url, '/v1/names', { host: 'metrics.internal:8787' })).status).toBe(200);
     expect((await rawGet(other.url, '/v1/names', { host: 'localhost' })).status).toBe(403);
   });
+
+  it('allowedHosts entries match the way Host names do: case-insensitively, IPv6 with or without brackets', async () => {
+    // Before, entries were compared as written against the lowercased Host name: 'Metrics.Internal' and '::1'
+    // never matched, and every request got 403.
+    const { url } = await start({ allowedHosts: ['Metrics.Internal', '::1'] });
+    expect((await rawGet(url, '/v1/names', { host: 'metrics.internal:8787' })).status).toBe(200);
+    expect((await rawGet(url, '/v1/names', { host: 'METRICS.internal' })).status).toBe(200);
+    expect((await rawGet(url, '/v1/names', { host: '[::1]:8787' })).status).toBe(200);
+    expect((await rawGet(url, '/v1/names', { host: 'other.internal' })).status).toBe(403);
+    // A port can never match (the Host's port is not compared): say so instead of answering 403 to everything.
+    for (const allowedHosts of [['metrics.internal:8787'], ['metrics internal'], ['[::1']]) {
+      expect(() => createMetricsServer({ store: createMemoryStore(), allowedHosts })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    }
+  });
 });
 
 describe('GET /v1/records', () => {

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIPv6 } from 'node:net';
 import { MetricsServerError } from '../errors.js';
 
 /** Name of the cookie that lets the dashboard's page, `fetch` and `EventSource` read with the token. */
@@ -59,6 +60,18 @@ export function hostName(hostHeader: string): string {
   if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
   const colon = h.lastIndexOf(':');
   return colon === -1 ? h : h.slice(0, colon);
+}
+
+/**
+ * An `allowedHosts` entry in the form {@link hostName} gives a `Host` header (lowercased, IPv6 in brackets), or
+ * undefined when no `Host` name could ever equal it (a port, spaces, a broken bracket).
+ */
+export function allowedHostName(entry: string): string | undefined {
+  const h = entry.toLowerCase();
+  if (h === '' || /[\s/@]/.test(h)) return undefined;
+  if (h.startsWith('[')) return h.endsWith(']') && isIPv6(h.slice(1, -1)) ? h : undefined;
+  if (h.includes(':')) return isIPv6(h) ? `[${h}]` : undefined;
+  return h;
 }
 
 /** True for names that can only reach this machine. */

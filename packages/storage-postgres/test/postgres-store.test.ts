@@ -145,6 +145,17 @@ describe('openPostgresStore', () => {
     await expect(openPostgresStore({ connectionString: url, schema })).rejects.toMatchObject({ code: 'STORE_VERSION' });
   });
 
+  it('reports an undecodable row as STORE_CORRUPT naming its name and timestamp', async () => {
+    await store.append([rec('m', 1, 1), rec('m', 2, 2.5)]);
+    await admin.query(`UPDATE "${schema}".autodev_metrics SET metadata = '[1]'::jsonb WHERE value = 2`);
+    await expect(store.query({ name: 'm' })).rejects.toMatchObject({
+      code: 'STORE_CORRUPT',
+      message: expect.stringContaining('name = "m" and timestamp_ms = 2.5: metadata is not a JSON object'),
+    });
+    await admin.query(`UPDATE "${schema}".autodev_metrics SET name = E'\\uFDD0{oops' WHERE value = 1`);
+    await expect(store.query({})).rejects.toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringContaining('an encoded name or metadata string is not valid') });
+  });
+
   it('refuses a foreign table of the same name with STORE_CORRUPT', async () => {
     await admin.query(`CREATE TABLE "${schema}".foreign_t (seq bigint, name text, value text)`);
     await expect(openPostgresStore({ connectionString: url, schema, table: 'foreign_t' })).rejects.toMatchObject({ code: 'STORE_CORRUPT' });

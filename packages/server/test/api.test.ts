@@ -1,6 +1,7 @@
 // The JSON API over real HTTP: every endpoint, every error case, and that a rejected request stores nothing.
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { createMemoryStore, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { describe, expect, it } from 'vitest';
 import { createMetricsServer, isMetricsServerError } from '../src/index.js';
@@ -104,6 +105,18 @@ describe('POST /v1/records', () => {
     const res = await call(`${url}/v1/records`, { method: 'POST', body: new Uint8Array(Buffer.from(body)) });
     expect(res.status).toBe(415);
     expect(res.body.error.message).toMatch(/missing Content-Type/);
+  });
+
+  it('rejects a compressed body with 415 naming Content-Encoding, not as "not UTF-8"', async () => {
+    const { url, store } = await start();
+    const body = gzipSync(JSON.stringify([rec('m', 1, T0)]));
+    for (const path of ['/v1/records', '/v1/query']) {
+      const res = await call(url + path, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: new Uint8Array(body) });
+      expect(res.status, path).toBe(415);
+      expect(res.body.error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/Content-Encoding "gzip"/) });
+    }
+    expect((await post(url, [rec('m', 1, T0)], { 'content-encoding': 'identity' })).status).toBe(200);
+    expect(await store.names()).toEqual(['m']);
   });
 
   it('rejects a body that is not UTF-8 with INVALID_BODY', async () => {

@@ -26,6 +26,10 @@ export function bodyFormat(req: IncomingMessage, allowNdjson: boolean): BodyForm
   const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
     throw new MetricsServerError('UNSUPPORTED_MEDIA_TYPE', `charset ${JSON.stringify(charset)} is not accepted; send UTF-8`);
+  // The body is read as it comes: a compressed one would only fail later as "not valid UTF-8" (RFC 9110 §8.4.1 says 415).
+  const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding !== undefined && encoding !== '' && encoding !== 'identity')
+    throw new MetricsServerError('UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${JSON.stringify(encoding)} is not accepted; send the body uncompressed`);
   return format;
 }
 

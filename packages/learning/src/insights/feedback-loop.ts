@@ -154,7 +154,8 @@ export const OUTCOME_TESTS: Readonly<Record<FindingFamily, OutcomeTest>> = Objec
  *   improvement, trend, anomaly, budget breach, forecast, lint errors), sorted like `generateInsights`.
  * - Every regression, improvement, trend and anomaly it raises becomes a finding. After
  *   `confirmAfter` further runs of the metric the finding is confirmed or refuted
- *   ({@link decideFinding}); `history()` lists them. An anomaly finding is decided earlier when the
+ *   ({@link decideFinding}); `history()` lists them, and the insight carries the finding's id as
+ *   `evidence.findingId`. An anomaly finding is decided earlier when the
  *   next iteration's insights report its run as a confirmed one-off spike (`evidence.confirmed`): that
  *   insight settles the finding and is not a second finding.
  * - Per metric and detector family, the outcomes are compared with how often findings of those stated
@@ -202,6 +203,11 @@ export class FeedbackLoop {
     if (!(o.priorStrength > 0 && Number.isFinite(o.priorStrength))) throw new LearningError('INVALID_ARGUMENT', `priorStrength must be a finite number > 0, got ${String(o.priorStrength)}`);
     this.#tracker = tracker;
     this.#options = o;
+  }
+
+  /** The tracker the loop records to and reads from (an `AutoOptimizer` on the loop keeps its audit trail there too). */
+  get tracker(): FeedbackTracker {
+    return this.#tracker;
   }
 
   get #policy(): LearningPolicy {
@@ -302,8 +308,9 @@ export class FeedbackLoop {
         continue;
       }
       const reported = this.#recalibrate(insight, family);
-      out.push(reported);
-      await this.#remember(reported, family, insight.confidence, timestamp);
+      const findingId = await this.#remember(reported, family, insight.confidence, timestamp);
+      // The finding's id names the insight in `history()` and in the AutoOptimizer's audit trail.
+      out.push(findingId === undefined ? reported : reported.withConfidence(reported.confidence, { findingId }));
     }
     return out.filter((i) => i.confidence >= this.#options.minConfidence).sort(compareInsights);
   }
@@ -323,16 +330,18 @@ export class FeedbackLoop {
     });
   }
 
-  async #remember(insight: LearningInsight, family: FindingFamily, statisticalConfidence: number, timestamp: number): Promise<void> {
+  /** Records the insight as a finding unless one is open for it; returns the id of the finding it belongs to. */
+  async #remember(insight: LearningInsight, family: FindingFamily, statisticalConfidence: number, timestamp: number): Promise<string | undefined> {
     const metric = insight.metric!;
     const e = insight.evidence;
     const direction = e.direction === 'decrease' ? 'decrease' : 'increase';
     // One open finding per metric, family and direction: the same step re-detected next run is not news.
-    if (this.#findings.some((f) => f.outcome === 'pending' && f.metric === metric && f.family === family && f.direction === direction)) return;
+    const open = this.#findings.find((f) => f.outcome === 'pending' && f.metric === metric && f.family === family && f.direction === direction);
+    if (open) return open.id;
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     const baseline = family === 'shift' ? num(e.baselineMedian) : family === 'trend' ? num(e.from) : num(e.expected);
     const flagged = family === 'shift' ? num(e.currentMedian) : family === 'trend' ? num(e.to) : num(e.value);
-    if (baseline === undefined || flagged === undefined) return;
+    if (baseline === undefined || flagged === undefined) return undefined;
     const kind = insight.kind as Finding['kind'];
     const f: Finding = {
       id: `${timestamp.toString(36)}-${(this.#seq++).toString(36)}`,
@@ -350,6 +359,7 @@ export class FeedbackLoop {
     };
     this.#findings.push(f);
     await this.#persist(f, 'raised', timestamp);
+    return f.id;
   }
 
   async #resolvePending(names: readonly string[], timestamp: number): Promise<void> {

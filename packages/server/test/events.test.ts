@@ -1,7 +1,7 @@
 // GET /v1/events: live records over Server-Sent Events, heartbeats, cleanup, limits and slow subscribers.
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { createMemoryStore, type MetricRecord } from '@autodev/learning';
+import { createMemoryStore, LearningError, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { describe, expect, it, vi } from 'vitest';
 import { createMetricsServer } from '../src/index.js';
 import { call, post, start, subscribe } from './helpers.js';
@@ -35,6 +35,24 @@ describe('GET /v1/events', () => {
     expect(a.events.filter((e) => e.event === 'records')).toEqual([]);
     a.close();
     b.close();
+  });
+
+  it('pushes a batch only once the store has it: a batch the store refuses is never sent live', async () => {
+    const inner = createMemoryStore();
+    let refuse = true;
+    const store: MetricStore = {
+      ...inner,
+      append: (records) => (refuse ? Promise.reject(new LearningError('STORE_IO', 'disk full')) : inner.append(records)),
+    };
+    const { url } = await start({ store });
+    const s = await subscribe(url);
+    await s.next((e) => e.event === 'ready');
+    expect((await post(url, [rec('lost', 1, 1)])).status).toBe(500);
+    refuse = false;
+    expect((await post(url, [rec('kept', 2, 2)])).status).toBe(200);
+    // Events arrive in order: had the refused batch been pushed, it would come first.
+    expect(JSON.parse((await s.next((e) => e.event === 'records')).data)).toEqual([rec('kept', 2, 2)]);
+    s.close();
   });
 
   it('sends heartbeats and forgets a subscriber when it disconnects', async () => {

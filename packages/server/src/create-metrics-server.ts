@@ -330,10 +330,12 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       return;
     }
     const status = HTTP_STATUS[err.code as keyof typeof HTTP_STATUS] ?? 500;
-    // After a 413 the rest of the body is unread: close the connection instead of reading it to the end.
-    const headers = err.code === 'PAYLOAD_TOO_LARGE' ? { ...err.headers, connection: 'close' } : err.headers;
+    // A refused request whose body is still arriving (a 413, or a 401/415/405 before the body was read): close the
+    // connection instead of letting Node read the rest to the end, which a client could make as long as it likes.
+    const unread = err.code === 'PAYLOAD_TOO_LARGE' || !req.complete;
+    const headers = unread ? { ...err.headers, connection: 'close' } : err.headers;
     sendJson(res, status, { error: { code: err.code, message: err.message } }, headers);
-    if (err.code === 'PAYLOAD_TOO_LARGE') res.once('finish', () => req.destroy());
+    if (unread) res.once('finish', () => req.destroy());
   }
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {

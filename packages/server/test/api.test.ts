@@ -158,6 +158,27 @@ describe('authentication', () => {
     expect((await call(`${url}/v1/names`, { headers: { authorization: `bearer ${token}` } })).body).toEqual({ names: ['m'] });
   });
 
+  it('closes the connection after refusing a request whose body is still coming, instead of reading it all', async () => {
+    // Before, a client without the token could declare any Content-Length (or stream chunks) and the server read
+    // and discarded all of it after its 401: maxBodyBytes only bounded bodies that were accepted.
+    const { url } = await start({ token, maxBodyBytes: 1000 });
+    for (const [expected, headers] of [
+      [401, ''],
+      [415, `Authorization: Bearer ${token}\r\nContent-Type: text/plain\r\n`],
+    ] as const) {
+      const socket = connect(Number(new URL(url).port), '127.0.0.1');
+      let answer = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (d: string) => (answer += d));
+      socket.on('error', () => {});
+      const closed = new Promise((r) => socket.on('close', r));
+      socket.write(`POST /v1/records HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Content-Length: 100000000\r\n\r\n${' '.repeat(10_000)}`);
+      await closed; // never happened before the fix: the server waited for the other 99.99 MB
+      expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${expected} `));
+      expect(answer.toLowerCase()).toContain('connection: close');
+    }
+  });
+
   it('trades /?token= for a read-only session cookie: GETs work with it, writes do not', async () => {
     const { url, store } = await start({ token });
     expect((await call(`${url}/?token=nope-nope-nope`, { redirect: 'manual' })).status).toBe(401);

@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricRecord } from '@autodev/learning';
 import { openPostgresStore, openStore, parsePostgresUrl, POSTGRES_SCHEMA_VERSION, type PostgresStore } from '../src/index.js';
 import { databaseUrl, randomSchema } from './fixtures/database-url.js';
 
-const run = promisify(execFile);
 const url = databaseUrl();
 let admin: pg.Pool;
 let schema: string;
@@ -160,28 +156,6 @@ describe('openPostgresStore', () => {
     await admin.query(`CREATE TABLE "${schema}".foreign_t (seq bigint, name text, value text)`);
     await expect(openPostgresStore({ connectionString: url, schema, table: 'foreign_t' })).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
   });
-
-  it('keeps every record exactly once when 4 processes create the schema and append at the same time', async () => {
-    const fresh = randomSchema();
-    schemas.push(fresh);
-    const workers = 4;
-    const perWorker = 400;
-    const child = join(import.meta.dirname, 'fixtures', 'append-child.ts');
-    const outs = await Promise.all(
-      Array.from({ length: workers }, (_, w) =>
-        run(process.execPath, ['--import', 'tsx', child, url, fresh, String(w), String(perWorker), String(1 + (w % 3) * 25)], { timeout: 60_000 }),
-      ),
-    );
-    expect(outs.map((o) => o.stdout.trim())).toEqual(Array(workers).fill('done'));
-    const s = await openPostgresStore({ connectionString: url, schema: fresh });
-    expect(await s.names()).toEqual(Array.from({ length: workers }, (_, w) => `worker_${w}`));
-    for (let w = 0; w < workers; w++) {
-      const got = await s.query({ name: `worker_${w}` });
-      expect(got.map((r) => r.value)).toEqual(Array.from({ length: perWorker }, (_, i) => i));
-      expect(got.every((r) => r.metadata.worker === w)).toBe(true);
-    }
-    await s.close();
-  }, 90_000);
 
   it('keeps every record exactly once when several pools in one process append at the same time', async () => {
     const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore({ connectionString: url, schema, maxConnections: 2 })));

@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import type { MetricRecord } from '@autodev/learning';
 import { openSqliteStore, openStore, parseSqliteUrl, SQLITE_SCHEMA_VERSION, type SqliteStore } from '../src/index.js';
 
-const run = promisify(execFile);
 let dir: string;
 let path: string;
 let store: SqliteStore;
@@ -136,28 +133,6 @@ describe('openSqliteStore', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });
-
-  it('keeps every record exactly once when 4 processes append at the same time', async () => {
-    const workers = 4;
-    const perWorker = 1_000;
-    const child = join(import.meta.dirname, 'fixtures', 'append-child.ts');
-    const shared = join(dir, 'shared.db');
-    const outs = await Promise.all(
-      Array.from({ length: workers }, (_, w) =>
-        run(process.execPath, ['--import', 'tsx', child, shared, String(w), String(perWorker), String(1 + (w % 3) * 10)], { timeout: 60_000 }),
-      ),
-    );
-    expect(outs.map((o) => o.stdout.trim())).toEqual(Array(workers).fill('done'));
-    const s = await openSqliteStore({ path: shared });
-    expect(await s.names()).toEqual(Array.from({ length: workers }, (_, w) => `worker_${w}`));
-    for (let w = 0; w < workers; w++) {
-      const got = await s.query({ name: `worker_${w}` });
-      // Exactly once and in append order: the values are 0..perWorker-1 with strictly rising timestamps.
-      expect(got.map((r) => r.value)).toEqual(Array.from({ length: perWorker }, (_, i) => i));
-      expect(got.every((r) => r.metadata.worker === w)).toBe(true);
-    }
-    await s.close();
-  }, 90_000);
 });
 
 describe('openStore / parseSqliteUrl', () => {

@@ -418,3 +418,9 @@ export function describeMetricStoreContract<F extends StoreFixture>(
 }
 export { itAnswersLikeTheMemoryStore, type ModelCheckOptions } from './model-check.js';
 export { itKeepsAcknowledgedAppendsAcrossCrashes, type CrashCheckOptions, type CrashFixture } from './crash-check.js';
+export {
+  appendAsConcurrentWriter,
+  itKeepsEveryRecordFromConcurrentWriters,
+  type ConcurrentWritersFixture,
+  type ConcurrentWritersOptions,
+} from './concurrency-check.js';

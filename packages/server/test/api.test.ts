@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { createMemoryStore, type MetricRecord, type MetricStore } from '@autodev/learning';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMetricsServer, isMetricsServerError } from '../src/index.js';
 import { call, post, rawGet, start } from './helpers.js';
 
@@ -380,6 +380,7 @@ describe('routing and store failures', () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const broken: MetricStore = { ...createMemoryStore(), names: () => Promise.reject(new Error('store bug')) };
       const { url } = await start({
@@ -394,8 +395,11 @@ describe('routing and store failures', () => {
       expect((await call(`${url}/v1/health`)).status).toBe(200);
       await new Promise((r) => setImmediate(r));
       expect(unhandled).toEqual([]);
+      // The logger's own failure is not lost either.
+      expect(consoleError).toHaveBeenCalledWith(expect.stringMatching(/onError threw/), expect.any(Error), expect.any(Error));
     } finally {
       process.off('unhandledRejection', onUnhandled);
+      consoleError.mockRestore();
     }
   });
 

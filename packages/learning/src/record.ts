@@ -68,7 +68,11 @@ function checkJson(name: string, v: unknown, path: string, seen: Set<object>): J
     const out: Metadata = {};
     for (const [k, item] of Object.entries(v)) {
       if (item === undefined) continue; // JSON.stringify drops undefined too: same meaning everywhere
-      out[k] = checkJson(name, item, `${path}.${k}`, seen);
+      const checked = checkJson(name, item, `${path}.${k}`, seen);
+      // `out.__proto__ = x` would set the prototype (or do nothing) instead of keeping the key that JSON.parse
+      // produced; define it as the own data property it is.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: checked, enumerable: true, writable: true, configurable: true });
+      else out[k] = checked;
     }
     // Frozen all the way down: stores hand the same objects to every reader, so no caller may
     // change what a later query returns.

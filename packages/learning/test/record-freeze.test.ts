@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore, MetricsTracker } from '../src/index.js';
+import { createMemoryStore, MetricsTracker, validateRecord } from '../src/index.js';
 
 describe('records are immutable once validated', () => {
   it('a caller cannot change stored metadata through a returned record or its input', async () => {
@@ -15,5 +15,20 @@ describe('records are immutable once validated', () => {
     expect(() => (r!.metadata['tags'] as string[]).push('b')).toThrow(TypeError);
     const [again] = await tracker.getMetrics('test_duration');
     expect(again!.metadata).toEqual({ suite: 'unit', tags: ['a'], nested: { k: 1 } });
+  });
+});
+
+describe('metadata keys that are Object.prototype names', () => {
+  it('keeps a "__proto__" key from JSON as an own key, without touching any prototype', async () => {
+    const metadata = JSON.parse('{"__proto__": {"polluted": true}, "constructor": "x", "branch": "main"}') as Record<string, unknown>;
+    const r = validateRecord({ name: 'm', value: 1, metadata });
+    expect(Object.keys(r.metadata)).toEqual(['__proto__', 'constructor', 'branch']);
+    expect(Object.getPrototypeOf(r.metadata)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(r.metadata))).toEqual(metadata);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    const store = createMemoryStore();
+    await store.append([r]);
+    expect(await store.query({ where: { branch: 'main' } })).toHaveLength(1);
+    expect((await store.query())[0]!.metadata).toEqual(r.metadata);
   });
 });

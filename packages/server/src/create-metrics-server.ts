@@ -69,7 +69,10 @@ export interface MetricsServerOptions {
   insights?: ServerInsightOptions;
   /** Clock for records posted without a timestamp, in epoch milliseconds. @default Date.now */
   now?: () => number;
-  /** Receives unexpected errors (answered with 500 `INTERNAL`). If it throws, that goes to `console.error`. @default console.error */
+  /**
+   * Receives unexpected errors (answered with 500 `INTERNAL`) and store failures (`STORE_IO`, `STORE_CORRUPT`,
+   * `STORE_VERSION`, answered with their code). If it throws, that goes to `console.error`. @default console.error
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -320,8 +323,12 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     if (!res.socket || res.socket.destroyed) return;
     let err: MetricsServerError;
     if (isMetricsServerError(e)) err = e;
-    else if (isLearningError(e) && e.code.startsWith('STORE_')) err = new MetricsServerError(e.code as ServerErrorCode, `the store failed: ${e.message}`);
-    else {
+    else if (isLearningError(e) && e.code.startsWith('STORE_')) {
+      // The client learns the store failed; the operator must too (a full disk, a corrupt file). A store closed
+      // under the server is a shutdown in progress, not a fault to report.
+      if (e.code !== 'STORE_CLOSED') report(e);
+      err = new MetricsServerError(e.code as ServerErrorCode, `the store failed: ${e.message}`);
+    } else {
       report(e);
       err = new MetricsServerError('INTERNAL', 'internal error; the server logged it');
     }

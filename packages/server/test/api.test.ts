@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { createMemoryStore, type MetricRecord, type MetricStore } from '@autodev/learning';
+import { createMemoryStore, LearningError, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { describe, expect, it, vi } from 'vitest';
 import { createMetricsServer, isMetricsServerError } from '../src/index.js';
 import { call, post, rawGet, start } from './helpers.js';
@@ -372,6 +372,27 @@ describe('routing and store failures', () => {
     expect(internal.body.error.code).toBe('INTERNAL');
     expect(JSON.stringify(internal.body)).not.toContain('secret detail');
     expect(errors).toHaveLength(1);
+  });
+
+  it('reports a failing store (STORE_IO, STORE_CORRUPT) to onError as well as to the client', async () => {
+    // Before, only INTERNAL errors reached onError: a full disk answered every agent with 500 STORE_IO and left
+    // nothing in the collector's own log.
+    const errors: unknown[] = [];
+    const diskFull = new LearningError('STORE_IO', 'the disk holding metrics.jsonl is full');
+    const corrupt = new LearningError('STORE_CORRUPT', 'metrics.jsonl line 7 is not JSON');
+    const store: MetricStore = { ...createMemoryStore(), append: () => Promise.reject(diskFull), query: () => Promise.reject(corrupt) };
+    const { url } = await start({ store, onError: (e) => errors.push(e) });
+    const res = await post(url, [rec('m', 1, 1)]);
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe('STORE_IO');
+    expect((await call(`${url}/v1/records`)).body.error.code).toBe('STORE_CORRUPT');
+    expect(errors).toEqual([diskFull, corrupt]);
+    // A store closed under the server (a shutdown in progress) is the client's 503, not an error to report.
+    const closed = createMemoryStore();
+    await closed.close();
+    const c = await start({ store: closed, onError: (e) => errors.push(e) });
+    expect((await call(`${c.url}/v1/names`)).status).toBe(503);
+    expect(errors).toHaveLength(2);
   });
 
   it('an onError that throws still answers 500 INTERNAL and does not take the process down', async () => {

@@ -44,7 +44,7 @@ describe('GET /v1/events', () => {
       ...inner,
       append: (records) => (refuse ? Promise.reject(new LearningError('STORE_IO', 'disk full')) : inner.append(records)),
     };
-    const { url } = await start({ store });
+    const { url } = await start({ store, onError: () => {} });
     const s = await subscribe(url);
     await s.next((e) => e.event === 'ready');
     expect((await post(url, [rec('lost', 1, 1)])).status).toBe(500);

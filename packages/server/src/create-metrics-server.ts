@@ -103,8 +103,9 @@ export interface MetricsServer {
   /** Open `GET /v1/events` streams. */
   readonly subscribers: number;
   /**
-   * Ends every event stream (and any requested afterwards through a mounted `handler`) and stops the HTTP server
-   * `listen` started. Does not close the store. Idempotent.
+   * Ends every event stream (and any requested afterwards through a mounted `handler`), stops the HTTP server
+   * `listen` started, and resolves once no request is still using the store (so `store.close()` may follow).
+   * Does not close the store. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -345,6 +346,9 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     if (unread) res.once('finish', () => req.destroy());
   }
 
+  /** Requests being handled (an event stream only while it subscribes): close() waits for them. */
+  const inFlight = new Set<Promise<void>>();
+
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
@@ -362,13 +366,15 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) await api(req, res, url);
       else await dashboard(req, res, url);
     };
-    run()
+    const handled = run()
       .catch((e: unknown) => fail(res, req, e))
       // Answering the error failed too: cut the connection rather than leave a rejection unhandled (which exits Node).
       .catch((e: unknown) => {
         report(e);
         res.destroy();
       });
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
   };
 
   // Set as soon as listen() starts binding (not when it finishes), so a second listen() or a close() that
@@ -421,16 +427,19 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       closing ??= (async () => {
         hub.closeAll();
         const s = server;
-        if (!s) return;
         // A listen() still binding finishes first; then its server is stopped like any other.
-        await bound?.catch(() => undefined);
-        if (!s.listening) return;
-        await new Promise<void>((resolve) => {
-          s.close(() => resolve());
-          s.closeIdleConnections();
-          // A request still in flight gets a moment to finish; then its connection is cut.
-          setTimeout(() => s.closeAllConnections(), 2000).unref();
-        });
+        if (s) await bound?.catch(() => undefined);
+        if (s?.listening) {
+          await new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeIdleConnections();
+            // A request still in flight gets a moment to finish; then its connection is cut.
+            setTimeout(() => s.closeAllConnections(), 2000).unref();
+          });
+        }
+        // A cut connection does not stop its handler: one may still be inside store.append. Wait for them all, so
+        // that closing the store after close() never closes it under a request.
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       })();
       return closing;
     },

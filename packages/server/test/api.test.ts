@@ -564,6 +564,44 @@ describe('createMetricsServer and listen options', () => {
     expect(t.url).toBeUndefined();
   });
 
+  it('close() resolves only once no request is still using the store, so closing the store next is safe', async () => {
+    // Before, close() of a mounted handler resolved at once (and listen()'s after cutting connections at 2 s)
+    // while a handler was still inside store.append: the documented `await server.close(); await store.close()`
+    // then closed the store under it.
+    const inner = createMemoryStore();
+    let entered!: () => void;
+    const inAppend = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const store: MetricStore = {
+      ...inner,
+      append: async (records) => {
+        entered();
+        await released;
+        await inner.append(records);
+      },
+    };
+    const metrics = createMetricsServer({ store });
+    const own = createServer(metrics.handler);
+    await new Promise<void>((r) => own.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+      const posted = post(url, [rec('m', 1, 1)]);
+      await inAppend;
+      let closed = false;
+      const closing = metrics.close().then(() => (closed = true));
+      await new Promise((r) => setImmediate(r));
+      expect(closed).toBe(false);
+      release();
+      await closing;
+      expect(await inner.names()).toEqual(['m']);
+      expect((await posted).status).toBe(200);
+    } finally {
+      own.closeAllConnections();
+      await new Promise((r) => own.close(r));
+    }
+  });
+
   it('handler mounts in a server the caller owns', async () => {
     const store = createMemoryStore();
     const metrics = createMetricsServer({ store });

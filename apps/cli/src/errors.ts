@@ -19,6 +19,8 @@ export const CliErrorCode = {
   BAD_INPUT: 'BAD_INPUT',
   /** The store URL names a backend package that is not installed. */
   STORE_PLUGIN_MISSING: 'STORE_PLUGIN_MISSING',
+  /** A command needs an optional package that is not installed (`serve` needs `@autodev/server`). */
+  PACKAGE_MISSING: 'PACKAGE_MISSING',
   /** The store could not be opened or read (corrupt data, I/O error, bad URL). */
   STORE_ERROR: 'STORE_ERROR',
   /** A `check` failed; exit code 1. */

@@ -19,6 +19,22 @@ const LEARNING_HINTS: Readonly<Record<string, string>> = {
   STORE_CLOSED: 'this is a bug in autodev; please report it with the command you ran',
 };
 
+// What to do when an `http(s)://` store fails: its STORE_IO carries an HttpStoreError (of
+// @autodev/storage-http) in `cause`, whose `code` says what went wrong on the wire.
+const HTTP_STORE_HINTS: Readonly<Record<string, string>> = {
+  UNAUTHORIZED: 'nothing was sent; in CI, keep the token as a secret and expose it to this step as AUTODEV_TOKEN',
+  NETWORK: 'start the collector (autodev serve), or fix the URL in --store / AUTODEV_STORE',
+  TIMEOUT: 'the collector did not answer in time: what was sent may or may not be stored (look with `autodev trends` before sending it again)',
+  HTTP_STATUS: 'the collector refused the request; its own output may say more',
+  BAD_RESPONSE: '--store must be the base URL of an autodev collector (autodev serve), such as http://metrics.internal:8787',
+};
+const httpStoreCode = (e: Error): string | undefined => {
+  const cause: unknown = e.cause;
+  if (!(cause instanceof Error) || cause.name !== 'HttpStoreError') return undefined;
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+};
+
 /**
  * Turns any error into what the user sees on stderr and the exit code: 1 for a failed check, 2 for
  * everything else (bad usage, bad input, store problems). Stack traces only with `debug`.
@@ -39,7 +55,8 @@ export function reportError(e: unknown, debug: boolean, stderr: Streams['stderr'
   }
   if (isLearningLike(e)) {
     write(`autodev: error: ${e.message} [${e.code}]`);
-    const hint = LEARNING_HINTS[e.code];
+    const httpCode = httpStoreCode(e);
+    const hint = (httpCode === undefined ? undefined : HTTP_STORE_HINTS[httpCode]) ?? LEARNING_HINTS[e.code];
     if (hint) write(`  ${hint}`);
     if (debug && e.stack) write(e.stack);
     return ExitCode.USAGE;

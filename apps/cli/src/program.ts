@@ -18,7 +18,7 @@ function readVersion(): string {
 
 /** Adds the options every leaf command accepts, so `autodev trends --json` and `autodev --json trends` both work. */
 function withGlobals(cmd: Command, { json = true }: { json?: boolean } = {}): Command {
-  cmd.option('--store <url|path>', 'metrics store: a path, file:, sqlite:, postgres://... (env AUTODEV_STORE; default .autodev/metrics.jsonl)');
+  cmd.option('--store <url|path>', 'metrics store: a path, file:, sqlite:, postgres://..., or a collector http(s)://... (env AUTODEV_STORE; default .autodev/metrics.jsonl)');
   if (json) cmd.option('--json', 'print machine-readable JSON on stdout');
   return cmd.option('-q, --quiet', 'print only data and errors').option('--debug', 'show stack traces for errors');
 }
@@ -58,6 +58,7 @@ Examples:
   $ autodev import junit junit.xml
   $ autodev trends
   $ autodev check --policy automation_policy.yaml
+  $ autodev serve --host 0.0.0.0            # a collector and live dashboard (needs AUTODEV_TOKEN)
   $ autodev demo`,
   );
 
@@ -207,6 +208,28 @@ Examples:
     .action(async (_o: unknown, cmd: Command) => {
       const { exportCommand } = await import('./commands/export.js');
       done(await exportCommand(ctxOf(cmd), cmd.opts()));
+    });
+
+  withGlobals(program.command('serve'), { json: false })
+    .description('run a collector over the store: CI agents record into it with --store http://host:port, browsers watch a live dashboard')
+    .option('--port <n>', 'TCP port (0 = any free port)', '8787')
+    .option('--host <address>', 'interface to listen on (0.0.0.0 = every interface; anything but loopback needs a token)', '127.0.0.1')
+    .option('--token <token>', 'shared secret agents send and browsers enter once (env AUTODEV_TOKEN, better: arguments show in process lists)')
+    .addOption(policyOption())
+    .addHelpText(
+      'after',
+      `
+Runs until Ctrl-C (SIGINT) or SIGTERM, then closes the store. Prints the dashboard URL on stdout.
+Examples:
+  $ autodev serve                                         # http://127.0.0.1:8787/, this machine only
+  $ export AUTODEV_TOKEN=$(openssl rand -hex 32)
+  $ autodev serve --host 0.0.0.0 --store sqlite:metrics.db --policy automation_policy.yaml
+  # then on every CI agent:
+  $ AUTODEV_STORE=http://collector:8787 AUTODEV_TOKEN=... autodev run -- npm test`,
+    )
+    .action(async (_o: unknown, cmd: Command) => {
+      const { serveCommand } = await import('./commands/serve.js');
+      done(await serveCommand(ctxOf(cmd), cmd.opts()));
     });
 
   withGlobals(program.command('demo'), { json: false })

@@ -28,12 +28,13 @@ export interface StorePlugin {
 
 // A drive letter (C:\ or C:/) is a Windows path, not a URL scheme.
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
-const ALIASES: Readonly<Record<string, string>> = { postgresql: 'postgres', sqlite3: 'sqlite' };
+// `https:` is the same collector client as `http:` (@autodev/storage-http).
+const ALIASES: Readonly<Record<string, string>> = { postgresql: 'postgres', sqlite3: 'sqlite', https: 'http' };
 
 /**
  * Resolves `--store`, then `AUTODEV_STORE`, then {@link DEFAULT_STORE}: a plain path or `file:` URL is
  * the embedded file store (relative paths from `cwd`); any other scheme `x:` names the package
- * `@autodev/storage-x` (`postgresql:` is `postgres:`).
+ * `@autodev/storage-x` (`postgresql:` is `postgres:`, `https:` is `http:`).
  * @throws {CliError} BAD_ARGUMENT when the value is empty or a `file:` URL is malformed.
  * @example
  * resolveStoreLocation('sqlite:ci.db') // { kind: 'plugin', packageName: '@autodev/storage-sqlite', ... }
@@ -67,9 +68,17 @@ export function resolveStoreLocation(option: string | undefined, env: NodeJS.Pro
   return { kind: 'plugin', scheme: name, packageName: `@autodev/storage-${name}`, url: raw, display: redact(raw) };
 }
 
-/** Hides a password in a URL before it is printed (`postgres://u:secret@h/db` → `postgres://u:***@h/db`). */
+/**
+ * Hides secrets in a store URL before it is printed: the password of any URL
+ * (`postgres://u:secret@h/db` → `postgres://u:***@h/db`), the whole user part of an `http(s)` URL (a bare
+ * `https://<token>@host` is a token), and the value of query parameters named like a secret
+ * (`?token=`, `?api_key=`, `?password=`, `?sig=`).
+ * @example
+ * redact('https://ci:s3cret@metrics.internal/?token=abc') // 'https://***@metrics.internal/?token=***'
+ */
 export function redact(url: string): string {
-  return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+  const userPart = /^https?:\/\//i.test(url) ? url.replace(/^(https?:\/\/)[^/?#@]*@/i, '$1***@') : url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+  return userPart.replace(/([?&][^=&#]*(?:token|key|secret|pass|auth|sig)[^=&#]*=)[^&#]*/gi, '$1***');
 }
 
 function isModuleNotFound(e: unknown, packageName: string): boolean {
@@ -78,28 +87,45 @@ function isModuleNotFound(e: unknown, packageName: string): boolean {
 }
 
 /**
- * Imports a storage plugin: first as the CLI itself resolves it (installed next to `@autodev/cli`),
- * then from the project in `cwd` (a global `autodev` can use a plugin installed in the project).
+ * Imports an optional package of the autodev family (a storage plugin, `@autodev/server`): first as the CLI
+ * itself resolves it (installed next to `@autodev/cli`), then from the project in `cwd` (a global `autodev`
+ * can use a package installed in the project). Resolves to `undefined` when neither has it; any other
+ * failure to load it is thrown as it came.
+ * @example
+ * const server = (await importOptional('@autodev/server')) as typeof import('@autodev/server') | undefined;
+ */
+export async function importOptional(packageName: string, cwd = process.cwd()): Promise<unknown> {
+  try {
+    return await import(packageName);
+  } catch (e) {
+    if (!isModuleNotFound(e, packageName)) throw e;
+  }
+  try {
+    const resolved = createRequire(join(cwd, 'package.json')).resolve(packageName);
+    return await import(pathToFileURL(resolved).href);
+  } catch (e) {
+    if (!isModuleNotFound(e, packageName)) throw e;
+    return undefined;
+  }
+}
+
+/**
+ * Imports a storage plugin with {@link importOptional}.
  * @throws {CliError} STORE_PLUGIN_MISSING naming the package and the install command.
  */
 export async function loadStorePlugin(location: Extract<StoreLocation, { kind: 'plugin' }>, cwd = process.cwd()): Promise<StorePlugin> {
   let mod: unknown;
   try {
-    mod = await import(location.packageName);
+    mod = await importOptional(location.packageName, cwd);
   } catch (e) {
-    if (!isModuleNotFound(e, location.packageName)) throw storeError(location.display, e);
-    try {
-      const resolved = createRequire(join(cwd, 'package.json')).resolve(location.packageName);
-      mod = await import(pathToFileURL(resolved).href);
-    } catch (e2) {
-      if (!isModuleNotFound(e2, location.packageName)) throw storeError(location.display, e2);
-      throw new CliError(
-        'STORE_PLUGIN_MISSING',
-        `the store ${location.display} uses the "${location.scheme}:" scheme, which needs the package ${location.packageName}, and it is not installed`,
-        { hint: `install it next to @autodev/cli: npm install ${location.packageName} (or pnpm add / yarn add), or use a file store: --store .autodev/metrics.jsonl` },
-      );
-    }
+    throw storeError(location.display, e);
   }
+  if (mod === undefined)
+    throw new CliError(
+      'STORE_PLUGIN_MISSING',
+      `the store ${location.display} uses the "${location.scheme}:" scheme, which needs the package ${location.packageName}, and it is not installed`,
+      { hint: `install it next to @autodev/cli: npm install ${location.packageName} (or pnpm add / yarn add), or use a file store: --store .autodev/metrics.jsonl` },
+    );
   const openStore = (mod as { openStore?: unknown; default?: { openStore?: unknown } }).openStore ?? (mod as { default?: { openStore?: unknown } }).default?.openStore;
   if (typeof openStore !== 'function')
     throw new CliError('STORE_ERROR', `${location.packageName} does not export openStore(url); it is not an autodev storage plugin, or a version too old for this CLI`, {

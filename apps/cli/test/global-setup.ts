@@ -8,7 +8,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Builds dist/cli.js from the current sources, so the end-to-end tests run what users run. */
 export default async function setup(): Promise<void> {
-  for (const dep of ['learning', 'storage-file', 'performance']) {
+  for (const dep of ['learning', 'storage-file', 'performance', 'server', 'storage-http']) {
     if (!existsSync(join(root, '..', '..', 'packages', dep, 'dist', 'index.js')))
       throw new Error(`@autodev/${dep} is not built; run \`pnpm build\` (or \`pnpm turbo run test --filter @autodev/cli\`, which builds dependencies first)`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STORE, redact, resolveStoreLocation } from '../src/store-url.js';
+import { DEFAULT_STORE, importOptional, redact, resolveStoreLocation } from '../src/store-url.js';
 
 describe('resolveStoreLocation', () => {
   const cwd = '/work/repo';
@@ -23,8 +23,39 @@ describe('resolveStoreLocation', () => {
     expect(resolveStoreLocation('Redis://localhost', {}, cwd)).toMatchObject({ packageName: '@autodev/storage-redis' });
   });
 
+  it('maps http: and https: to @autodev/storage-http (a collector), hiding credentials and tokens in what it prints', () => {
+    expect(resolveStoreLocation('http://127.0.0.1:8787', {}, cwd)).toEqual({
+      kind: 'plugin',
+      scheme: 'http',
+      packageName: '@autodev/storage-http',
+      url: 'http://127.0.0.1:8787',
+      display: 'http://127.0.0.1:8787',
+    });
+    expect(resolveStoreLocation(undefined, { AUTODEV_STORE: 'HTTPS://ci:tok@metrics.internal/?token=abc' }, cwd)).toMatchObject({
+      packageName: '@autodev/storage-http',
+      url: 'HTTPS://ci:tok@metrics.internal/?token=abc', // the plugin refuses it, with a message that does not echo it
+      display: 'HTTPS://***@metrics.internal/?token=***',
+    });
+  });
+
   it('redacts only the password of a URL', () => {
     expect(redact('postgres://ci:s3cret@db:5432/metrics')).toBe('postgres://ci:***@db:5432/metrics');
     expect(redact('postgres://db/metrics')).toBe('postgres://db/metrics');
+  });
+
+  it('redacts the whole user part of http(s) URLs and secret-looking query values of any URL', () => {
+    expect(redact('https://user:pass@metrics.internal:8443/autodev/')).toBe('https://***@metrics.internal:8443/autodev/');
+    expect(redact('https://ghp_abc123@metrics.internal')).toBe('https://***@metrics.internal');
+    expect(redact('http://metrics.internal/a@b')).toBe('http://metrics.internal/a@b');
+    expect(redact('http://h/?token=abc&x=1&api_key=k#f')).toBe('http://h/?token=***&x=1&api_key=***#f');
+    expect(redact('postgres://h/db?sslmode=require&password=pw')).toBe('postgres://h/db?sslmode=require&password=***');
+    expect(redact('http://127.0.0.1:8787')).toBe('http://127.0.0.1:8787');
+  });
+});
+
+describe('importOptional', () => {
+  it('resolves to the module when installed and to undefined when not', async () => {
+    expect(typeof ((await importOptional('@autodev/storage-http')) as { openStore?: unknown }).openStore).toBe('function');
+    expect(await importOptional('@autodev/storage-surely-not-installed', '/')).toBeUndefined();
   });
 });

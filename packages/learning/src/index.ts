@@ -1,5 +1,6 @@
 export { LearningError, LearningErrorCode, isLearningError } from './errors.js';
 export {
+  MAX_METADATA_DEPTH,
   MAX_METADATA_JSON_LENGTH,
   MAX_METRIC_NAME_LENGTH,
   validateMetadata,

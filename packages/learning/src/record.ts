@@ -17,6 +17,12 @@ export interface MetricRecord {
 export const MAX_METRIC_NAME_LENGTH = 200;
 /** Largest accepted metadata, as serialized JSON, in UTF-16 code units. Keeps one record small. */
 export const MAX_METADATA_JSON_LENGTH = 64 * 1024;
+/**
+ * Deepest nesting of objects and arrays in metadata. Context values are flat in practice; the limit turns a
+ * pathological input (thousands of levels, which would overflow the stack of every recursive reader) into a
+ * clear INVALID_RECORD instead of a RangeError.
+ */
+export const MAX_METADATA_DEPTH = 64;
 /** Latest accepted timestamp: the largest valid JavaScript Date (year 275760). */
 const MAX_TIMESTAMP_MS = 8.64e15;
 
@@ -59,6 +65,8 @@ function checkJson(name: string, v: unknown, path: string, seen: Set<object>): J
   }
   if (typeof v !== 'object') throw invalid(name, `metadata ${path} must be JSON (string, number, boolean, null, array or object), got ${typeof v}`);
   if (seen.has(v)) throw invalid(name, `metadata ${path} is circular; metadata must be a tree of JSON values`);
+  // `seen` holds exactly the objects on the path from the root, so its size is the depth.
+  if (seen.size >= MAX_METADATA_DEPTH) throw invalid(name, `metadata nests deeper than ${MAX_METADATA_DEPTH} levels (at ${path.slice(0, 80)}…); keep metadata to short, flat context values`);
   seen.add(v);
   try {
     if (Array.isArray(v)) return Object.freeze(v.map((item, i) => checkJson(name, item, `${path}[${i}]`, seen))) as JsonValue[];

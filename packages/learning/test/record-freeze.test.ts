@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore, MetricsTracker, validateRecord } from '../src/index.js';
+import { createMemoryStore, MAX_METADATA_DEPTH, MetricsTracker, validateRecord } from '../src/index.js';
 
 describe('records are immutable once validated', () => {
   it('a caller cannot change stored metadata through a returned record or its input', async () => {
@@ -30,5 +30,16 @@ describe('metadata keys that are Object.prototype names', () => {
     await store.append([r]);
     expect(await store.query({ where: { branch: 'main' } })).toHaveLength(1);
     expect((await store.query())[0]!.metadata).toEqual(r.metadata);
+  });
+});
+
+describe('metadata depth', () => {
+  it('rejects pathologically deep metadata with INVALID_RECORD instead of overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = { k: deep };
+    expect(() => validateRecord({ name: 'm', value: 1, metadata: { deep } })).toThrow(expect.objectContaining({ code: 'INVALID_RECORD', message: expect.stringMatching(/deeper than 64 levels/) }));
+    let ok: unknown = 1;
+    for (let i = 0; i < MAX_METADATA_DEPTH - 1; i++) ok = [ok];
+    expect(validateRecord({ name: 'm', value: 1, metadata: { ok } }).metadata['ok']).toBeDefined();
   });
 });

@@ -1,5 +1,6 @@
 import { LearningError, validateQuery, type MetricQuery, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { HttpStoreError, type HttpStoreErrorCode } from './errors.js';
+import { exchange, TransportError, type Answer } from './transport.js';
 
 /** Options of {@link openHttpStore}. */
 export interface HttpStoreOptions {
@@ -15,9 +16,9 @@ export interface HttpStoreOptions {
   timeoutMs?: number;
   /** Extra headers on every request (a proxy's own auth, a trace id). @default {} */
   headers?: Readonly<Record<string, string>>;
-  /** The `fetch` to use (a proxy-aware one, a test double). @default globalThis.fetch */
-  fetch?: typeof globalThis.fetch;
 }
+
+const OPTIONS = new Set(['url', 'token', 'timeoutMs', 'headers']);
 
 /** A `MetricStore` that lives in an `@autodev/server` collector. */
 export interface HttpMetricStore extends MetricStore {
@@ -29,7 +30,10 @@ const invalid = (message: string) => new LearningError('INVALID_ARGUMENT', messa
 
 function checkOptions(options: HttpStoreOptions): URL {
   if (typeof options !== 'object' || options === null) throw invalid('openHttpStore takes an options object such as { url: "http://127.0.0.1:8787" }');
-  const { url, token, timeoutMs, headers, fetch } = options;
+  const { url, token, timeoutMs, headers } = options;
+  // A misspelt option would otherwise be ignored without a word (and `fetch` is not one: see exchange()).
+  for (const key of Object.keys(options))
+    if (!OPTIONS.has(key)) throw invalid(`unknown option ${JSON.stringify(key)}; openHttpStore takes ${[...OPTIONS].join(', ')}`);
   let base: URL;
   try {
     base = new URL(url);
@@ -42,8 +46,6 @@ function checkOptions(options: HttpStoreOptions): URL {
     throw invalid('token must be a non-empty string without spaces or line breaks');
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw invalid(`timeoutMs must be a whole number of milliseconds > 0, got ${String(timeoutMs)}`);
   if (headers !== undefined && (typeof headers !== 'object' || headers === null)) throw invalid('headers must be an object of header names and values');
-  if (fetch !== undefined && typeof fetch !== 'function') throw invalid('fetch must be a function with the signature of globalThis.fetch');
-  if (fetch === undefined && typeof globalThis.fetch !== 'function') throw invalid('this runtime has no global fetch (Node.js 18+ has one); pass { fetch }');
   base.search = '';
   base.hash = '';
   // Endpoints resolve relative to the base, so a collector mounted under a path keeps that path.
@@ -51,13 +53,36 @@ function checkOptions(options: HttpStoreOptions): URL {
   return base;
 }
 
+/**
+ * What a 3xx says. Redirects are never followed: a 301/302/303 turns a POST into a GET (which the collector
+ * answers with its records: an append that "succeeds" with nothing stored), and the token would go to
+ * wherever the redirect points. The target is shown without credentials or query (it may hold a proxy's
+ * secrets) and, when it is the same endpoint elsewhere, with the base URL to use instead.
+ */
+function redirectMessage(method: string, base: string, path: string, status: number, location: string | undefined): string {
+  const target = new URL(path, base);
+  let to: URL | undefined;
+  try {
+    to = location === undefined ? undefined : new URL(location, target);
+  } catch {
+    to = undefined;
+  }
+  const head = `${method} ${target.href} answered ${status}`;
+  const why = 'redirects are not followed (a 301, 302 or 303 would turn an append into a GET that stores nothing, and the token would go along)';
+  if (to === undefined || (to.protocol !== 'http:' && to.protocol !== 'https:'))
+    return `${head}, a redirect${location === undefined ? ' without a Location' : ''}; ${why}: use the collector's own address as its URL`;
+  const elsewhere = to.pathname.endsWith(`/${path}`) ? `${to.origin}${to.pathname.slice(0, -path.length)}` : undefined;
+  const fix = elsewhere !== undefined && elsewhere !== base ? `use ${elsewhere} as the collector URL` : "use the collector's own address as its URL";
+  return `${head}, a redirect to ${to.origin}${to.pathname}; ${why}: ${fix}`;
+}
+
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown };
 }
 
 /**
- * Opens a store that sends appends and queries to an `@autodev/server` collector over HTTP (Node's global
- * `fetch`), so CI agents on many machines can record into one store. It first asks `GET /v1/health`, so a
+ * Opens a store that sends appends and queries to an `@autodev/server` collector over HTTP (`node:http` /
+ * `node:https`, see {@link exchange}), so CI agents on many machines can record into one store. It first asks `GET /v1/health`, so a
  * wrong URL or token fails here and not at the first append.
  *
  * Every `append` is one `POST /v1/records`: all or nothing, stored when it resolves, validated again by the
@@ -73,7 +98,6 @@ interface ErrorBody {
 export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetricStore> {
   const base = checkOptions(options);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const doFetch = options.fetch ?? globalThis.fetch;
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   const where = base.href;
@@ -84,50 +108,46 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
     new LearningError('STORE_IO', `collector ${where}: ${message}`, { cause: new HttpStoreError(code, message, details, cause === undefined ? undefined : { cause }) });
 
   async function send(method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
-    const url = new URL(path, base).href;
+    const target = new URL(path, base);
+    const url = target.href;
     const details = { method, url };
-    let res: Response;
-    let text: string;
+    let res: Answer;
     try {
-      res = await doFetch(url, {
-        method,
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await res.text();
+      res = await exchange({ method, url: target, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' }, body, timeoutMs });
     } catch (e) {
-      if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))
+      if (!(e instanceof TransportError)) throw e;
+      if (e.code === 'TIMEOUT')
         throw fail(
           'TIMEOUT',
           `${method} ${url} got no complete answer within ${timeoutMs} ms${method === 'POST' && path === 'v1/records' ? '; the records may or may not have been stored' : ''}`,
           details,
           e,
         );
-      const reason = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw fail('NETWORK', `${method} ${url} failed: ${reason?.code ?? reason?.message ?? (e as Error).message}; is the collector running and the URL right?`, details, e);
+      throw fail('NETWORK', `${method} ${url} failed: ${e.reason}; is the collector running and the URL right?`, details, e);
     }
+    const { status, text } = res;
+    if (status >= 300 && status < 400) throw fail('HTTP_STATUS', redirectMessage(method, where, path, status, res.headers.location), { ...details, status });
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       json = undefined;
     }
-    if (res.ok) {
-      if (json === undefined) throw fail('BAD_RESPONSE', `${method} ${url} answered ${res.status} with something other than JSON; is this an @autodev/server collector?`, { ...details, status: res.status });
+    if (status >= 200 && status < 300) {
+      if (json === undefined) throw fail('BAD_RESPONSE', `${method} ${url} answered ${status} with something other than JSON; is this an @autodev/server collector?`, { ...details, status: res.status });
       return json;
     }
     const error = (json as ErrorBody | undefined)?.error;
     const serverCode = typeof error?.code === 'string' ? error.code : undefined;
     const serverMessage = typeof error?.message === 'string' ? error.message : text.slice(0, 200);
-    const withStatus = { ...details, status: res.status, ...(serverCode === undefined ? {} : { serverCode }) };
+    const withStatus = { ...details, status, ...(serverCode === undefined ? {} : { serverCode }) };
     // The collector validates records and queries with learning's own checks: hand those back as the same errors.
-    if (res.status === 400 && serverCode === 'INVALID_RECORD')
+    if (status === 400 && serverCode === 'INVALID_RECORD')
       throw new LearningError('INVALID_RECORD', serverMessage, { cause: new HttpStoreError('HTTP_STATUS', serverMessage, withStatus) });
-    if (res.status === 400 && serverCode === 'INVALID_QUERY')
+    if (status === 400 && serverCode === 'INVALID_QUERY')
       throw new LearningError('INVALID_ARGUMENT', serverMessage, { cause: new HttpStoreError('HTTP_STATUS', serverMessage, withStatus) });
-    if (res.status === 401) throw fail('UNAUTHORIZED', `${serverMessage}; pass the token the collector was started with as { token }`, withStatus);
-    throw fail('HTTP_STATUS', `${method} ${url} answered ${res.status}${serverCode === undefined ? '' : ` ${serverCode}`}: ${serverMessage}`, withStatus);
+    if (status === 401) throw fail('UNAUTHORIZED', `${serverMessage}; pass the token the collector was started with as { token }`, withStatus);
+    throw fail('HTTP_STATUS', `${method} ${url} answered ${status}${serverCode === undefined ? '' : ` ${serverCode}`}: ${serverMessage}`, withStatus);
   }
 
   /** Runs one call unless closed, and lets close() wait for it. */

@@ -1,5 +1,3 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { isLearningError, LearningError } from '@autodev/learning';
 import { isHttpStoreError } from './errors.js';
 import { openHttpStore, type HttpMetricStore } from './open-http-store.js';
@@ -7,79 +5,12 @@ import { openHttpStore, type HttpMetricStore } from './open-http-store.js';
 /** The environment variable {@link openStore} reads the collector's token from. */
 export const TOKEN_ENV = 'AUTODEV_TOKEN';
 
-const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
-
-/**
- * The `fetch` {@link openStore} gives the store: the subset it uses (method, headers, a string body, a signal;
- * the answer as a `Response`) over `node:http` / `node:https`.
- *
- * Why not the global `fetch`: the plugin serves one-shot CLI processes, and undici's first request in a fresh
- * process costs about 100 ms of CPU (its HTTP parser is WebAssembly compiled at first use) — more than the
- * rest of `autodev record`. Errors take fetch's shapes, so the store classifies them the same way: a network
- * failure rejects with `TypeError('fetch failed', { cause })` holding the system error, an aborted signal with
- * its `reason` (`TimeoutError` for `AbortSignal.timeout`). Redirects are not followed (a collector never
- * redirects; a 3xx comes back as its status). Exported for tests only.
- */
-export const nodeFetch: typeof globalThis.fetch = (input, init = {}) =>
-  new Promise<Response>((resolve, reject) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    const { signal, body } = init;
-    if (signal?.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    if (body !== undefined && body !== null && typeof body !== 'string') {
-      reject(new TypeError('this fetch sends string bodies only'));
-      return;
-    }
-    const headers = Object.fromEntries(new Headers(init.headers));
-    if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
-    let settled = false;
-    const finish = (action: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      action();
-    };
-    const failed = (cause: unknown) => finish(() => reject(new TypeError('fetch failed', { cause })));
-    const onAbort = () => {
-      finish(() => reject(signal!.reason as Error));
-      req.destroy();
-    };
-    const onResponse = (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', failed);
-      res.on('close', () => {
-        if (!res.complete) failed(new Error('the connection closed before the answer was complete'));
-      });
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        finish(() => {
-          try {
-            const responseHeaders = new Headers();
-            for (const [name, value] of Object.entries(res.headers)) {
-              for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, v);
-            }
-            resolve(new Response(NULL_BODY_STATUS.has(status) ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
-          } catch (e) {
-            reject(new TypeError('fetch failed', { cause: e })); // a status Response refuses (below 200): not an HTTP answer we can use
-          }
-        });
-      });
-    };
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: init.method ?? 'GET', headers }, onResponse);
-    req.on('error', failed);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    req.end(body ?? undefined);
-  });
-
 const invalid = (message: string) => new LearningError('INVALID_ARGUMENT', message);
 
 /**
  * The storage plugin entry point: the `autodev` CLI maps `http://` and `https://` store URLs to this package
  * and calls `openStore(url)`. Same as `openHttpStore({ url, token: env.AUTODEV_TOKEN })`, with messages that
- * speak of `AUTODEV_TOKEN` rather than of options, and requests sent with `node:http` (see {@link nodeFetch}).
+ * speak of `AUTODEV_TOKEN` rather than of options.
  *
  * The token comes from the environment only: a URL ends up in logs, shell history and process lists, so one
  * holding credentials (`https://user:pass@host`) or a `?token=` is refused rather than used. The URL takes
@@ -114,7 +45,7 @@ export async function openStore(url: string, env: Readonly<Record<string, string
   if (token !== undefined && /\s/.test(token))
     throw invalid(`${TOKEN_ENV} must not contain spaces or line breaks (a secret saved with a trailing newline?)`);
   try {
-    return await openHttpStore({ url: parsed, fetch: nodeFetch, ...(token === undefined ? {} : { token }) });
+    return await openHttpStore({ url: parsed, ...(token === undefined ? {} : { token }) });
   } catch (e) {
     // openHttpStore's advice is for library callers ("pass { token }"); a plugin user sets the variable.
     if (isLearningError(e) && e.code === 'STORE_IO' && isHttpStoreError(e.cause) && e.cause.code === 'UNAUTHORIZED') {

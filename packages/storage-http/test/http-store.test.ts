@@ -1,5 +1,6 @@
-// HttpMetricStore beyond the contract: options, typed errors for every HTTP failure, timeouts, and clients
-// on several "machines" recording into one collector through MetricsTracker.
+// HttpMetricStore beyond the contract: options, typed errors for every HTTP failure (timeouts, broken
+// connections, redirects), what goes on the wire, and clients on several "machines" recording into one
+// collector through MetricsTracker.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMemoryStore, isLearningError, MetricsTracker, type MetricRecord } from '@autodev/learning';
@@ -49,6 +50,12 @@ const httpCause = (e: { cause?: unknown }): HttpStoreError => {
   return e.cause as HttpStoreError;
 };
 
+/** Answers JSON, as a collector would. */
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
 const rec = (name: string, value: number, timestamp: number): MetricRecord => ({ name, value, timestamp, metadata: {} });
 
 describe('openHttpStore options', () => {
@@ -61,7 +68,9 @@ describe('openHttpStore options', () => {
       [{ url: 'http://127.0.0.1:1', token: '' }, /token/],
       [{ url: 'http://127.0.0.1:1', token: 'two words' }, /token/],
       [{ url: 'http://127.0.0.1:1', timeoutMs: 0 }, /timeoutMs/],
-      [{ url: 'http://127.0.0.1:1', fetch: 'yes' }, /fetch/],
+      // Requests go through node:http; a `fetch` (or a misspelt option) is refused rather than ignored.
+      [{ url: 'http://127.0.0.1:1', fetch: globalThis.fetch }, /unknown option "fetch"; openHttpStore takes url, token, timeoutMs, headers/],
+      [{ url: 'http://127.0.0.1:1', timeout: 5 }, /unknown option "timeout"/],
     ];
     for (const [options, message] of cases) {
       const e = await rejection(openHttpStore(options as never), 'INVALID_ARGUMENT');
@@ -110,6 +119,19 @@ describe('typed HTTP errors (LearningError STORE_IO with an HttpStoreError cause
     await store.close();
   });
 
+  it('TIMEOUT when the answer stops halfway; NETWORK when the connection drops mid-answer', async () => {
+    const url = await rawServer((req, res) => {
+      if (req.url === '/v1/health') return json(res, 200, { ok: true });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"names":['); // and never the rest
+      if (req.url === '/v1/query') res.destroy();
+    });
+    const store = await openHttpStore({ url, timeoutMs: 200 });
+    expect(httpCause(await rejection(store.names(), 'STORE_IO')).code).toBe('TIMEOUT');
+    expect(httpCause(await rejection(store.query(), 'STORE_IO')).code).toBe('NETWORK');
+    await store.close();
+  });
+
   it('BAD_RESPONSE when the URL is not a collector', async () => {
     const url = await rawServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
@@ -151,6 +173,50 @@ describe('typed HTTP errors (LearningError STORE_IO with an HttpStoreError cause
   });
 });
 
+describe('redirects are errors, never followed', () => {
+  it('an append a proxy redirects is refused, saying where it pointed, and is not re-sent as a GET that stores nothing', async () => {
+    // An http → https redirect of a TLS-terminating proxy (with a secret of its own in the query), and a 303 to
+    // the same URL: with a redirect-following client that one "succeeded" with 0 records stored.
+    const cases = [301, 302, 303, 307, 308].map((status) => ({ status, https: status !== 303 }));
+    for (const { status, https } of cases) {
+      const seen: string[] = [];
+      const url = await rawServer((req, res) => {
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+        if (req.url === '/v1/health') return json(res, 200, { ok: true });
+        if (req.method === 'POST') {
+          res.writeHead(status, { location: `${https ? `https://${req.headers.host}` : ''}/v1/records?session=proxy-secret` });
+          return res.end();
+        }
+        json(res, 200, { records: [] }); // what a collector answers to GET /v1/records: 200, nothing stored
+      });
+      const store = await openHttpStore({ url, token: 'redirect-token-1' });
+      const e = await rejection(store.append([rec('m', 1, 1)]), 'STORE_IO');
+      expect(httpCause(e), String(status)).toMatchObject({ code: 'HTTP_STATUS', status, method: 'POST', url: `${url}/v1/records` });
+      const to = https ? url.replace('http:', 'https:') : url;
+      expect(e.message).toContain(`answered ${status}, a redirect to ${to}/v1/records; redirects are not followed`);
+      expect(e.message).toContain(https ? `use ${to}/ as the collector URL` : "use the collector's own address as its URL");
+      expect(e.message).not.toMatch(/proxy-secret|redirect-token-1/);
+      expect(seen).toEqual(['GET /v1/health Bearer redirect-token-1', 'POST /v1/records Bearer redirect-token-1']);
+      await store.close();
+    }
+  });
+
+  it('at open: a redirected health check fails the open with the base URL to use', async () => {
+    const url = await rawServer((_req, res) => {
+      res.writeHead(301, { location: 'https://metrics.example/autodev/v1/health' });
+      res.end();
+    });
+    const e = await rejection(openHttpStore({ url }), 'STORE_IO');
+    expect(httpCause(e)).toMatchObject({ code: 'HTTP_STATUS', status: 301, method: 'GET' });
+    expect(e.message).toMatch(/a redirect to https:\/\/metrics\.example\/autodev\/v1\/health; .*use https:\/\/metrics\.example\/autodev\/ as the collector URL/);
+    const bare = await rawServer((_req, res) => {
+      res.writeHead(302); // no Location at all
+      res.end();
+    });
+    expect((await rejection(openHttpStore({ url: bare }), 'STORE_IO')).message).toMatch(/302, a redirect without a Location; .*use the collector's own address/);
+  });
+});
+
 describe('HttpMetricStore', () => {
   it('works behind a reverse proxy that mounts the collector under a path', async () => {
     const backing = createMemoryStore();
@@ -171,23 +237,31 @@ describe('HttpMetricStore', () => {
     await store.close();
   });
 
-  it('sends the token as a bearer header and extra headers, through the given fetch', async () => {
-    const { url } = await collector({ token: 'header-token-123' });
-    const seen: { url: string; headers: Record<string, string> }[] = [];
-    const spy: typeof fetch = (input, init) => {
-      seen.push({ url: input instanceof Request ? input.url : input.toString(), headers: init?.headers as Record<string, string> });
-      return fetch(input, init);
-    };
-    const store = await openHttpStore({ url, token: 'header-token-123', headers: { 'x-trace-id': 'abc' }, fetch: spy });
-    await store.append([rec('m', 1, 1)]);
+  it('sends the token as a bearer header, extra headers, and UTF-8 bodies with their byte length; never the token in the URL', async () => {
+    const seen: { url: string; headers: IncomingMessage['headers']; body: string }[] = [];
+    const url = await rawServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (d: string) => (body += d));
+      req.on('end', () => {
+        seen.push({ url: req.url ?? '', headers: req.headers, body });
+        json(res, 200, req.url === '/v1/health' ? { ok: true } : req.url === '/v1/query' ? { records: [] } : { appended: 1 });
+      });
+    });
+    const store = await openHttpStore({ url, token: 'header-token-123', headers: { 'x-trace-id': 'abc' } });
+    const record = { name: 'größe_µs', value: 1, timestamp: 1, metadata: { note: 'naïve ☃ \ud800' } };
+    await store.append([record]);
     await store.query({ name: 'm' });
-    expect(seen.map((s) => new URL(s.url).pathname)).toEqual(['/v1/health', '/v1/records', '/v1/query']);
+    await store.close();
+    expect(seen.map((s) => s.url)).toEqual(['/v1/health', '/v1/records', '/v1/query']);
     for (const s of seen) {
-      expect(s.headers.authorization).toBe('Bearer header-token-123');
-      expect(s.headers['x-trace-id']).toBe('abc');
+      expect(s.headers).toMatchObject({ authorization: 'Bearer header-token-123', 'x-trace-id': 'abc', accept: 'application/json' });
       expect(s.url).not.toContain('header-token-123');
     }
-    await store.close();
+    expect(seen[1]!.headers['content-type']).toBe('application/json');
+    expect(Number(seen[1]!.headers['content-length'])).toBe(Buffer.byteLength(seen[1]!.body));
+    expect(JSON.parse(seen[1]!.body)).toEqual([record]);
+    expect(JSON.parse(seen[2]!.body)).toEqual({ name: 'm' });
   });
 
   it('close() waits for an append in flight, then rejects with STORE_CLOSED', async () => {

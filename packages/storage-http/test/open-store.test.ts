@@ -1,13 +1,8 @@
-// The CLI plugin entry point: openStore(url) with the token from AUTODEV_TOKEN, against a real collector; and
-// its node:http transport (nodeFetch) through the same contract suite, model check and error cases as the
-// default global fetch.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { isLearningError, type MetricRecord } from '@autodev/learning';
-import { describeMetricStoreContract, itAnswersLikeTheMemoryStore, type StoreFixture } from '@autodev/learning/testing';
+// The CLI plugin entry point: openStore(url) with the token from AUTODEV_TOKEN, against a real collector.
+// (Its transport is openHttpStore's: the contract suite, model check and error cases run in the other files.)
+import { isLearningError } from '@autodev/learning';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isHttpStoreError, openHttpStore, openStore, TOKEN_ENV, type HttpStoreError } from '../src/index.js';
-import { nodeFetch } from '../src/open-store.js';
+import { isHttpStoreError, openStore, TOKEN_ENV } from '../src/index.js';
 import { startCollector } from './helpers.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -30,26 +25,6 @@ async function rejection(p: Promise<unknown>, code?: string): Promise<Error & { 
   expect(isLearningError(e), String(e)).toBe(true);
   if (code !== undefined) expect((e as { code: string }).code).toBe(code);
   return e as Error & { code: string; cause?: unknown };
-}
-
-const httpCause = (e: { cause?: unknown }): HttpStoreError => {
-  expect(isHttpStoreError(e.cause)).toBe(true);
-  return e.cause as HttpStoreError;
-};
-
-const rec = (name: string, value: number, timestamp: number): MetricRecord => ({ name, value, timestamp, metadata: {} });
-
-/** A plain server with a handler of our own (for answers no collector gives). */
-async function rawServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; stop: () => Promise<void> }> {
-  const server: Server = createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const stop = () =>
-    new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    });
-  cleanups.push(stop);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop };
 }
 
 describe('openStore (the autodev CLI plugin entry)', () => {
@@ -108,118 +83,5 @@ describe('openStore (the autodev CLI plugin entry)', () => {
     const e = await rejection(openStore('http://127.0.0.1:1', {}));
     expect(e.code).toBe('STORE_IO');
     expect(isHttpStoreError(e.cause) && e.cause.code).toBe('NETWORK');
-  });
-});
-
-describe('nodeFetch, the transport of openStore', () => {
-  interface HttpFixture extends StoreFixture {
-    url: string;
-  }
-  describeMetricStoreContract<HttpFixture>(
-    'http over node:http',
-    async () => {
-      const c = await startCollector({ token: 'contract-suite-token' });
-      const store = await openHttpStore({ url: c.url, token: 'contract-suite-token', fetch: nodeFetch });
-      return { store, url: c.url, dispose: c.stop };
-    },
-    { reopen: async (f) => ({ ...f, store: await openHttpStore({ url: f.url, token: 'contract-suite-token', fetch: nodeFetch }) }) },
-  );
-
-  itAnswersLikeTheMemoryStore(
-    async () => {
-      const c = await startCollector();
-      const store = await openHttpStore({ url: c.url, fetch: nodeFetch });
-      return {
-        ...store,
-        close: async () => {
-          await store.close();
-          await c.stop();
-        },
-      };
-    },
-    { numRuns: 50 },
-  );
-
-  it('NETWORK with the system code when nothing listens', async () => {
-    const { url, stop } = await rawServer(() => {});
-    await stop(); // the port is free again: connection refused
-    const cause = httpCause(await rejection(openHttpStore({ url, fetch: nodeFetch }), 'STORE_IO'));
-    expect(cause.code).toBe('NETWORK');
-    expect(cause.message).toMatch(/ECONNREFUSED/);
-  });
-
-  it('TIMEOUT when no answer comes, and when the answer stops halfway', async () => {
-    const { url } = await rawServer((req, res) => {
-      if (req.url === '/v1/health') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"ok":true}');
-      } else if (req.url === '/v1/names') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.write('{"names":['); // and never the rest
-      }
-      // every other request hangs
-    });
-    const store = await openHttpStore({ url, timeoutMs: 200, fetch: nodeFetch });
-    const e = await rejection(store.append([rec('m', 1, 1)]), 'STORE_IO');
-    expect(httpCause(e).code).toBe('TIMEOUT');
-    expect(e.message).toMatch(/may or may not have been stored/);
-    expect(httpCause(await rejection(store.names(), 'STORE_IO')).code).toBe('TIMEOUT');
-    await store.close();
-  });
-
-  it('NETWORK when the connection drops mid-answer; BAD_RESPONSE for something that is not a collector', async () => {
-    const { url } = await rawServer((req, res) => {
-      res.writeHead(200, { 'content-type': req.url === '/v1/health' ? 'application/json' : 'text/html', 'content-length': '100' });
-      if (req.url === '/v1/health') res.end('{"ok":true}'.padEnd(100));
-      else {
-        res.write('<html>');
-        res.destroy();
-      }
-    });
-    const store = await openHttpStore({ url, fetch: nodeFetch });
-    expect(httpCause(await rejection(store.names(), 'STORE_IO')).code).toBe('NETWORK');
-    await store.close();
-    const other = await rawServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<html>some other app</html>');
-    });
-    expect(httpCause(await rejection(openHttpStore({ url: other.url, fetch: nodeFetch }), 'STORE_IO')).code).toBe('BAD_RESPONSE');
-  });
-
-  it("HTTP_STATUS for a 413 (the collector closes the connection) and for a 3xx (not followed); the collector's validation errors", async () => {
-    const { url, backing } = await startCollector({ maxBodyBytes: 2000 });
-    cleanups.push(async () => backing.close());
-    const store = await openHttpStore({ url, fetch: nodeFetch });
-    const e = await rejection(store.append(Array.from({ length: 100 }, (_, i) => rec('m', i, i))), 'STORE_IO');
-    expect(httpCause(e)).toMatchObject({ code: 'HTTP_STATUS', status: 413, serverCode: 'PAYLOAD_TOO_LARGE' });
-    await store.append([rec('m', 1, 1)]); // the next request gets a fresh connection
-    await rejection(store.append([rec('', 1, 1)]), 'INVALID_RECORD');
-    expect(await backing.query()).toEqual([rec('m', 1, 1)]);
-    await store.close();
-    const redirect = await rawServer((_req, res) => {
-      res.writeHead(301, { location: 'https://elsewhere.invalid/' });
-      res.end();
-    });
-    expect(httpCause(await rejection(openHttpStore({ url: redirect.url, fetch: nodeFetch }), 'STORE_IO'))).toMatchObject({ code: 'HTTP_STATUS', status: 301 });
-  });
-
-  it('sends headers, the token and UTF-8 bodies with their byte length', async () => {
-    const seen: { headers: IncomingMessage['headers']; body: string }[] = [];
-    const { url } = await rawServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (d: string) => (body += d));
-      req.on('end', () => {
-        seen.push({ headers: req.headers, body });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(req.url === '/v1/health' ? '{"ok":true}' : '{"appended":1}');
-      });
-    });
-    const store = await openHttpStore({ url, token: 'header-token-1', headers: { 'x-trace': 't1' }, fetch: nodeFetch });
-    await store.append([{ name: 'größe_µs', value: 1, timestamp: 1, metadata: { note: 'naïve ☃ \ud800' } }]);
-    await store.close();
-    expect(seen[1]!.headers).toMatchObject({ authorization: 'Bearer header-token-1', 'x-trace': 't1', 'content-type': 'application/json' });
-    expect(Number(seen[1]!.headers['content-length'])).toBe(Buffer.byteLength(seen[1]!.body));
-    expect(JSON.parse(seen[1]!.body)).toEqual([{ name: 'größe_µs', value: 1, timestamp: 1, metadata: { note: 'naïve ☃ \ud800' } }]);
   });
 });

@@ -1,0 +1,74 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+/** One request as the store sends it. */
+export interface Exchange {
+  method: 'GET' | 'POST';
+  url: URL;
+  headers: Readonly<Record<string, string>>;
+  /** A JSON text, sent as UTF-8 with its byte length. */
+  body?: string;
+  /** For the whole exchange, answer body included. */
+  timeoutMs: number;
+}
+
+/** A complete answer, whatever its status. */
+export interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/** Why no complete answer came. The store turns it into an `HttpStoreError` of the same code. */
+export class TransportError extends Error {
+  constructor(
+    readonly code: 'TIMEOUT' | 'NETWORK',
+    /** For NETWORK: the system error code (`ECONNREFUSED`...) or what happened. */
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(reason, options);
+  }
+}
+
+/**
+ * Sends one request with `node:http` / `node:https` and reads the whole answer.
+ *
+ * Why not the global `fetch`: the store mostly serves one-shot CLI processes, and undici's first request in a
+ * fresh process costs about 100 ms of CPU (its HTTP parser is WebAssembly compiled at first use), more than the
+ * rest of `autodev record`. And `fetch` follows redirects, turning a `POST /v1/records` that a proxy answers
+ * with 301/302/303 into a `GET` that "succeeds" with nothing stored; here a 3xx is just an answer.
+ *
+ * Connections are kept alive by Node's global agent (idle sockets do not hold the process open).
+ * @throws {TransportError} TIMEOUT when the answer is not complete within `timeoutMs`; NETWORK when the
+ * connection fails or breaks before the answer is complete.
+ */
+export function exchange({ method, url, headers, body, timeoutMs }: Exchange): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    const sent: Record<string, string> = { ...headers };
+    if (body !== undefined) sent['content-length'] = String(Buffer.byteLength(body));
+    let settled = false;
+    const finish = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      action();
+    };
+    const failed = (e: unknown) => finish(() => reject(new TransportError('NETWORK', (e as { code?: string }).code ?? (e as Error).message, { cause: e })));
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers: sent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', failed);
+      res.on('close', () => {
+        if (!res.complete) failed(new Error('the connection closed before the answer was complete'));
+      });
+      res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') })));
+    });
+    const timer = setTimeout(() => {
+      finish(() => reject(new TransportError('TIMEOUT', `no complete answer within ${timeoutMs} ms`)));
+      req.destroy();
+    }, timeoutMs);
+    req.on('error', failed);
+    req.end(body);
+  });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore, MAX_METADATA_DEPTH, MetricsTracker, validateRecord } from '../src/index.js';
+import { createMemoryStore, MAX_METADATA_DEPTH, MetricsTracker, validateRecord, type JsonValue } from '../src/index.js';
 
 describe('records are immutable once validated', () => {
   it('a caller cannot change stored metadata through a returned record or its input', async () => {
@@ -20,7 +20,7 @@ describe('records are immutable once validated', () => {
 
 describe('metadata keys that are Object.prototype names', () => {
   it('keeps a "__proto__" key from JSON as an own key, without touching any prototype', async () => {
-    const metadata = JSON.parse('{"__proto__": {"polluted": true}, "constructor": "x", "branch": "main"}') as Record<string, unknown>;
+    const metadata = JSON.parse('{"__proto__": {"polluted": true}, "constructor": "x", "branch": "main"}') as Record<string, JsonValue>;
     const r = validateRecord({ name: 'm', value: 1, metadata });
     expect(Object.keys(r.metadata)).toEqual(['__proto__', 'constructor', 'branch']);
     expect(Object.getPrototypeOf(r.metadata)).toBe(Object.prototype);
@@ -35,10 +35,10 @@ describe('metadata keys that are Object.prototype names', () => {
 
 describe('metadata depth', () => {
   it('rejects pathologically deep metadata with INVALID_RECORD instead of overflowing the stack', () => {
-    let deep: unknown = 1;
+    let deep: JsonValue = 1;
     for (let i = 0; i < 20_000; i++) deep = { k: deep };
     expect(() => validateRecord({ name: 'm', value: 1, metadata: { deep } })).toThrow(expect.objectContaining({ code: 'INVALID_RECORD', message: expect.stringMatching(/deeper than 64 levels/) }));
-    let ok: unknown = 1;
+    let ok: JsonValue = 1;
     for (let i = 0; i < MAX_METADATA_DEPTH - 1; i++) ok = [ok];
     expect(validateRecord({ name: 'm', value: 1, metadata: { ok } }).metadata['ok']).toBeDefined();
   });

@@ -76,6 +76,12 @@ function redirectMessage(method: string, base: string, path: string, status: num
   return `${head}, a redirect to ${to.origin}${to.pathname}; ${why}: ${fix}`;
 }
 
+/** What is wrong with a 2xx answer ("without a \"records\" array"); `send` turns it into BAD_RESPONSE. */
+class Refusal {
+  constructor(readonly what: string) {}
+}
+const refuse = (what: string) => new Refusal(`${what}; is this an @autodev/server collector?`);
+
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown };
 }
@@ -107,7 +113,12 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
   const fail = (code: HttpStoreErrorCode, message: string, details: ConstructorParameters<typeof HttpStoreError>[2], cause?: unknown) =>
     new LearningError('STORE_IO', `collector ${where}: ${message}`, { cause: new HttpStoreError(code, message, details, cause === undefined ? undefined : { cause }) });
 
-  async function send(method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
+  /**
+   * Sends one request and returns what `read` makes of its 2xx JSON answer. `read` returns `undefined` for an
+   * answer that is not what the endpoint promises (with `what` said about it), so every such answer becomes
+   * one BAD_RESPONSE naming the request it came from.
+   */
+  async function send<T>(method: 'GET' | 'POST', path: string, body: string | undefined, read: (json: unknown) => T | Refusal): Promise<T> {
     const target = new URL(path, base);
     const url = target.href;
     const details = { method, url };
@@ -134,8 +145,9 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
       json = undefined;
     }
     if (status >= 200 && status < 300) {
-      if (json === undefined) throw fail('BAD_RESPONSE', `${method} ${url} answered ${status} with something other than JSON; is this an @autodev/server collector?`, { ...details, status: res.status });
-      return json;
+      const result = json === undefined ? refuse('with something other than JSON') : read(json);
+      if (result instanceof Refusal) throw fail('BAD_RESPONSE', `${method} ${url} answered ${status} ${result.what}`, { ...details, status });
+      return result;
     }
     const error = (json as ErrorBody | undefined)?.error;
     const serverCode = typeof error?.code === 'string' ? error.code : undefined;
@@ -160,15 +172,15 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
     return p;
   }
 
-  const shape = (json: unknown, field: string, path: string): unknown[] => {
-    const value = (json as Record<string, unknown> | null)?.[field];
-    if (!Array.isArray(value)) throw fail('BAD_RESPONSE', `${path} answered without a "${field}" array; is this an @autodev/server collector?`, { method: 'GET', url: new URL(path, base).href });
-    return value;
-  };
+  /** The array in `field` of an answer. */
+  const field =
+    (name: string) =>
+    (json: unknown): unknown[] | Refusal => {
+      const value = (json as Record<string, unknown> | null)?.[name];
+      return Array.isArray(value) ? value : refuse(`without a "${name}" array`);
+    };
 
-  const health = await send('GET', 'v1/health');
-  if ((health as { ok?: unknown } | null)?.ok !== true)
-    throw fail('BAD_RESPONSE', 'GET v1/health did not answer {"ok":true}; is this an @autodev/server collector?', { method: 'GET', url: new URL('v1/health', base).href });
+  await send('GET', 'v1/health', undefined, (json) => ((json as { ok?: unknown } | null)?.ok === true ? json : refuse('without {"ok":true}')));
 
   return {
     url: where,
@@ -177,17 +189,17 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
         if (records.length === 0) return;
         // Exactly the four fields: a record read from another backend may carry extras the collector refuses.
         const body = JSON.stringify(records.map((r) => ({ name: r.name, value: r.value, timestamp: r.timestamp, metadata: r.metadata })));
-        await send('POST', 'v1/records', body);
+        await send('POST', 'v1/records', body, (json) => json);
       });
     },
     query(query?: MetricQuery) {
       return run(async () => {
         const q = validateQuery(query);
-        return shape(await send('POST', 'v1/query', JSON.stringify(q)), 'records', 'v1/query') as MetricRecord[];
+        return (await send('POST', 'v1/query', JSON.stringify(q), field('records'))) as MetricRecord[];
       });
     },
     names() {
-      return run(async () => shape(await send('GET', 'v1/names'), 'names', 'v1/names') as string[]);
+      return run(async () => (await send('GET', 'v1/names', undefined, field('names'))) as string[]);
     },
     async close() {
       closed = true;

@@ -142,6 +142,23 @@ describe('typed HTTP errors (LearningError STORE_IO with an HttpStoreError cause
     expect(e.message).toMatch(/@autodev\/server/);
   });
 
+  it('BAD_RESPONSE names the request that got the odd answer (POST /v1/query, GET /v1/names, GET /v1/health)', async () => {
+    const url = await rawServer((req, res) => {
+      req.resume();
+      req.on('end', () => json(res, 200, req.url === '/v1/health' ? { ok: true } : { something: 'else' }));
+    });
+    const store = await openHttpStore({ url });
+    const q = httpCause(await rejection(store.query({ name: 'm' }), 'STORE_IO'));
+    expect(q).toMatchObject({ code: 'BAD_RESPONSE', method: 'POST', url: `${url}/v1/query`, status: 200 });
+    expect(q.message).toMatch(/^POST http:.*\/v1\/query answered 200 without a "records" array; is this an @autodev\/server collector\?$/);
+    expect(httpCause(await rejection(store.names(), 'STORE_IO'))).toMatchObject({ code: 'BAD_RESPONSE', method: 'GET', url: `${url}/v1/names`, status: 200 });
+    await store.close();
+    const notOk = await rawServer((_req, res) => json(res, 200, { ok: 'yes' }));
+    const h = httpCause(await rejection(openHttpStore({ url: notOk }), 'STORE_IO'));
+    expect(h).toMatchObject({ code: 'BAD_RESPONSE', method: 'GET', url: `${notOk}/v1/health`, status: 200 });
+    expect(h.message).toMatch(/answered 200 without \{"ok":true\}/);
+  });
+
   it('HTTP_STATUS with status and serverCode for 413 and for a store failure on the collector; nothing stored', async () => {
     const { url, backing } = await collector({ maxBodyBytes: 2000 });
     const store = await openHttpStore({ url });

@@ -189,7 +189,15 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
         if (records.length === 0) return;
         // Exactly the four fields: a record read from another backend may carry extras the collector refuses.
         const body = JSON.stringify(records.map((r) => ({ name: r.name, value: r.value, timestamp: r.timestamp, metadata: r.metadata })));
-        await send('POST', 'v1/records', body, (json) => json);
+        // The collector says how many it stored. Anything else is not a collector's answer to this batch (a
+        // proxy's page, a GET it was turned into): resolving would lose the records without a word.
+        await send('POST', 'v1/records', body, (json) => {
+          const appended = (json as { appended?: unknown } | null)?.appended;
+          if (appended === records.length) return;
+          return new Refusal(
+            `${typeof appended === 'number' ? `{"appended":${appended}}` : 'without an "appended" count'} for a batch of ${records.length} record${records.length === 1 ? '' : 's'}; the records may or may not have been stored (is this an @autodev/server collector?)`,
+          );
+        });
       });
     },
     query(query?: MetricQuery) {

@@ -159,6 +159,23 @@ describe('typed HTTP errors (LearningError STORE_IO with an HttpStoreError cause
     expect(h.message).toMatch(/answered 200 without \{"ok":true\}/);
   });
 
+  it('BAD_RESPONSE when an append is answered 2xx without { appended } equal to the batch length', async () => {
+    const answers: unknown[] = [{ appended: 0 }, { appended: 1 }, { records: [] }, {}, [], { appended: '2' }];
+    let next = 0;
+    const url = await rawServer((req, res) => {
+      if (req.url === '/v1/health') return json(res, 200, { ok: true });
+      req.resume();
+      req.on('end', () => json(res, 200, answers[next++]));
+    });
+    const store = await openHttpStore({ url });
+    for (const answer of answers) {
+      const e = await rejection(store.append([rec('m', 1, 1), rec('m', 2, 2)]), 'STORE_IO');
+      expect(httpCause(e), JSON.stringify(answer)).toMatchObject({ code: 'BAD_RESPONSE', status: 200, method: 'POST', url: `${url}/v1/records` });
+      expect(e.message).toMatch(/POST .*\/v1\/records answered .* for a batch of 2 records; the records may or may not have been stored/);
+    }
+    await store.close();
+  });
+
   it('HTTP_STATUS with status and serverCode for 413 and for a store failure on the collector; nothing stored', async () => {
     const { url, backing } = await collector({ maxBodyBytes: 2000 });
     const store = await openHttpStore({ url });

@@ -1,4 +1,4 @@
-import { LearningError, validateQuery, type MetricQuery, type MetricRecord, type MetricStore } from '@autodev/learning';
+import { isLearningError, LearningError, validateQuery, validateRecord, type MetricQuery, type MetricRecord, type MetricRecordInput, type MetricStore } from '@autodev/learning';
 import { HttpStoreError, type HttpStoreErrorCode } from './errors.js';
 import { exchange, TransportError, type Answer } from './transport.js';
 
@@ -75,6 +75,11 @@ function redirectMessage(method: string, base: string, path: string, status: num
   const fix = elsewhere !== undefined && elsewhere !== base ? `use ${elsewhere} as the collector URL` : "use the collector's own address as its URL";
   return `${head}, a redirect to ${to.origin}${to.pathname}; ${why}: ${fix}`;
 }
+
+/** validateRecord's `now` for answers: a stored record has a timestamp, and inventing one would be wrong. */
+const missingTimestamp = (): number => {
+  throw new LearningError('INVALID_RECORD', 'timestamp is missing');
+};
 
 /** What is wrong with a 2xx answer ("without a \"records\" array"); `send` turns it into BAD_RESPONSE. */
 class Refusal {
@@ -173,12 +178,34 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
   }
 
   /** The array in `field` of an answer. */
-  const field =
-    (name: string) =>
-    (json: unknown): unknown[] | Refusal => {
-      const value = (json as Record<string, unknown> | null)?.[name];
-      return Array.isArray(value) ? value : refuse(`without a "${name}" array`);
-    };
+  const field = (json: unknown, name: string): unknown[] | Refusal => {
+    const value = (json as Record<string, unknown> | null)?.[name];
+    return Array.isArray(value) ? value : refuse(`without a "${name}" array`);
+  };
+
+  // Callers trust what the store returns (MetricsTracker computes on it straight away), so an answer is
+  // checked like a record handed in: a proxy or another server must not slip NaN or a string into a trend.
+  const readRecords = (json: unknown): MetricRecord[] | Refusal => {
+    const items = field(json, 'records');
+    if (items instanceof Refusal) return items;
+    const records: MetricRecord[] = new Array<MetricRecord>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      try {
+        records[i] = validateRecord(items[i] as MetricRecordInput, missingTimestamp);
+      } catch (e) {
+        if (isLearningError(e)) return refuse(`with an invalid record at records[${i}]: ${e.message}`);
+        throw e;
+      }
+    }
+    return records;
+  };
+
+  const readNames = (json: unknown): string[] | Refusal => {
+    const items = field(json, 'names');
+    if (items instanceof Refusal) return items;
+    const bad = items.findIndex((n) => typeof n !== 'string');
+    return bad === -1 ? (items as string[]) : refuse(`with a name that is not a string at names[${bad}]`);
+  };
 
   await send('GET', 'v1/health', undefined, (json) => ((json as { ok?: unknown } | null)?.ok === true ? json : refuse('without {"ok":true}')));
 
@@ -203,11 +230,11 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
     query(query?: MetricQuery) {
       return run(async () => {
         const q = validateQuery(query);
-        return (await send('POST', 'v1/query', JSON.stringify(q), field('records'))) as MetricRecord[];
+        return send('POST', 'v1/query', JSON.stringify(q), readRecords);
       });
     },
     names() {
-      return run(async () => (await send('GET', 'v1/names', undefined, field('names'))) as string[]);
+      return run(() => send('GET', 'v1/names', undefined, readNames));
     },
     async close() {
       closed = true;

@@ -159,6 +159,39 @@ describe('typed HTTP errors (LearningError STORE_IO with an HttpStoreError cause
     expect(h.message).toMatch(/answered 200 without \{"ok":true\}/);
   });
 
+  it('BAD_RESPONSE for names that are not strings and records that are not valid records (learning\'s validateRecord)', async () => {
+    const answers: [unknown, RegExp][] = [
+      [{ records: [null] }, /an invalid record at records\[0\]: record must be an object, got null/],
+      [{ records: [{ name: 'm', value: 1, timestamp: 1, metadata: {} }, { name: 'm', value: '2', timestamp: 2, metadata: {} }] }, /an invalid record at records\[1\]: metric "m": value must be a number, got "2"/],
+      [{ records: [{ name: 'm', value: 1, metadata: {} }] }, /an invalid record at records\[0\]: timestamp is missing/],
+      [{ records: [{ name: '', value: 1, timestamp: 1 }] }, /an invalid record at records\[0\]: metric name must not be empty/],
+      [{ records: [{ name: 'm', value: 1, timestamp: 1, metadata: [] }] }, /an invalid record at records\[0\]: .*metadata must be a plain object/],
+      [{ names: ['m', 7] }, /a name that is not a string at names\[1\]/],
+    ];
+    let next = 0;
+    const url = await rawServer((req, res) => {
+      req.resume();
+      req.on('end', () => json(res, 200, req.url === '/v1/health' ? { ok: true } : answers[next++]![0]));
+    });
+    const store = await openHttpStore({ url });
+    for (const [answer, message] of answers) {
+      const e = await rejection('names' in (answer as object) ? store.names() : store.query(), 'STORE_IO');
+      expect(httpCause(e), JSON.stringify(answer)).toMatchObject({ code: 'BAD_RESPONSE', status: 200 });
+      expect(e.message).toMatch(message);
+    }
+    await store.close();
+  });
+
+  it('answers of a collector come back as clean records: unknown fields dropped, metadata defaulted', async () => {
+    const url = await rawServer((req, res) => {
+      req.resume();
+      req.on('end', () => json(res, 200, req.url === '/v1/health' ? { ok: true } : { records: [{ name: 'm', value: 1, timestamp: 5, extra: true }] }));
+    });
+    const store = await openHttpStore({ url });
+    expect(await store.query()).toEqual([{ name: 'm', value: 1, timestamp: 5, metadata: {} }]);
+    await store.close();
+  });
+
   it('BAD_RESPONSE when an append is answered 2xx without { appended } equal to the batch length', async () => {
     const answers: unknown[] = [{ appended: 0 }, { appended: 1 }, { records: [] }, {}, [], { appended: '2' }];
     let next = 0;

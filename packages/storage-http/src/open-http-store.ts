@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { isLearningError, LearningError, validateQuery, validateRecord, type MetricQuery, type MetricRecord, type MetricRecordInput, type MetricStore } from '@autodev/learning';
 import { HttpStoreError, type HttpStoreErrorCode } from './errors.js';
 import { exchange, TransportError, type Answer } from './transport.js';
@@ -44,8 +45,10 @@ function checkOptions(options: HttpStoreOptions): URL {
   if (base.username || base.password) throw invalid('url must not hold credentials; pass the collector token as { token }');
   if (token !== undefined && (typeof token !== 'string' || token === '' || /\s/.test(token)))
     throw invalid('token must be a non-empty string without spaces or line breaks');
+  if (token !== undefined && !sendable('authorization', `Bearer ${token}`)) throw invalid('token has a character headers cannot carry (a control character, or one above U+00FF)');
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw invalid(`timeoutMs must be a whole number of milliseconds > 0, got ${String(timeoutMs)}`);
   if (headers !== undefined && (typeof headers !== 'object' || headers === null)) throw invalid('headers must be an object of header names and values');
+  if (headers !== undefined) checkHeaders(headers, token !== undefined);
   base.search = '';
   base.hash = '';
   // Endpoints resolve relative to the base, so a collector mounted under a path keeps that path.
@@ -87,6 +90,38 @@ class Refusal {
 }
 const refuse = (what: string) => new Refusal(`${what}; is this an @autodev/server collector?`);
 
+const sendable = (name: string, value: string): boolean => {
+  try {
+    validateHeaderValue(name, value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Headers the store frames the body with: one given here would contradict them. */
+const OWN_HEADERS = new Set(['content-length', 'transfer-encoding']);
+
+/**
+ * Checks extra headers once, at open, with Node's own rules: a value with a line break would otherwise fail
+ * every request deep in node:http. Values are never echoed: a proxy's credentials travel in them.
+ */
+function checkHeaders(headers: Readonly<Record<string, unknown>>, hasToken: boolean): void {
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      validateHeaderName(name);
+    } catch {
+      throw invalid(`header name ${JSON.stringify(name)} is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_\`|~ only)`);
+    }
+    const lower = name.toLowerCase();
+    if (typeof value !== 'string') throw invalid(`header "${lower}" must be a string, got ${value === null ? 'null' : typeof value}`);
+    if (!sendable(name, value))
+      throw invalid(`header "${lower}" has a line break or another character headers cannot carry; remove it (a secret saved with a trailing newline?)`);
+    if (OWN_HEADERS.has(lower)) throw invalid(`header "${lower}" is set by the store; leave it out of headers`);
+    if (lower === 'authorization' && hasToken) throw invalid('pass either a token or an "authorization" header, not both: the token is sent as "authorization: Bearer <token>"');
+  }
+}
+
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown };
 }
@@ -109,7 +144,9 @@ interface ErrorBody {
 export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetricStore> {
   const base = checkOptions(options);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  // Names in lower case, so that a caller's "Accept" replaces ours instead of going out next to it.
+  const headers: Record<string, string> = { accept: 'application/json' };
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   const where = base.href;
   let closed = false;

@@ -67,6 +67,8 @@ describe('openHttpStore options', () => {
       [{ url: 'http://user:pw@127.0.0.1:1' }, /credentials/],
       [{ url: 'http://127.0.0.1:1', token: '' }, /token/],
       [{ url: 'http://127.0.0.1:1', token: 'two words' }, /token/],
+      [{ url: 'http://127.0.0.1:1', token: 'nul\u0000char' }, /token has a character headers cannot carry/],
+      [{ url: 'http://127.0.0.1:1', token: 'euro€' }, /token has a character headers cannot carry/],
       [{ url: 'http://127.0.0.1:1', timeoutMs: 0 }, /timeoutMs/],
       // Requests go through node:http; a `fetch` (or a misspelt option) is refused rather than ignored.
       [{ url: 'http://127.0.0.1:1', fetch: globalThis.fetch }, /unknown option "fetch"; openHttpStore takes url, token, timeoutMs, headers/],
@@ -76,6 +78,28 @@ describe('openHttpStore options', () => {
       const e = await rejection(openHttpStore(options as never), 'INVALID_ARGUMENT');
       expect(e.message).toMatch(message);
     }
+  });
+
+  it('refuses headers that cannot be sent at open, naming the header but never echoing its value', async () => {
+    const url = 'http://127.0.0.1:1'; // never reached: every case fails before a request
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ 'x-trace': 'abc\r\nx-injected: 1' }, /header "x-trace" has a line break or another character headers cannot carry/],
+      [{ 'x-proxy-auth': 'secret-value\n' }, /header "x-proxy-auth" has a line break/],
+      [{ 'x-nul': 'a\u0000b' }, /header "x-nul" has a line break or another character/],
+      [{ 'bad name': 'v' }, /header name "bad name" is not a valid HTTP header name/],
+      [{ '': 'v' }, /header name "" is not a valid/],
+      [{ 'x-count': 3 }, /header "x-count" must be a string, got number/],
+      [{ 'Content-Length': '5' }, /header "content-length" is set by the store/],
+      [{ 'transfer-encoding': 'chunked' }, /header "transfer-encoding" is set by the store/],
+    ];
+    for (const [headers, message] of cases) {
+      const e = await rejection(openHttpStore({ url, headers: headers as Record<string, string> }), 'INVALID_ARGUMENT');
+      expect(e.message, JSON.stringify(headers)).toMatch(message);
+      expect(e.message).not.toMatch(/secret-value|injected/);
+    }
+    const both = await rejection(openHttpStore({ url, token: 'a-token-1', headers: { Authorization: 'Basic eDp5' } }), 'INVALID_ARGUMENT');
+    expect(both.message).toMatch(/either a token or an "authorization" header, not both/);
+    expect(both.message).not.toMatch(/eDp5/);
   });
 });
 

@@ -14,6 +14,8 @@ export const HttpStoreErrorCode = {
   HTTP_STATUS: 'HTTP_STATUS',
   /** A 2xx answer that is not the JSON the API promises (not an autodev collector, or a proxy's page). */
   BAD_RESPONSE: 'BAD_RESPONSE',
+  /** An answer larger than `maxResponseBytes`: ask for less at once, or raise the limit. */
+  RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
 } as const;
 export type HttpStoreErrorCode = (typeof HttpStoreErrorCode)[keyof typeof HttpStoreErrorCode];
 

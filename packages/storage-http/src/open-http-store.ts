@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { isLearningError, LearningError, validateQuery, validateRecord, type MetricQuery, type MetricRecord, type MetricRecordInput, type MetricStore } from '@autodev/learning';
 import { HttpStoreError, type HttpStoreErrorCode } from './errors.js';
@@ -17,9 +18,18 @@ export interface HttpStoreOptions {
   timeoutMs?: number;
   /** Extra headers on every request (a proxy's own auth, a trace id). @default {} */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * Largest answer the store reads, in bytes: a query for everything in a big store fails with
+   * RESPONSE_TOO_LARGE instead of holding it all in memory. 256 MiB is about 1.8 million short records.
+   * @default DEFAULT_MAX_RESPONSE_BYTES (256 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
-const OPTIONS = new Set(['url', 'token', 'timeoutMs', 'headers']);
+/** Default `maxResponseBytes`: 256 MiB, far above a normal query, well below what a string can hold. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+const OPTIONS = new Set(['url', 'token', 'timeoutMs', 'headers', 'maxResponseBytes']);
 
 /** A `MetricStore` that lives in an `@autodev/server` collector. */
 export interface HttpMetricStore extends MetricStore {
@@ -27,11 +37,13 @@ export interface HttpMetricStore extends MetricStore {
   readonly url: string;
 }
 
+const { MAX_STRING_LENGTH } = constants;
+
 const invalid = (message: string) => new LearningError('INVALID_ARGUMENT', message);
 
 function checkOptions(options: HttpStoreOptions): URL {
   if (typeof options !== 'object' || options === null) throw invalid('openHttpStore takes an options object such as { url: "http://127.0.0.1:8787" }');
-  const { url, token, timeoutMs, headers } = options;
+  const { url, token, timeoutMs, headers, maxResponseBytes } = options;
   // A misspelt option would otherwise be ignored without a word (and `fetch` is not one: see exchange()).
   for (const key of Object.keys(options))
     if (!OPTIONS.has(key)) throw invalid(`unknown option ${JSON.stringify(key)}; openHttpStore takes ${[...OPTIONS].join(', ')}`);
@@ -47,6 +59,9 @@ function checkOptions(options: HttpStoreOptions): URL {
     throw invalid('token must be a non-empty string without spaces or line breaks');
   if (token !== undefined && !sendable('authorization', `Bearer ${token}`)) throw invalid('token has a character headers cannot carry (a control character, or one above U+00FF)');
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw invalid(`timeoutMs must be a whole number of milliseconds > 0, got ${String(timeoutMs)}`);
+  // An answer is decoded into one string: beyond the longest string V8 can make, the limit could never be met.
+  if (maxResponseBytes !== undefined && !(Number.isInteger(maxResponseBytes) && maxResponseBytes >= 1 && maxResponseBytes <= MAX_STRING_LENGTH))
+    throw invalid(`maxResponseBytes must be a whole number of bytes from 1 to ${MAX_STRING_LENGTH}, got ${String(maxResponseBytes)}`);
   if (headers !== undefined && (typeof headers !== 'object' || headers === null)) throw invalid('headers must be an object of header names and values');
   if (headers !== undefined) checkHeaders(headers, token !== undefined);
   base.search = '';
@@ -144,6 +159,7 @@ interface ErrorBody {
 export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetricStore> {
   const base = checkOptions(options);
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   // Names in lower case, so that a caller's "Accept" replaces ours instead of going out next to it.
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
@@ -166,7 +182,7 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
     const details = { method, url };
     let res: Answer;
     try {
-      res = await exchange({ method, url: target, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' }, body, timeoutMs });
+      res = await exchange({ method, url: target, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' }, body, timeoutMs, maxResponseBytes });
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
       if (e.code === 'TIMEOUT')
@@ -176,6 +192,11 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
           details,
           e,
         );
+      if (e.code === 'RESPONSE_TOO_LARGE') {
+        // Only the record list of a query can grow with the store; a name list that big means something else.
+        const fix = path === 'v1/query' ? 'ask for less at once (name, from, to, where, limit) or raise maxResponseBytes' : 'raise maxResponseBytes if that is expected';
+        throw fail('RESPONSE_TOO_LARGE', `${method} ${url} answered more than ${maxResponseBytes} bytes (maxResponseBytes); ${fix}`, { ...details, ...(e.status === undefined ? {} : { status: e.status }) }, e);
+      }
       throw fail('NETWORK', `${method} ${url} failed: ${e.reason}; is the collector running and the URL right?`, details, e);
     }
     const { status, text } = res;

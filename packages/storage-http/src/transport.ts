@@ -10,6 +10,8 @@ export interface Exchange {
   body?: string;
   /** For the whole exchange, answer body included. */
   timeoutMs: number;
+  /** Largest answer body read; a larger one is cut off (the connection is dropped). */
+  maxResponseBytes: number;
 }
 
 /** A complete answer, whatever its status. */
@@ -22,13 +24,16 @@ export interface Answer {
 /** Why no complete answer came. The store turns it into an `HttpStoreError` of the same code. */
 export class TransportError extends Error {
   constructor(
-    readonly code: 'TIMEOUT' | 'NETWORK',
+    readonly code: 'TIMEOUT' | 'NETWORK' | 'RESPONSE_TOO_LARGE',
     /** For NETWORK: the system error code (`ECONNREFUSED`...) or what happened. */
     readonly reason: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { status?: number },
   ) {
     super(reason, options);
+    this.status = options?.status;
   }
+  /** The answer's status, for RESPONSE_TOO_LARGE. */
+  readonly status: number | undefined;
 }
 
 /**
@@ -41,9 +46,10 @@ export class TransportError extends Error {
  *
  * Connections are kept alive by Node's global agent (idle sockets do not hold the process open).
  * @throws {TransportError} TIMEOUT when the answer is not complete within `timeoutMs`; NETWORK when the
- * connection fails or breaks before the answer is complete.
+ * connection fails or breaks before the answer is complete; RESPONSE_TOO_LARGE when the body would exceed
+ * `maxResponseBytes` (checked against Content-Length first, then while reading a chunked body).
  */
-export function exchange({ method, url, headers, body, timeoutMs }: Exchange): Promise<Answer> {
+export function exchange({ method, url, headers, body, timeoutMs, maxResponseBytes }: Exchange): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     const sent: Record<string, string> = { ...headers };
     if (body !== undefined) sent['content-length'] = String(Buffer.byteLength(body));
@@ -56,8 +62,18 @@ export function exchange({ method, url, headers, body, timeoutMs }: Exchange): P
     };
     const failed = (e: unknown) => finish(() => reject(new TransportError('NETWORK', (e as { code?: string }).code ?? (e as Error).message, { cause: e })));
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers: sent }, (res) => {
+      const tooLarge = () => {
+        finish(() => reject(new TransportError('RESPONSE_TOO_LARGE', `more than ${maxResponseBytes} bytes`, { status: res.statusCode })));
+        req.destroy(); // not worth reading the rest: the socket is dropped rather than drained
+      };
+      if (Number(res.headers['content-length']) > maxResponseBytes) return tooLarge();
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxResponseBytes) tooLarge();
+        else chunks.push(chunk);
+      });
       res.on('error', failed);
       res.on('close', () => {
         if (!res.complete) failed(new Error('the connection closed before the answer was complete'));

@@ -70,8 +70,11 @@ describe('openHttpStore options', () => {
       [{ url: 'http://127.0.0.1:1', token: 'nul\u0000char' }, /token has a character headers cannot carry/],
       [{ url: 'http://127.0.0.1:1', token: 'euro€' }, /token has a character headers cannot carry/],
       [{ url: 'http://127.0.0.1:1', timeoutMs: 0 }, /timeoutMs/],
+      [{ url: 'http://127.0.0.1:1', maxResponseBytes: 0 }, /maxResponseBytes must be a whole number of bytes from 1 to \d+, got 0/],
+      [{ url: 'http://127.0.0.1:1', maxResponseBytes: 1.5 }, /maxResponseBytes/],
+      [{ url: 'http://127.0.0.1:1', maxResponseBytes: 2 ** 40 }, /maxResponseBytes/],
       // Requests go through node:http; a `fetch` (or a misspelt option) is refused rather than ignored.
-      [{ url: 'http://127.0.0.1:1', fetch: globalThis.fetch }, /unknown option "fetch"; openHttpStore takes url, token, timeoutMs, headers/],
+      [{ url: 'http://127.0.0.1:1', fetch: globalThis.fetch }, /unknown option "fetch"; openHttpStore takes url, token, timeoutMs, headers, maxResponseBytes/],
       [{ url: 'http://127.0.0.1:1', timeout: 5 }, /unknown option "timeout"/],
     ];
     for (const [options, message] of cases) {
@@ -154,6 +157,40 @@ describe('typed HTTP errors (LearningError STORE_IO with an HttpStoreError cause
     expect(httpCause(await rejection(store.names(), 'STORE_IO')).code).toBe('TIMEOUT');
     expect(httpCause(await rejection(store.query(), 'STORE_IO')).code).toBe('NETWORK');
     await store.close();
+  });
+
+  it('RESPONSE_TOO_LARGE when an answer is larger than maxResponseBytes, announced or not; the store stays usable', async () => {
+    const names = { names: Array.from({ length: 100 }, (_, i) => `metric_${i}`) }; // ~1,300 bytes
+    const url = await rawServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/v1/health') return json(res, 200, { ok: true });
+        if (req.url === '/v1/names') {
+          // Announced with a content-length: refused before reading the body.
+          const body = JSON.stringify(names);
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+          return res.end(body);
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }); // chunked: the size shows only while reading
+        res.write('{"records":[');
+        const one = JSON.stringify({ name: 'm', value: 1, timestamp: 1, metadata: { pad: 'x'.repeat(100) } });
+        for (let i = 0; i < 50; i++) res.write(`${i ? ',' : ''}${one}`);
+        res.end(']}');
+      });
+    });
+    const store = await openHttpStore({ url, maxResponseBytes: 1000 });
+    const n = await rejection(store.names(), 'STORE_IO');
+    expect(httpCause(n)).toMatchObject({ code: 'RESPONSE_TOO_LARGE', method: 'GET', url: `${url}/v1/names`, status: 200 });
+    expect(n.message).toMatch(/GET .*\/v1\/names answered more than 1000 bytes \(maxResponseBytes\); .*raise maxResponseBytes/);
+    const q = await rejection(store.query({ name: 'm' }), 'STORE_IO');
+    expect(httpCause(q)).toMatchObject({ code: 'RESPONSE_TOO_LARGE', method: 'POST', status: 200 });
+    expect(q.message).toMatch(/ask for less at once \(name, from, to, where, limit\)/);
+    await store.close();
+    // The same answers under the default limit.
+    const roomy = await openHttpStore({ url });
+    expect(await roomy.names()).toHaveLength(100);
+    expect(await roomy.query()).toHaveLength(50);
+    await roomy.close();
   });
 
   it('BAD_RESPONSE when the URL is not a collector', async () => {

@@ -38,6 +38,7 @@ export interface HttpMetricStore extends MetricStore {
 }
 
 const { MAX_STRING_LENGTH } = constants;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const invalid = (message: string) => new LearningError('INVALID_ARGUMENT', message);
 
@@ -58,7 +59,9 @@ function checkOptions(options: HttpStoreOptions): URL {
   if (token !== undefined && (typeof token !== 'string' || token === '' || /\s/.test(token)))
     throw invalid('token must be a non-empty string without spaces or line breaks');
   if (token !== undefined && !sendable('authorization', `Bearer ${token}`)) throw invalid('token has a character headers cannot carry (a control character, or one above U+00FF)');
-  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw invalid(`timeoutMs must be a whole number of milliseconds > 0, got ${String(timeoutMs)}`);
+  // Node's timers fire at once beyond 2^31 - 1 ms (with only a warning): every request would time out.
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMER_MS))
+    throw invalid(`timeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS} (about 24 days), got ${String(timeoutMs)}`);
   // An answer is decoded into one string: beyond the longest string V8 can make, the limit could never be met.
   if (maxResponseBytes !== undefined && !(Number.isInteger(maxResponseBytes) && maxResponseBytes >= 1 && maxResponseBytes <= MAX_STRING_LENGTH))
     throw invalid(`maxResponseBytes must be a whole number of bytes from 1 to ${MAX_STRING_LENGTH}, got ${String(maxResponseBytes)}`);

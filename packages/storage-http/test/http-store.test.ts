@@ -70,6 +70,8 @@ describe('openHttpStore options', () => {
       [{ url: 'http://127.0.0.1:1', token: 'nul\u0000char' }, /token has a character headers cannot carry/],
       [{ url: 'http://127.0.0.1:1', token: 'euro€' }, /token has a character headers cannot carry/],
       [{ url: 'http://127.0.0.1:1', timeoutMs: 0 }, /timeoutMs/],
+      // Node's timers fire at once beyond 2^31 - 1 ms (with only a warning): every request would time out.
+      [{ url: 'http://127.0.0.1:1', timeoutMs: 2 ** 31 }, /timeoutMs must be a whole number of milliseconds from 1 to 2147483647 \(about 24 days\), got 2147483648/],
       [{ url: 'http://127.0.0.1:1', maxResponseBytes: 0 }, /maxResponseBytes must be a whole number of bytes from 1 to \d+, got 0/],
       [{ url: 'http://127.0.0.1:1', maxResponseBytes: 1.5 }, /maxResponseBytes/],
       [{ url: 'http://127.0.0.1:1', maxResponseBytes: 2 ** 40 }, /maxResponseBytes/],

@@ -45,7 +45,7 @@ const invalid = (message: string) => new LearningError('INVALID_ARGUMENT', messa
 function checkOptions(options: HttpStoreOptions): URL {
   if (typeof options !== 'object' || options === null) throw invalid('openHttpStore takes an options object such as { url: "http://127.0.0.1:8787" }');
   const { url, token, timeoutMs, headers, maxResponseBytes } = options;
-  // A misspelt option would otherwise be ignored without a word (and `fetch` is not one: see exchange()).
+  // A misspelt option would otherwise be ignored without a word (and there is no `fetch` option: see exchange()).
   for (const key of Object.keys(options))
     if (!OPTIONS.has(key)) throw invalid(`unknown option ${JSON.stringify(key)}; openHttpStore takes ${[...OPTIONS].join(', ')}`);
   let base: URL;
@@ -153,7 +153,8 @@ interface ErrorBody {
  * collector. `query` is a `POST /v1/query`. Requests are not retried: a failed append would be duplicated by a
  * retry if the collector had stored it before the connection broke.
  * @throws {LearningError} INVALID_ARGUMENT for bad options; STORE_IO when the collector cannot be reached or
- * refuses (its `cause` is an {@link HttpStoreError}: TIMEOUT, NETWORK, UNAUTHORIZED, HTTP_STATUS, BAD_RESPONSE).
+ * refuses or answers oddly (its `cause` is an {@link HttpStoreError}: TIMEOUT, NETWORK, UNAUTHORIZED, HTTP_STATUS
+ * for any other non-2xx including a redirect, BAD_RESPONSE, RESPONSE_TOO_LARGE).
  * @example
  * const storage = await openHttpStore({ url: 'https://metrics.internal', token: process.env.AUTODEV_TOKEN });
  * const tracker = new MetricsTracker({ storage });

@@ -3,7 +3,7 @@
  * ../../shared/datasets/tcpd-dev (or $TCPD_DIR), next to the paper's default-parameter results.
  * Run: `pnpm --filter @autodev/learning exec tsx bench/tcpd-eval.ts`
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectChangePoints, type ChangePointOptions } from '../src/detection/change-points.js';
@@ -17,7 +17,27 @@ export interface TcpdSeries {
 
 export const TCPD_DIR = process.env['TCPD_DIR'] ?? resolve(fileURLToPath(import.meta.url), '../../../../../shared/datasets/tcpd-dev');
 
+/**
+ * Loads labelled series from `dir`, in either layout:
+ * - the dev set's: one `<name>.json` per series holding `{ name, values, annotations }`;
+ * - the TCPD repository's (github.com/alan-turing-institute/TCPD): `annotations.json` (name → annotator →
+ *   indices) next to `datasets/<name>/<name>.json` (`series[0].raw`); multivariate series (n_dim > 1) are skipped.
+ * So `TCPD_DIR=/path/to/TCPD pnpm --filter @autodev/learning exec tsx bench/tcpd-eval.ts` scores the whole benchmark.
+ */
 export function loadTcpd(dir = TCPD_DIR): TcpdSeries[] {
+  const repoAnnotations = join(dir, 'annotations.json');
+  if (existsSync(repoAnnotations) && existsSync(join(dir, 'datasets'))) {
+    const annotations = JSON.parse(readFileSync(repoAnnotations, 'utf8')) as Record<string, Record<string, number[]>>;
+    const out: TcpdSeries[] = [];
+    for (const name of Object.keys(annotations).sort()) {
+      const file = join(dir, 'datasets', name, `${name}.json`);
+      if (!existsSync(file)) continue;
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { n_dim?: number; series: Array<{ raw: Array<number | null> }> };
+      if ((data.n_dim ?? data.series.length) !== 1) continue;
+      out.push({ name, values: data.series[0]!.raw.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null)), annotations: annotations[name]! });
+    }
+    return out;
+  }
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()

@@ -27,6 +27,7 @@ const HTTP_STORE_HINTS: Readonly<Record<string, string>> = {
   TIMEOUT: 'the collector did not answer in time: what was sent may or may not be stored (look with `autodev trends` before sending it again)',
   HTTP_STATUS: 'the collector refused the request; its own output may say more',
   BAD_RESPONSE: '--store must be the base URL of an autodev collector (autodev serve), such as http://metrics.internal:8787',
+  RESPONSE_TOO_LARGE: 'the answer was larger than the client accepts: narrow it (--metric, --from/--to, --window) or run the command on the collector host against its store',
 };
 const httpStoreCode = (e: Error): string | undefined => {
   const cause: unknown = e.cause;

@@ -20,6 +20,7 @@ import { bodyFormat, parseJson, parseNdjson, readBody } from './internal/body.js
 import { DASHBOARD_CSP } from './internal/dashboard.js';
 import { EventHub } from './internal/event-hub.js';
 import { checkParams, queryFromBody, queryFromParams } from './internal/query-params.js';
+import { sendJson, sendJsonArray } from './internal/respond.js';
 
 /** Port `listen()` uses when none is given. */
 export const DEFAULT_PORT = 8787;
@@ -135,12 +136,6 @@ function checkOptions(options: MetricsServerOptions): void {
   if (maxBufferedBytes !== undefined && !isWhole(maxBufferedBytes, 0)) throw optionError(`maxBufferedBytes must be a whole number >= 0, got ${String(maxBufferedBytes)}`);
   if (now !== undefined && typeof now !== 'function') throw optionError('now must be a function returning epoch milliseconds');
   if (onError !== undefined && typeof onError !== 'function') throw optionError('onError must be a function');
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
 }
 
 const allow = (methods: string) => new MetricsServerError('METHOD_NOT_ALLOWED', `use ${methods} on this endpoint`, { headers: { allow: methods } });
@@ -264,17 +259,17 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       case '/v1/records':
         if (method === 'POST') return ingest(req, res);
         if (method !== 'GET') throw allow('GET, HEAD, POST');
-        return sendJson(res, 200, { records: await store.query(queryFromParams(url.searchParams)) });
+        return sendJsonArray(req, res, 'records', await store.query(queryFromParams(url.searchParams)));
       case '/v1/query': {
         if (method !== 'POST') throw allow('POST');
         bodyFormat(req, false);
         const query = queryFromBody(parseJson(await readBody(req, maxBodyBytes), 'the body'));
-        return sendJson(res, 200, { records: await store.query(query) });
+        return sendJsonArray(req, res, 'records', await store.query(query));
       }
       case '/v1/names':
         if (method !== 'GET') throw allow('GET, HEAD');
         checkParams(url.searchParams, []);
-        return sendJson(res, 200, { names: await store.names() });
+        return sendJsonArray(req, res, 'names', await store.names());
       case '/v1/insights':
         if (method !== 'GET') throw allow('GET, HEAD');
         return insightsOf(url, res);

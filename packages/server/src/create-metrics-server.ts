@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   isLearningError,
   MetricsTracker,
@@ -20,7 +21,8 @@ import { bodyFormat, parseJson, parseNdjson, readBody } from './internal/body.js
 import { DASHBOARD_CSP } from './internal/dashboard.js';
 import { EventHub } from './internal/event-hub.js';
 import { checkParams, queryFromBody, queryFromParams } from './internal/query-params.js';
-import { sendJson, sendJsonArray } from './internal/respond.js';
+import { InsightCache } from './internal/insight-cache.js';
+import { sendJson, sendJsonArray, sendJsonText } from './internal/respond.js';
 
 /** Port `listen()` uses when none is given. */
 export const DEFAULT_PORT = 8787;
@@ -37,7 +39,17 @@ export interface ServerInsightOptions {
   rules?: readonly InsightRule<MetricsTracker>[];
   /** Insights below this confidence are left out unless the request asks for `minConfidence`. @default 0.5 */
   minConfidence?: number;
+  /**
+   * How long an answer is reused, in milliseconds. Every append through this server makes the next request compute
+   * afresh, and identical requests that arrive together share one computation; this bounds how long records that
+   * another process appended to the store directly (which this server does not see) stay out of the answers.
+   * `0` computes every request that does not arrive while the same one is being computed. @default 5000
+   */
+  maxAgeMs?: number;
 }
+
+/** Default `insights.maxAgeMs`. */
+export const DEFAULT_INSIGHTS_MAX_AGE_MS = 5000;
 
 /** Options of {@link createMetricsServer}. */
 export interface MetricsServerOptions {
@@ -184,16 +196,30 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     maxSubscribers: options.maxSubscribers ?? 100,
     maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
   });
-  // The tracker only serves the insight engine; it validates policy, polarity and rules up front.
+  // The tracker only serves the insight engine; it validates policy, polarity and rules up front. Its reads give
+  // the event loop a turn first: the engine reads one series per metric, so other requests are answered between
+  // metrics instead of waiting for all of them (a memory store would otherwise answer in microtasks only).
+  const yieldingStore: MetricStore = {
+    append: (records) => store.append(records),
+    query: async (query) => {
+      await nextTurn();
+      return store.query(query);
+    },
+    names: () => store.names(),
+    close: () => store.close(),
+  };
   let tracker: MetricsTracker;
   try {
-    tracker = new MetricsTracker({ storage: store, now, policy: insights.policy, polarity: insights.polarity, rules: insights.rules ?? [] });
+    tracker = new MetricsTracker({ storage: yieldingStore, now, policy: insights.policy, polarity: insights.polarity, rules: insights.rules ?? [] });
   } catch (e) {
     throw optionError(`insights: ${(e as Error).message}`);
   }
   const defaultMinConfidence = insights.minConfidence ?? 0.5;
   if (typeof defaultMinConfidence !== 'number' || !(defaultMinConfidence >= 0 && defaultMinConfidence <= 1))
     throw optionError(`insights.minConfidence must be a number in [0, 1], got ${String(defaultMinConfidence)}`);
+  const maxAgeMs = insights.maxAgeMs ?? DEFAULT_INSIGHTS_MAX_AGE_MS;
+  if (!isWhole(maxAgeMs, 0)) throw optionError(`insights.maxAgeMs must be a whole number of milliseconds >= 0, got ${String(maxAgeMs)}`);
+  const insightCache = new InsightCache({ maxAgeMs });
   const hostCheck = allowedHosts !== undefined || token === undefined;
   const cookieValue = token === undefined ? undefined : sessionValue(token);
 
@@ -215,6 +241,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     const records = cleanRecords(items, now);
     if (records.length > 0) {
       await store.append(records);
+      insightCache.invalidate();
       hub.publish(records);
     }
     sendJson(res, 200, { appended: records.length });
@@ -236,15 +263,20 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     const minConfidence = raw === null ? defaultMinConfidence : Number(raw);
     if (raw !== null && (raw.trim() === '' || !(minConfidence >= 0 && minConfidence <= 1)))
       throw new MetricsServerError('INVALID_QUERY', `minConfidence must be a number in [0, 1], got ${JSON.stringify(raw)}`);
-    const found = await runInsightEngine(tracker, {
-      minConfidence,
-      ...(names.length > 0 ? { names } : {}),
-      rules: insights.rules ?? [],
-      policy: tracker.policy,
-      polarity: tracker.polarity,
-      now,
+    // The engine sorts and de-duplicates the names itself, so requests that differ only there have one answer.
+    const key = JSON.stringify([minConfidence, [...new Set(names)].sort()]);
+    const body = await insightCache.get(key, async () => {
+      const found = await runInsightEngine(tracker, {
+        minConfidence,
+        ...(names.length > 0 ? { names } : {}),
+        rules: insights.rules ?? [],
+        policy: tracker.policy,
+        polarity: tracker.polarity,
+        now,
+      });
+      return JSON.stringify({ insights: found });
     });
-    sendJson(res, 200, { insights: found });
+    sendJsonText(res, 200, body);
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

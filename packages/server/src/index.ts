@@ -1,5 +1,6 @@
 export {
   createMetricsServer,
+  DEFAULT_INSIGHTS_MAX_AGE_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
   type ListenOptions,

@@ -18,6 +18,7 @@ import { HTTP_STATUS, isMetricsServerError, MetricsServerError, type ServerError
 import { ASSETS } from './internal/assets.js';
 import { allowedHostName, checkHost, checkToken, isLoopbackHost, secretsEqual, SESSION_COOKIE, sessionValue } from './internal/auth.js';
 import { bodyFormat, parseJson, parseNdjson, readBody } from './internal/body.js';
+import { answerClientError } from './internal/client-error.js';
 import { DASHBOARD_CSP } from './internal/dashboard.js';
 import { EventHub } from './internal/event-hub.js';
 import { checkParams, queryFromBody, queryFromParams } from './internal/query-params.js';
@@ -376,7 +377,16 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
   /** Requests being handled (an event stream only while it subscribes): close() waits for them. */
   const inFlight = new Set<Promise<void>>();
 
+  /** The response being sent on each connection, so a parser error on it is not answered into the middle of it. */
+  const responding = new WeakMap<object, ServerResponse>();
+
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    responding.set(req.socket, res);
+    const done = () => {
+      if (responding.get(req.socket) === res) responding.delete(req.socket);
+    };
+    res.once('finish', done);
+    res.once('close', done);
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     const run = async () => {
@@ -427,6 +437,8 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       if (token === undefined && !isLoopbackHost(host))
         throw optionError(`listening on ${host} without a token would let anyone who can reach it write metrics; pass token (and send it as "Authorization: Bearer <token>"), or listen on 127.0.0.1`);
       const s = createServer(handler);
+      // Node's own parser errors (malformed request, headers too large, timeout) get the API's JSON error body.
+      s.on('clientError', answerClientError(responding));
       server = s;
       bound = new Promise<void>((resolve, reject) => {
         const onListenError = (e: NodeJS.ErrnoException) =>

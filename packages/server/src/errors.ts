@@ -19,13 +19,19 @@ export const ServerErrorCode = {
   INVALID_QUERY: 'INVALID_QUERY',
   /** 401: the server has a token and the request did not carry it (or carried another one). */
   UNAUTHORIZED: 'UNAUTHORIZED',
+  /** 400: Node's HTTP parser rejected the request (not valid HTTP/1.1); sent by a server `listen()` started. */
+  MALFORMED_REQUEST: 'MALFORMED_REQUEST',
+  /** 408: the request did not arrive in full within Node's `headersTimeout` / `requestTimeout`; sent by a server `listen()` started. */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** 431: the request headers exceed Node's limit (16 KB by default); sent by a server `listen()` started. */
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
   /** 403: the `Host` header is not an allowed host (DNS-rebinding guard of a server without a token). */
   FORBIDDEN_HOST: 'FORBIDDEN_HOST',
   /** 404: no such endpoint. */
   NOT_FOUND: 'NOT_FOUND',
   /** 405: the endpoint exists but not for this method; the `Allow` header lists the methods. */
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
-  /** 413: the body is larger than `maxBodyBytes`. Nothing was stored. */
+  /** 413: the body is larger than `maxBodyBytes` (or its chunk extensions are too large). Nothing was stored. */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** 415: the `Content-Type` is not `application/json` or `application/x-ndjson` (UTF-8). */
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
@@ -50,6 +56,9 @@ export const HTTP_STATUS: Readonly<Record<Exclude<ServerErrorCode, 'INVALID_OPTI
   INVALID_BODY: 400,
   INVALID_RECORD: 400,
   INVALID_QUERY: 400,
+  MALFORMED_REQUEST: 400,
+  REQUEST_TIMEOUT: 408,
+  HEADERS_TOO_LARGE: 431,
   UNAUTHORIZED: 401,
   FORBIDDEN_HOST: 403,
   NOT_FOUND: 404,

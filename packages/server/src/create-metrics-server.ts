@@ -224,6 +224,22 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
   const hostCheck = allowedHosts !== undefined || token === undefined;
   const cookieValue = token === undefined ? undefined : sessionValue(token);
 
+  /** Appends through this server whose `records` event is not published yet. */
+  const appending = new Set<Promise<void>>();
+
+  /**
+   * `GET /v1/records`: the answer carries `Autodev-Event-Id`, the id of the last `records` event published before it,
+   * such that every record in it that came through this server was in an event with that id or a lower one. A
+   * record the store already returns may belong to an append whose event is not out yet (the store has it, the
+   * append has not resolved), so the answer first waits for the appends in flight when the query returned: their
+   * events then have ids at or below the header's. The dashboard uses it to know which live events its load
+   * already holds, so that a record is drawn once (see its loadAll).
+   */
+  async function recordsAnswer(req: IncomingMessage, res: ServerResponse, records: MetricRecord[]): Promise<void> {
+    if (appending.size > 0) await Promise.allSettled([...appending]);
+    return sendJsonArray(req, res, 'records', records, { 'autodev-event-id': String(hub.lastId) });
+  }
+
   async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const format = bodyFormat(req, true);
     const text = await readBody(req, maxBodyBytes);
@@ -241,9 +257,17 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     }
     const records = cleanRecords(items, now);
     if (records.length > 0) {
-      await store.append(records);
-      insightCache.invalidate();
-      hub.publish(records);
+      // Tracked until its event is published, so a query answer can wait for it (see recordsAnswer).
+      const appended = store.append(records).then(() => {
+        insightCache.invalidate();
+        hub.publish(records);
+      });
+      appending.add(appended);
+      try {
+        await appended;
+      } finally {
+        appending.delete(appended);
+      }
     }
     sendJson(res, 200, { appended: records.length });
   }
@@ -292,7 +316,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       case '/v1/records':
         if (method === 'POST') return ingest(req, res);
         if (method !== 'GET') throw allow('GET, HEAD, POST');
-        return sendJsonArray(req, res, 'records', await store.query(queryFromParams(url.searchParams)));
+        return recordsAnswer(req, res, await store.query(queryFromParams(url.searchParams)));
       case '/v1/query': {
         if (method !== 'POST') throw allow('POST');
         bodyFormat(req, false);

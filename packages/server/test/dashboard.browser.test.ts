@@ -4,6 +4,7 @@
 // When Chromium is missing this file FAILS, it does not skip: a skipped browser test in CI would let a broken
 // dashboard land. .ci/run installs Chromium ("services" step); locally: `apt-get install -y chromium`.
 import { existsSync } from 'node:fs';
+import { createMemoryStore, type MetricStore } from '@autodev/learning';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post, start } from './helpers.js';
@@ -41,6 +42,25 @@ async function open(url: string): Promise<{ page: Page; errors: string[] }> {
   await page.locator('#status[data-state="live"]').waitFor();
   return { page, errors };
 }
+
+/**
+ * Holds the page's live `records` events while `window.__holdRecords` is true (until `window.__releaseRecords()`):
+ * lets a test deliver an event after a load that already returned its records, as a slow stream would.
+ */
+const HOLD_RECORDS = `(() => {
+  const Native = window.EventSource;
+  const held = [];
+  window.__holdRecords = true;
+  window.__releaseRecords = () => { window.__holdRecords = false; held.splice(0).forEach((deliver) => deliver()); };
+  window.EventSource = class extends Native {
+    addEventListener(type, listener, options) {
+      if (type !== 'records') return super.addEventListener(type, listener, options);
+      return super.addEventListener(type, (ev) => {
+        if (window.__holdRecords) held.push(() => listener.call(this, ev)); else listener.call(this, ev);
+      }, options);
+    }
+  };
+})()`;
 
 const card = (page: Page, name: string) => page.locator('article.metric').filter({ has: page.locator('h2.metric-name', { hasText: name }) });
 
@@ -94,6 +114,43 @@ describe('dashboard in Chromium', () => {
       scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src')),
     })`);
     expect(injected).toEqual({ pwned: undefined, img: 0, bold: 0, scripts: ['assets/uPlot.iife.min.js', 'assets/dashboard.js'] });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws a record once when its live event arrives after the load that already returned it', async () => {
+    // The record is appended after the page subscribed (so its event comes) and before the page queries (so the
+    // load returns it); the event reaches the page only after the load is drawn. Before, it was drawn twice.
+    const inner = createMemoryStore();
+    let namesAsked!: () => void;
+    const asked = new Promise<void>((r) => (namesAsked = r));
+    let answerNames!: () => void;
+    const namesGate = new Promise<void>((r) => (answerNames = r));
+    const store: MetricStore = {
+      ...inner,
+      names: async () => {
+        namesAsked();
+        await namesGate;
+        return inner.names();
+      },
+    };
+    const { url } = await start({ store });
+    await inner.append([{ name: 'm', value: 1, timestamp: T0, metadata: {} }]);
+    const page = await chromiumOrFail().newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript(HOLD_RECORDS);
+    await page.goto(url);
+    await asked; // subscribed, loading, waiting for the names
+    expect((await post(url, [{ name: 'm', value: 2, timestamp: T0 + 1 }])).status).toBe(200);
+    answerNames();
+    const m = card(page, 'm');
+    await expect.poll(() => m.getAttribute('data-points')).toBe('2');
+    await page.evaluate('window.__releaseRecords()');
+    // A later record is drawn: the held event was handled before it (one stream, in order), and dropped.
+    expect((await post(url, [{ name: 'm', value: 3, timestamp: T0 + 2 }])).status).toBe(200);
+    await expect.poll(() => m.getAttribute('data-latest')).toBe('3');
+    expect(await m.getAttribute('data-points')).toBe('3');
     expect(errors).toEqual([]);
     await page.close();
   });

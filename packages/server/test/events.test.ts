@@ -55,6 +55,48 @@ describe('GET /v1/events', () => {
     s.close();
   });
 
+  it('GET /v1/records says which events its records were in (Autodev-Event-Id), waiting for appends still in flight', async () => {
+    // The store holds a batch before its append resolves, and the event goes out only then: an answer sent at once
+    // would return records whose event has a higher id than it could name, and a page would draw them twice.
+    const inner = createMemoryStore();
+    let appended!: () => void;
+    const stored = new Promise<void>((r) => (appended = r));
+    let finish!: () => void;
+    const finishing = new Promise<void>((r) => (finish = r));
+    let queried = () => {};
+    const store: MetricStore = {
+      ...inner,
+      append: async (records) => {
+        await inner.append(records);
+        appended();
+        await finishing;
+      },
+      query: async (q) => {
+        const found = await inner.query(q);
+        queried();
+        return found;
+      },
+    };
+    const { url } = await start({ store });
+    const s = await subscribe(url);
+    await s.next((e) => e.event === 'ready');
+    expect((await call(`${url}/v1/records`)).headers.get('autodev-event-id')).toBe('0');
+
+    const posting = post(url, [rec('m', 1, 1)]);
+    await stored;
+    const read = new Promise<void>((r) => (queried = r));
+    const reading = call(`${url}/v1/records`);
+    await read; // the store returned the record; its event is not out yet
+    await new Promise((r) => setImmediate(r)); // an answer that did not wait would be on its way now
+    finish();
+    const [answer] = await Promise.all([reading, posting]);
+    expect(answer.body).toEqual({ records: [rec('m', 1, 1)] });
+    const event = await s.next((e) => e.event === 'records');
+    expect(answer.headers.get('autodev-event-id')).toBe(event.id);
+    expect(event.id).toBe('1');
+    s.close();
+  });
+
   it('sends heartbeats and forgets a subscriber when it disconnects', async () => {
     const { url, server } = await start({ heartbeatMs: 20 });
     const s = await subscribe(url);

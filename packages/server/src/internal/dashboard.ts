@@ -80,6 +80,9 @@ export const DASHBOARD_JS = `'use strict';
   var insightList = byId('insight-list'), insightsEmpty = byId('insights-empty');
   var series = new Map();
   var loading = false, buffered = [], insightTimer = 0, source = null;
+  // Drawing each record once (see loadAll): the id of the last live event on this stream, and the keys of loaded
+  // records whose live event may still be on its way (events up to retainedFence).
+  var lastEventId = 0, retained = null, retainedFence = 0;
 
   function el(tag, className, text) {
     var e = document.createElement(tag);
@@ -88,16 +91,17 @@ export const DASHBOARD_JS = `'use strict';
     return e;
   }
   function setStatus(text, state) { statusEl.textContent = text; statusEl.dataset.state = state; }
-  function getJson(path) {
+  function fetchJson(path) {
     return fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (body) {
-        if (res.ok) return body;
+        if (res.ok) return { body: body, headers: res.headers };
         var err = new Error((body && body.error && body.error.message) || ('HTTP ' + res.status));
         err.code = body && body.error && body.error.code;
         throw err;
       });
     });
   }
+  function getJson(path) { return fetchJson(path).then(function (r) { return r.body; }); }
   function showError(e) {
     setStatus(e && e.code === 'UNAUTHORIZED' ? 'this server needs a token: open ?token=<token> once' : 'error: ' + (e && e.message), 'error');
   }
@@ -113,6 +117,14 @@ export const DASHBOARD_JS = `'use strict';
     return JSON.stringify(v);
   }
   function keyOf(r) { return r.name + '\\u0000' + r.timestamp + '\\u0000' + r.value + '\\u0000' + stable(r.metadata); }
+  // Takes one record with r's key out of a multiset of keys; false when there is none left. Records with the same
+  // key (name, timestamp, value, metadata) are interchangeable on a chart, so which one is taken does not matter.
+  function take(keys, r) {
+    var k = keyOf(r), n = keys.get(k) || 0;
+    if (n === 0) return false;
+    keys.set(k, n - 1);
+    return true;
+  }
   function describeMeta(m) {
     return Object.keys(m || {}).map(function (k) { var v = m[k]; return k + '=' + (typeof v === 'string' ? v : JSON.stringify(v)); }).join('  ');
   }
@@ -193,46 +205,63 @@ export const DASHBOARD_JS = `'use strict';
     insightTimer = setTimeout(loadInsights, 1000);
   }
 
-  // Loads everything. Live records that arrive meanwhile are buffered and merged afterwards, dropping the
-  // ones the load already returned (a multiset of record keys), so none is lost or shown twice.
+  // Loads everything, and draws every record once. Each v1/records answer says (Autodev-Event-Id) the last live event
+  // whose records it may hold: the server answers only once the events of the records it returns are out. Live
+  // events up to that id may repeat loaded records, whether they arrive during the load (buffered, then merged) or
+  // after it (the stream and the fetch are separate connections, so an event can come after the answer that already
+  // holds its records): their records are matched against the loaded ones (a multiset of keys) and dropped once
+  // each. Later events cannot be in the load and are drawn as they come.
   function loadAll() {
     loading = true;
     buffered = [];
+    retained = null;
     return getJson('v1/names').then(function (body) {
       return Promise.all(body.names.map(function (name) {
         var q = new URLSearchParams({ name: name, order: 'desc', limit: String(MAX_POINTS) });
-        return getJson('v1/records?' + q).then(function (r) { return { name: name, records: r.records.reverse() }; });
+        return fetchJson('v1/records?' + q).then(function (r) {
+          // Without the header (a proxy dropped it), keep the keys until the next reload rather than draw twice.
+          var fence = r.headers.get('autodev-event-id');
+          return { name: name, records: r.body.records.reverse(), fence: fence === null ? Infinity : Number(fence) };
+        });
       }));
     }).then(function (loaded) {
-      var seen = new Map();
+      var seen = new Map(), fence = 0;
       loaded.forEach(function (l) {
         var s = card(l.name);
         s.xs = []; s.ys = []; s.lastMeta = {};
         l.records.forEach(function (r) { add(s, r); var k = keyOf(r); seen.set(k, (seen.get(k) || 0) + 1); });
+        fence = Math.max(fence, l.fence);
       });
-      buffered.forEach(function (r) {
-        var k = keyOf(r), n = seen.get(k) || 0;
-        if (n > 0) seen.set(k, n - 1); else add(card(r.name), r);
+      buffered.forEach(function (b) {
+        b.records.forEach(function (r) { if (!(b.id <= fence && take(seen, r))) add(card(r.name), r); });
       });
       loading = false;
       buffered = [];
+      // Events up to the fence still to come may repeat loaded records; none can once the fence has passed.
+      retained = lastEventId >= fence ? null : seen;
+      retainedFence = fence;
       series.forEach(draw);
       return loadInsights();
     }, function (e) { loading = false; showError(e); });
   }
 
   function onRecords(ev) {
-    var records = JSON.parse(ev.data);
-    if (loading) { buffered.push.apply(buffered, records); return; }
+    var records = JSON.parse(ev.data), id = Number(ev.lastEventId);
+    lastEventId = id;
+    if (loading) { buffered.push({ id: id, records: records }); return; }
     var touched = new Set();
-    records.forEach(function (r) { var s = card(r.name); add(s, r); touched.add(s); });
+    records.forEach(function (r) {
+      if (retained && id <= retainedFence && take(retained, r)) return; // the load already drew it
+      var s = card(r.name); add(s, r); touched.add(s);
+    });
+    if (retained && id >= retainedFence) retained = null;
     touched.forEach(draw);
     scheduleInsights();
   }
   function connect() {
     source = new EventSource('v1/events');
     // 'ready' comes on every (re)connect: events may have been missed while down, so reload everything.
-    source.addEventListener('ready', function () { setStatus('live', 'live'); loadAll(); });
+    source.addEventListener('ready', function () { setStatus('live', 'live'); lastEventId = 0; loadAll(); });
     source.addEventListener('records', onRecords);
     source.onerror = function () {
       if (source.readyState === EventSource.CLOSED) {

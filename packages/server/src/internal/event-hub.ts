@@ -33,6 +33,11 @@ export class EventHub {
     return this.#clients.size;
   }
 
+  /** The id of the last `records` event published (0 before the first). Ids increase by one per event. */
+  get lastId(): number {
+    return this.#id;
+  }
+
   subscribe(req: IncomingMessage, res: ServerResponse): void {
     if (this.#clients.size >= this.#limits.maxSubscribers)
       throw new MetricsServerError('TOO_MANY_SUBSCRIBERS', `this server already streams to ${this.#limits.maxSubscribers} subscribers (maxSubscribers); close another dashboard or raise the limit`);

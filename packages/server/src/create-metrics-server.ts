@@ -49,6 +49,11 @@ export interface ServerInsightOptions {
   maxAgeMs?: number;
 }
 
+/** Default `sessionMaxAgeSeconds`: 30 days. */
+export const DEFAULT_SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
+/** Browsers keep a cookie at most 400 days (RFC 6265bis); a longer Max-Age would not be honoured. */
+const MAX_SESSION_AGE_SECONDS = 400 * 24 * 3600;
+
 /** Default `insights.maxAgeMs`. */
 export const DEFAULT_INSIGHTS_MAX_AGE_MS = 5000;
 
@@ -63,6 +68,17 @@ export interface MetricsServerOptions {
    * @default none: no authentication, loopback `Host` names only
    */
   token?: string;
+  /**
+   * Mark the dashboard's session cookie `Secure` (browsers then send it over HTTPS only). Set it when browsers reach
+   * the server through a TLS-terminating proxy: the server itself sees plain HTTP there and cannot tell.
+   * @default Secure only when the connection itself is TLS (`handler` mounted in an `https` server)
+   */
+  secureCookie?: boolean;
+  /**
+   * How long the dashboard's session cookie lasts, in seconds: its `Max-Age`, and the server refuses it once it is
+   * older (a copied cookie stops working too). At most 400 days, browsers' own cap. @default 2,592,000 (30 days)
+   */
+  sessionMaxAgeSeconds?: number;
   /** Largest accepted request body, in bytes; larger ones get 413 before they are read into memory. @default 4 MiB */
   maxBodyBytes?: number;
   /**
@@ -102,7 +118,10 @@ export interface ListenOptions {
 export interface MetricsServer {
   /**
    * The request listener, for `http.createServer(server.handler)` or to mount in an existing Node server
-   * (`listen` uses it too).
+   * (`listen` uses it too). Mounted in a server on a public interface, it is open to anyone who can reach it unless
+   * `token` is set: `listen()` refuses that case, a server you own cannot be checked, and the `Host` check of a
+   * server without a token is no access control (any client can send `Host: localhost`; it only stops web pages
+   * that rebind a domain to this machine).
    */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   /**
@@ -131,13 +150,16 @@ const isWhole = (v: unknown, min: number): v is number => typeof v === 'number' 
 
 function checkOptions(options: MetricsServerOptions): void {
   if (typeof options !== 'object' || options === null) throw optionError('createMetricsServer takes an options object such as { store }');
-  const { store, token, maxBodyBytes, allowedHosts, heartbeatMs, maxSubscribers, maxBufferedBytes, now, onError } = options;
+  const { store, token, maxBodyBytes, allowedHosts, heartbeatMs, maxSubscribers, maxBufferedBytes, now, onError, secureCookie, sessionMaxAgeSeconds } = options;
   for (const m of ['append', 'query', 'names', 'close'] as const) {
     if (typeof store !== 'object' || store === null || typeof store[m] !== 'function')
       throw optionError(`store must implement MetricStore (append, query, names, close); ${m}() is missing. Open one with openFileStore() or createMemoryStore()`);
   }
   if (token !== undefined && (typeof token !== 'string' || token.length < 8 || /\s/.test(token)))
     throw optionError('token must be a string of at least 8 characters without spaces (e.g. from `openssl rand -hex 32`)');
+  if (secureCookie !== undefined && typeof secureCookie !== 'boolean') throw optionError(`secureCookie must be true or false, got ${String(secureCookie)}`);
+  if (sessionMaxAgeSeconds !== undefined && !(isWhole(sessionMaxAgeSeconds, 1) && sessionMaxAgeSeconds <= MAX_SESSION_AGE_SECONDS))
+    throw optionError(`sessionMaxAgeSeconds must be a whole number of seconds in 1..${MAX_SESSION_AGE_SECONDS} (400 days, browsers' cap), got ${String(sessionMaxAgeSeconds)}`);
   if (maxBodyBytes !== undefined && !isWhole(maxBodyBytes, 1)) throw optionError(`maxBodyBytes must be a whole number of bytes >= 1, got ${String(maxBodyBytes)}`);
   if (allowedHosts !== undefined && !(Array.isArray(allowedHosts) && allowedHosts.every((h) => typeof h === 'string' && h !== '')))
     throw optionError('allowedHosts must be an array of host names such as ["metrics.internal"]');
@@ -222,7 +244,8 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
   if (!isWhole(maxAgeMs, 0)) throw optionError(`insights.maxAgeMs must be a whole number of milliseconds >= 0, got ${String(maxAgeMs)}`);
   const insightCache = new InsightCache({ maxAgeMs });
   const hostCheck = allowedHosts !== undefined || token === undefined;
-  const cookieValue = token === undefined ? undefined : sessionValue(token);
+  // Wall-clock time, not the `now` option: that one stamps records and may be fixed (tests, replays).
+  const session = { maxAgeSeconds: options.sessionMaxAgeSeconds ?? DEFAULT_SESSION_MAX_AGE_SECONDS, now: () => Date.now() };
 
   /** Appends through this server whose `records` event is not published yet. */
   const appending = new Set<Promise<void>>();
@@ -305,7 +328,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (token !== undefined) checkToken(req, token);
+    if (token !== undefined) checkToken(req, token, session);
     // HEAD is answered wherever GET is (RFC 9110 §9.1): the same handling, and Node sends no body for it.
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     switch (url.pathname) {
@@ -347,8 +370,13 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     if (given !== null && token !== undefined) {
       if (!secretsEqual(given, token)) throw new MetricsServerError('UNAUTHORIZED', 'the token in the address is not the one this server was started with');
       // Trade the token in the address for a cookie and drop it from the address bar and history.
-      const secure = 'encrypted' in req.socket && req.socket.encrypted ? '; Secure' : '';
-      res.writeHead(303, { location: './', 'set-cookie': `${SESSION_COOKIE}=${cookieValue}; HttpOnly; SameSite=Strict; Path=/${secure}`, 'cache-control': 'no-store' });
+      const secure = (options.secureCookie ?? ('encrypted' in req.socket && req.socket.encrypted === true)) ? '; Secure' : '';
+      const value = sessionValue(token, Math.floor(session.now() / 1000));
+      res.writeHead(303, {
+        location: './',
+        'set-cookie': `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${session.maxAgeSeconds}${secure}`,
+        'cache-control': 'no-store',
+      });
       res.end();
       return;
     }

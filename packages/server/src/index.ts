@@ -3,6 +3,7 @@ export {
   DEFAULT_INSIGHTS_MAX_AGE_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
+  DEFAULT_SESSION_MAX_AGE_SECONDS,
   type ListenOptions,
   type MetricsServer,
   type MetricsServerOptions,

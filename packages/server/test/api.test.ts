@@ -4,7 +4,8 @@ import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { createMemoryStore, LearningError, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { describe, expect, it, vi } from 'vitest';
-import { createMetricsServer, isMetricsServerError } from '../src/index.js';
+import { createMetricsServer, DEFAULT_SESSION_MAX_AGE_SECONDS, isMetricsServerError } from '../src/index.js';
+import { SESSION_COOKIE, sessionValue } from '../src/internal/auth.js';
 import { call, post, rawGet, start } from './helpers.js';
 
 const T0 = Date.parse('2026-02-01T00:00:00Z');
@@ -194,6 +195,35 @@ describe('authentication', () => {
     expect((await post(url, [rec('m', 1, 1)], { cookie })).status).toBe(401);
     expect((await call(`${url}/v1/names`, { headers: { cookie: 'autodev_session=forged' } })).status).toBe(401);
     expect(await store.query()).toEqual([]);
+  });
+
+  it('the session cookie has a Max-Age the server enforces too, and is Secure with secureCookie (behind a TLS proxy)', async () => {
+    const login = async (base: string) => (await fetch(`${base}/?token=${token}`, { redirect: 'manual' })).headers.get('set-cookie')!;
+    const { url } = await start({ token });
+    const plainCookie = await login(url);
+    expect(plainCookie).toMatch(new RegExp(`; Max-Age=${DEFAULT_SESSION_MAX_AGE_SECONDS}(;|$)`));
+    expect(plainCookie).not.toMatch(/Secure/); // plain HTTP, nothing said: a Secure cookie would never come back
+
+    const { url: proxied } = await start({ token, secureCookie: true, sessionMaxAgeSeconds: 3600 });
+    const secureCookie = await login(proxied);
+    expect(secureCookie).toMatch(/; Max-Age=3600(;|$)/);
+    expect(secureCookie).toMatch(/; Secure(;|$)/);
+    expect((await call(`${proxied}/v1/names`, { headers: { cookie: secureCookie.split(';')[0]! } })).status).toBe(200);
+
+    // The server refuses a cookie older than the max age (or from the future), whatever a browser keeps.
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    for (const issued of [nowSeconds - 3600, nowSeconds + 3600]) {
+      const stale = await call(`${proxied}/v1/names`, { headers: { cookie: `${SESSION_COOKIE}=${sessionValue(token, issued)}` } });
+      expect(stale.status).toBe(401);
+      expect(stale.body.error.message).toMatch(/session has expired or is not valid.*\?token=<token> again/);
+    }
+    expect((await call(`${proxied}/v1/names`, { headers: { cookie: `${SESSION_COOKIE}=${sessionValue(token, nowSeconds - 3599)}` } })).status).toBe(200);
+    // Issued for another token: refused.
+    expect((await call(`${proxied}/v1/names`, { headers: { cookie: `${SESSION_COOKIE}=${sessionValue('another-token-123', nowSeconds)}` } })).status).toBe(401);
+
+    for (const bad of [{ secureCookie: 'yes' }, { sessionMaxAgeSeconds: 0 }, { sessionMaxAgeSeconds: 1.5 }, { sessionMaxAgeSeconds: 401 * 24 * 3600 }]) {
+      expect(() => createMetricsServer({ store: createMemoryStore(), token, ...(bad as object) })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    }
   });
 
   it('without a token, answers only to loopback Host names (DNS-rebinding guard); allowedHosts widens it', async () => {

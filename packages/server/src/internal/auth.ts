@@ -14,11 +14,33 @@ export function secretsEqual(given: string, expected: string): boolean {
 }
 
 /**
- * The cookie value that stands for the token: an HMAC of a fixed label, so the cookie never holds the
- * token itself and cannot be turned back into a bearer token for writes.
+ * The cookie value that stands for the token, issued at `issuedAt` (epoch seconds): `<issuedAt>.<HMAC>`, the HMAC
+ * keyed with the token over a fixed label and the issue time. The cookie never holds the token itself and cannot
+ * be turned back into a bearer token for writes; the issue time lets the server refuse it once it is older than
+ * the session's max age, whatever the browser keeps.
  */
-export function sessionValue(token: string): string {
-  return createHmac('sha256', token).update('autodev-dashboard-session-v1').digest('base64url');
+export function sessionValue(token: string, issuedAt: number): string {
+  return `${issuedAt}.${createHmac('sha256', token).update(`autodev-dashboard-session-v2.${issuedAt}`).digest('base64url')}`;
+}
+
+/** How long a session cookie is accepted, and the clock it is measured with. */
+export interface SessionPolicy {
+  maxAgeSeconds: number;
+  /** Epoch milliseconds. */
+  now: () => number;
+}
+
+/** Clocks of machines differ: a cookie issued up to this far in the future is still accepted. */
+const CLOCK_SKEW_SECONDS = 60;
+
+/** True when `value` is a session cookie this token issued and it is younger than the max age. */
+function validSession(value: string, token: string, { maxAgeSeconds, now }: SessionPolicy): boolean {
+  const m = /^(\d{1,12})\./.exec(value);
+  if (!m) return false;
+  const issuedAt = Number(m[1]);
+  if (!secretsEqual(value, sessionValue(token, issuedAt))) return false;
+  const age = Math.floor(now() / 1000) - issuedAt;
+  return age >= -CLOCK_SKEW_SECONDS && age < maxAgeSeconds;
 }
 
 function cookie(req: IncomingMessage, name: string): string | undefined {
@@ -31,10 +53,11 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
 
 /**
  * Throws 401 unless the request carries the token: `Authorization: Bearer <token>`, or, for reads only
- * (`GET`, `HEAD`), the dashboard's session cookie. Writes never accept the cookie, so a page on another site
- * cannot make the browser post records with it (SameSite=Strict blocks that too; this is the second lock).
+ * (`GET`, `HEAD`), a dashboard session cookie younger than `session.maxAgeSeconds`. Writes never accept the cookie,
+ * so a page on another site cannot make the browser post records with it (SameSite=Strict blocks that too; this is
+ * the second lock).
  */
-export function checkToken(req: IncomingMessage, token: string): void {
+export function checkToken(req: IncomingMessage, token: string, session: SessionPolicy): void {
   const header = req.headers.authorization;
   const challenge = { headers: { 'www-authenticate': 'Bearer realm="autodev"' } };
   if (header !== undefined) {
@@ -43,11 +66,13 @@ export function checkToken(req: IncomingMessage, token: string): void {
     if (!secretsEqual(m[1]!, token)) throw new MetricsServerError('UNAUTHORIZED', 'the bearer token is not the one this server was started with', challenge);
     return;
   }
-  const session = req.method === 'GET' || req.method === 'HEAD' ? cookie(req, SESSION_COOKIE) : undefined;
-  if (session !== undefined && secretsEqual(session, sessionValue(token))) return;
+  const cookieValue = req.method === 'GET' || req.method === 'HEAD' ? cookie(req, SESSION_COOKIE) : undefined;
+  if (cookieValue !== undefined && validSession(cookieValue, token, session)) return;
   throw new MetricsServerError(
     'UNAUTHORIZED',
-    'this server needs a token: send "Authorization: Bearer <token>" (in a browser, open /?token=<token> once)',
+    cookieValue === undefined
+      ? 'this server needs a token: send "Authorization: Bearer <token>" (in a browser, open /?token=<token> once)'
+      : 'the dashboard session has expired or is not valid (sessions last sessionMaxAgeSeconds): open /?token=<token> again',
     challenge,
   );
 }

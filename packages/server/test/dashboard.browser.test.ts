@@ -155,6 +155,38 @@ describe('dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('a metric name with a lone surrogate (no URL can carry it) gets a note instead of another metric\'s records', async () => {
+    // URLSearchParams turns an unpaired surrogate into U+FFFD: the page asked for "\ufffdbuild" and drew its records
+    // on the card of "\ud800build".
+    const { url } = await start();
+    const lone = '\ud800build';
+    const replaced = '\ufffdbuild';
+    await post(url, [
+      { name: lone, value: 1, timestamp: T0 },
+      { name: lone, value: 2, timestamp: T0 + 1 },
+      ...[7, 8, 9].map((value, i) => ({ name: replaced, value, timestamp: T0 + i })),
+    ]);
+    const { page, errors } = await open(url);
+    // Computed in the page: a lone surrogate would not survive the trip through the DevTools protocol intact.
+    const cards = () =>
+      page.evaluate(`[...document.querySelectorAll('article.metric')].map((a) => ({
+        lone: a.dataset.metric === '\\ud800build',
+        points: a.dataset.points,
+        note: a.querySelector('.note') ? a.querySelector('.note').textContent : '',
+        noteShown: !!a.querySelector('.note') && !a.querySelector('.note').hidden,
+      }))`);
+    await expect.poll(async () => (await cards() as { points?: string }[]).map((c) => c.points)).toEqual(['0', '3']);
+    const [loneCard, otherCard] = (await cards()) as { lone: boolean; points: string; note: string; noteShown: boolean }[];
+    expect(loneCard).toMatchObject({ lone: true, points: '0', noteShown: true });
+    expect(loneCard!.note).toMatch(/unpaired surrogate.*cannot travel in a URL.*POST \/v1\/query/);
+    expect(otherCard).toMatchObject({ lone: false, points: '3', noteShown: false });
+    // Live records of that metric still come (the event stream carries any string) and are drawn.
+    await post(url, [{ name: lone, value: 5, timestamp: T0 + 10 }]);
+    await expect.poll(async () => ((await cards()) as { points: string }[])[0]!.points).toBe('1');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('with a token: /?token= logs the browser in with a cookie, and the page and its live stream work', async () => {
     const token = 'browser-session-token';
     const { url } = await start({ token });

@@ -69,6 +69,7 @@ section h2 { font-size: 1rem; margin: 0 0 0.5rem; }
 .metric .latest { font-variant-numeric: tabular-nums; font-weight: 600; }
 .metric .chart { min-height: 160px; }
 .metric .meta, .metric .count { margin: 0.25rem 0 0; font-size: 0.8rem; color: var(--muted); overflow-wrap: anywhere; }
+.metric .note { margin: 0.25rem 0 0; font-size: 0.8rem; color: #b45309; }
 `;
 
 export const DASHBOARD_JS = `'use strict';
@@ -129,6 +130,12 @@ export const DASHBOARD_JS = `'use strict';
     return Object.keys(m || {}).map(function (k) { var v = m[k]; return k + '=' + (typeof v === 'string' ? v : JSON.stringify(v)); }).join('  ');
   }
 
+  // A name with an unpaired UTF-16 surrogate cannot travel in a URL: URLSearchParams turns it into U+FFFD, which
+  // would load another metric's records (or none) onto this card. Such a card loads no history and says why.
+  var LONE_SURROGATE = /[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?:^|[^\\ud800-\\udbff])[\\udc00-\\udfff]/;
+  var NO_HISTORY = 'History not loaded: this name has an unpaired surrogate (invalid UTF-16), which cannot travel in a URL; ' +
+    'only records that arrive while the page is open are shown. Read its history with POST /v1/query.';
+
   function card(name) {
     var s = series.get(name);
     if (s) return s;
@@ -140,7 +147,10 @@ export const DASHBOARD_JS = `'use strict';
     var chartEl = el('div', 'chart');
     var meta = el('p', 'meta');
     var count = el('p', 'count');
-    article.append(head, chartEl, meta, count);
+    var unloadable = LONE_SURROGATE.test(name);
+    var note = el('p', 'note', unloadable ? NO_HISTORY : '');
+    note.hidden = !unloadable;
+    article.append(head, chartEl, meta, count, note);
     // Same order as /v1/names (code units), whatever order metrics first appear in.
     var next = null;
     for (var i = 0; i < metricsEl.children.length; i++) {
@@ -217,6 +227,7 @@ export const DASHBOARD_JS = `'use strict';
     retained = null;
     return getJson('v1/names').then(function (body) {
       return Promise.all(body.names.map(function (name) {
+        if (LONE_SURROGATE.test(name)) return { name: name, records: [], fence: 0 }; // its card says why
         var q = new URLSearchParams({ name: name, order: 'desc', limit: String(MAX_POINTS) });
         return fetchJson('v1/records?' + q).then(function (r) {
           // Without the header (a proxy dropped it), keep the keys until the next reload rather than draw twice.

@@ -1,13 +1,5 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // The dashboard serves uPlot from node_modules, found with createRequire(import.meta.url): the shim
-  // gives the CJS build an import.meta.url.
-  shims: true,
-});
+// The dashboard serves uPlot from node_modules, found with createRequire(import.meta.url): the shim gives the
+// CJS build an import.meta.url.
+export default libraryConfig({ index: 'src/index.ts' }, { shims: true });

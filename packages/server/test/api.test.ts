@@ -6,7 +6,7 @@ import { createMemoryStore, LearningError, type MetricRecord, type MetricStore }
 import { describe, expect, it, vi } from 'vitest';
 import { createMetricsServer, DEFAULT_SESSION_MAX_AGE_SECONDS, isMetricsServerError } from '../src/index.js';
 import { SESSION_COOKIE, sessionValue } from '../src/internal/auth.js';
-import { call, post, rawGet, start } from './helpers.js';
+import { call, post, rawGet, signal, start } from './helpers.js';
 
 const T0 = Date.parse('2026-02-01T00:00:00Z');
 const rec = (name: string, value: number, timestamp: number, metadata: Record<string, unknown> = {}) => ({ name, value, timestamp, metadata });
@@ -599,10 +599,8 @@ describe('createMetricsServer and listen options', () => {
     // while a handler was still inside store.append: the documented `await server.close(); await store.close()`
     // then closed the store under it.
     const inner = createMemoryStore();
-    let entered!: () => void;
-    const inAppend = new Promise<void>((r) => (entered = r));
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
+    const { done: inAppend, fire: entered } = signal();
+    const { done: released, fire: release } = signal();
     const store: MetricStore = {
       ...inner,
       append: async (records) => {

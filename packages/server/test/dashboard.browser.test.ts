@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createMemoryStore, type MetricStore } from '@autodev/learning';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { post, start } from './helpers.js';
+import { post, signal, start } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -122,10 +122,8 @@ describe('dashboard in Chromium', () => {
     // The record is appended after the page subscribed (so its event comes) and before the page queries (so the
     // load returns it); the event reaches the page only after the load is drawn. Before, it was drawn twice.
     const inner = createMemoryStore();
-    let namesAsked!: () => void;
-    const asked = new Promise<void>((r) => (namesAsked = r));
-    let answerNames!: () => void;
-    const namesGate = new Promise<void>((r) => (answerNames = r));
+    const { done: asked, fire: namesAsked } = signal();
+    const { done: namesGate, fire: answerNames } = signal();
     const store: MetricStore = {
       ...inner,
       names: async () => {

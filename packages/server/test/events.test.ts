@@ -4,7 +4,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { createMemoryStore, LearningError, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { describe, expect, it, vi } from 'vitest';
 import { createMetricsServer } from '../src/index.js';
-import { call, post, start, subscribe } from './helpers.js';
+import { call, post, signal, start, subscribe } from './helpers.js';
 
 const rec = (name: string, value: number, timestamp: number, metadata: Record<string, unknown> = {}) => ({ name, value, timestamp, metadata });
 
@@ -59,10 +59,8 @@ describe('GET /v1/events', () => {
     // The store holds a batch before its append resolves, and the event goes out only then: an answer sent at once
     // would return records whose event has a higher id than it could name, and a page would draw them twice.
     const inner = createMemoryStore();
-    let appended!: () => void;
-    const stored = new Promise<void>((r) => (appended = r));
-    let finish!: () => void;
-    const finishing = new Promise<void>((r) => (finish = r));
+    const { done: stored, fire: appended } = signal();
+    const { done: finishing, fire: finish } = signal();
     let queried = () => {};
     const store: MetricStore = {
       ...inner,

@@ -141,3 +141,10 @@ export async function subscribe(base: string, headers: Record<string, string> = 
     },
   };
 }
+
+/** A one-shot signal for ordering steps in a test: `await done` waits until `fire()` is called. */
+export function signal(): { done: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const done = new Promise<void>((resolve) => (fire = resolve));
+  return { done, fire };
+}

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { itKeepsEveryRecordFromConcurrentWriters } from '@autodev/learning/testing';
-import pg from 'pg';
 import { openPostgresStore } from '../src/index.js';
-import { databaseUrl, randomSchema } from './fixtures/database-url.js';
+import { databaseUrl, dropSchema, randomSchema } from './fixtures/database-url.js';
 
 const child = join(import.meta.dirname, 'fixtures', 'append-child.ts');
 
@@ -15,12 +14,7 @@ itKeepsEveryRecordFromConcurrentWriters(
     return {
       spawnWriter: (w, n, b) => spawn(process.execPath, ['--import', 'tsx', child, url, schema, String(w), String(n), String(b)], { stdio: ['ignore', 'pipe', 'pipe'] }),
       open: () => openPostgresStore({ connectionString: url, schema }),
-      cleanup: async () => {
-        const admin = new pg.Client({ connectionString: url });
-        await admin.connect();
-        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await admin.end();
-      },
+      cleanup: () => dropSchema(url, schema),
     };
   },
   { recordsPerWriter: 400 },

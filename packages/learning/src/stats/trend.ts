@@ -194,8 +194,10 @@ const roundHalfEven = (v: number): number => {
  * on Kendall's tau", JASA 63 (1968) 1379–1389; J. Matoušek, "Randomized optimal algorithm for
  * slope selection", Information Processing Letters 39 (1991) 183–187; M. B. Dillencourt,
  * D. M. Mount & N. S. Netanyahu, "A randomized algorithm for slope selection", IJCGA 2 (1992) 1–27.
- * Limit: when pairwise differences are subnormal (|dy| below ~1e-290) a divided slope is rounded
- * to a few ulps, and randomized selection may then return a neighbouring value of enumeration's.
+ * Limit: when two pairs' slopes differ only by rounding (an ulp or two; always so when pairwise
+ * differences are subnormal, |dy| below ~1e-290), selection (ordering by t·dx vs dy) and enumeration
+ * (ordering the rounded quotients) may rank them differently and return neighbouring values a few ulps
+ * apart. Integer-valued series are exact.
  */
 export function theilSen(values: NumericArray, options: TheilSenOptions = {}): TheilSenResult {
   assertFiniteValues(values, 'theilSen', 0);

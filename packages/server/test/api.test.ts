@@ -6,7 +6,7 @@ import { createMemoryStore, LearningError, type MetricRecord, type MetricStore }
 import { describe, expect, it, vi } from 'vitest';
 import { createMetricsServer, DEFAULT_SESSION_MAX_AGE_SECONDS, isMetricsServerError } from '../src/index.js';
 import { SESSION_COOKIE, sessionValue } from '../src/internal/auth.js';
-import { call, post, rawGet, signal, start } from './helpers.js';
+import { call, mount, post, rawGet, signal, start } from './helpers.js';
 
 const T0 = Date.parse('2026-02-01T00:00:00Z');
 const rec = (name: string, value: number, timestamp: number, metadata: Record<string, unknown> = {}) => ({ name, value, timestamp, metadata });
@@ -610,10 +610,9 @@ describe('createMetricsServer and listen options', () => {
       },
     };
     const metrics = createMetricsServer({ store });
-    const own = createServer(metrics.handler);
-    await new Promise<void>((r) => own.listen(0, '127.0.0.1', r));
+    const own = await mount(metrics.handler);
     try {
-      const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+      const url = own.url;
       const posted = post(url, [rec('m', 1, 1)]);
       await inAppend;
       let closed = false;
@@ -625,23 +624,21 @@ describe('createMetricsServer and listen options', () => {
       expect(await inner.names()).toEqual(['m']);
       expect((await posted).status).toBe(200);
     } finally {
-      own.closeAllConnections();
-      await new Promise((r) => own.close(r));
+      await own.close();
     }
   });
 
   it('handler mounts in a server the caller owns', async () => {
     const store = createMemoryStore();
     const metrics = createMetricsServer({ store });
-    const own = createServer(metrics.handler);
-    await new Promise<void>((r) => own.listen(0, '127.0.0.1', r));
+    const own = await mount(metrics.handler);
     try {
-      const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+      const url = own.url;
       expect((await post(url, [rec('m', 1, 1)])).status).toBe(200);
       expect(await store.names()).toEqual(['m']);
     } finally {
       await metrics.close();
-      own.close();
+      await own.close();
     }
   });
 });

@@ -1,10 +1,9 @@
 // GET /v1/events: live records over Server-Sent Events, heartbeats, cleanup, limits and slow subscribers.
-import { createServer } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { createMemoryStore, LearningError, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { describe, expect, it, vi } from 'vitest';
 import { createMetricsServer } from '../src/index.js';
-import { call, post, signal, start, subscribe } from './helpers.js';
+import { call, mount, post, signal, start, subscribe } from './helpers.js';
 
 const rec = (name: string, value: number, timestamp: number, metadata: Record<string, unknown> = {}) => ({ name, value, timestamp, metadata });
 
@@ -150,10 +149,9 @@ describe('GET /v1/events', () => {
     // keep that server's close() waiting forever.
     const store = createMemoryStore();
     const metrics = createMetricsServer({ store });
-    const own = createServer(metrics.handler);
-    await new Promise<void>((r) => own.listen(0, '127.0.0.1', r));
+    const own = await mount(metrics.handler);
     try {
-      const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+      const url = own.url;
       await metrics.close();
       const s = await subscribe(url);
       expect(s.status).toBe(200);
@@ -161,8 +159,7 @@ describe('GET /v1/events', () => {
       expect(s.events.filter((e) => e.event === 'ready')).toEqual([]);
       expect(metrics.subscribers).toBe(0);
     } finally {
-      own.closeAllConnections();
-      await new Promise((r) => own.close(r));
+      await own.close();
     }
   });
 

@@ -1,4 +1,5 @@
-import { request } from 'node:http';
+import { createServer, request, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createMemoryStore, type MetricStore } from '@autodev/learning';
 import { afterEach } from 'vitest';
 import { createMetricsServer, type MetricsServer, type MetricsServerOptions } from '../src/index.js';
@@ -147,4 +148,20 @@ export function signal(): { done: Promise<void>; fire: () => void } {
   let fire!: () => void;
   const done = new Promise<void>((resolve) => (fire = resolve));
   return { done, fire };
+}
+
+/**
+ * Mounts `handler` in a node:http server the test owns (as a user mounting `MetricsServer.handler` would), on an
+ * ephemeral loopback port. `close()` drops its connections and stops it.
+ */
+export async function mount(handler: RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const own = createServer(handler);
+  await new Promise<void>((r) => own.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(own.address() as AddressInfo).port}`,
+    close: async () => {
+      own.closeAllConnections();
+      await new Promise((r) => own.close(r));
+    },
+  };
 }

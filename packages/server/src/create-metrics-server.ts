@@ -16,7 +16,7 @@ import {
 } from '@autodev/learning';
 import { HTTP_STATUS, isMetricsServerError, MetricsServerError, type ServerErrorCode } from './errors.js';
 import { ASSETS } from './internal/assets.js';
-import { allowedHostName, checkHost, checkToken, isLoopbackHost, secretsEqual, SESSION_COOKIE, sessionValue } from './internal/auth.js';
+import { allowedHostName, checkHost, checkToken, isLoopbackHost, isUsableToken, secretsEqual, SESSION_COOKIE, sessionValue } from './internal/auth.js';
 import { bodyFormat, parseJson, parseNdjson, readBody } from './internal/body.js';
 import { answerClientError } from './internal/client-error.js';
 import { DASHBOARD_CSP } from './internal/dashboard.js';
@@ -155,7 +155,7 @@ function checkOptions(options: MetricsServerOptions): void {
     if (typeof store !== 'object' || store === null || typeof store[m] !== 'function')
       throw optionError(`store must implement MetricStore (append, query, names, close); ${m}() is missing. Open one with openFileStore() or createMemoryStore()`);
   }
-  if (token !== undefined && (typeof token !== 'string' || token.length < 8 || /\s/.test(token)))
+  if (token !== undefined && !isUsableToken(token))
     throw optionError('token must be a string of at least 8 characters without spaces (e.g. from `openssl rand -hex 32`)');
   if (secureCookie !== undefined && typeof secureCookie !== 'boolean') throw optionError(`secureCookie must be true or false, got ${String(secureCookie)}`);
   if (sessionMaxAgeSeconds !== undefined && !(isWhole(sessionMaxAgeSeconds, 1) && sessionMaxAgeSeconds <= MAX_SESSION_AGE_SECONDS))

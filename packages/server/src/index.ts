@@ -10,3 +10,5 @@ export {
   type ServerInsightOptions,
 } from './create-metrics-server.js';
 export { HTTP_STATUS, isMetricsServerError, MetricsServerError, ServerErrorCode } from './errors.js';
+// The listen rules, for callers that check them before doing anything else (the CLI, before opening a store).
+export { isLoopbackHost, isUsableToken } from './internal/auth.js';

@@ -18,10 +18,6 @@ export interface ServeOptions {
 const TOKEN_ENV = 'AUTODEV_TOKEN';
 const TOKEN_HINT = `pass --token <t> or set ${TOKEN_ENV} (generate one with \`openssl rand -hex 32\`)`;
 
-// The server checks both rules again in listen(); checking them here first means a refused start does not
-// create or touch the store (opening a file store creates it).
-const isLoopback = (host: string) => /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
-const badToken = (token: string) => token.length < 8 || /\s/.test(token);
 
 /** The URL to print for a bound address: a wildcard address is not something a browser can open. */
 function localUrl(base: string): string {
@@ -58,18 +54,20 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
   const fromEnv = ctx.env[TOKEN_ENV] !== undefined && ctx.env[TOKEN_ENV] !== '' ? ctx.env[TOKEN_ENV] : undefined;
   const token = opts.token ?? fromEnv;
   const tokenSource = opts.token !== undefined ? '--token' : TOKEN_ENV;
-  if (token !== undefined && badToken(token))
-    throw new CliError('BAD_ARGUMENT', `${tokenSource} must be at least 8 characters without spaces or line breaks`, { hint: 'generate one with `openssl rand -hex 32`' });
-  if (token === undefined && !isLoopback(host))
-    throw new CliError('BAD_ARGUMENT', `refusing to listen on ${host} without a token: anyone who can reach it could write metrics`, {
-      hint: `${TOKEN_HINT}, or listen on this machine only: --host 127.0.0.1`,
-    });
 
   const { policy, file: policyFile } = await loadPolicy(ctx, opts.policy);
   const server = (await importOptional('@autodev/server', ctx.cwd)) as typeof ServerModule | undefined;
   if (server === undefined)
     throw new CliError('PACKAGE_MISSING', 'autodev serve needs the package @autodev/server, and it is not installed', {
       hint: 'install it next to @autodev/cli: npm install @autodev/server (or pnpm add / yarn add)',
+    });
+  // The server checks both rules again in listen(); checking them here first means a refused start does not
+  // create or touch the store (opening a file store creates it).
+  if (token !== undefined && !server.isUsableToken(token))
+    throw new CliError('BAD_ARGUMENT', `${tokenSource} must be at least 8 characters without spaces or line breaks`, { hint: 'generate one with `openssl rand -hex 32`' });
+  if (token === undefined && !server.isLoopbackHost(host))
+    throw new CliError('BAD_ARGUMENT', `refusing to listen on ${host} without a token: anyone who can reach it could write metrics`, {
+      hint: `${TOKEN_HINT}, or listen on this machine only: --host 127.0.0.1`,
     });
 
   const store: MetricStore = await ctx.openStore();

@@ -104,6 +104,11 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host) || host === '::1';
 }
 
+/** The rule for `token`: a string of at least 8 characters without whitespace (it travels in a header). */
+export function isUsableToken(token: unknown): token is string {
+  return typeof token === 'string' && token.length >= 8 && !/\s/.test(token);
+}
+
 /**
  * Throws 403 unless the `Host` header names an allowed host. A server without a token answers only to
  * loopback names by default: a web page can point its own domain at 127.0.0.1 (DNS rebinding) and would

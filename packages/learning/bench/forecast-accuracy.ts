@@ -10,6 +10,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forecast, type ForecastModel } from '../src/detection/forecast.js';
+import { normalQuantile } from '../src/detection/internal/numeric.js';
 import { generateCiSuite } from '../src/detection/synthetic.js';
 import { loadTcpd } from './tcpd-eval.js';
 
@@ -32,7 +33,8 @@ function naive(history: Float64Array, h: number): { mean: number; lower: number;
   for (let i = 1; i < history.length; i++) s += (history[i]! - history[i - 1]!) ** 2;
   const sd = Math.sqrt(s / Math.max(1, history.length - 1)) * Math.sqrt(h);
   const last = history[history.length - 1]!;
-  return { mean: last, lower: last - 1.959963984540054 * sd, upper: last + 1.959963984540054 * sd };
+  const z = normalQuantile(0.975);
+  return { mean: last, lower: last - z * sd, upper: last + z * sd };
 }
 
 export function evaluateForecasts(series: ReadonlyArray<ReadonlyArray<number | null>>): Map<Method, Score> {

@@ -1,5 +1,5 @@
 import type { MetricRecord } from '../record.js';
-import type { AnomalyFinding, InsightDetectors } from './internal/detector-types.js';
+import type { AnomalyFinding, ForecastBudget, InsightDetectors } from './internal/detector-types.js';
 import { LearningInsight, type InsightCategory, type InsightKind } from './learning-insight.js';
 import { judgeChange, metricNameTokens, type Polarity } from './polarity.js';
 import type { MetricPolicy } from './policy.js';
@@ -268,13 +268,19 @@ export function budgetInsights(m: MetricView): LearningInsight[] {
 export function forecastInsights(m: MetricView, detectors: InsightDetectors, horizon: number): LearningInsight[] {
   const last = m.values.at(-1);
   if (last === undefined) return [];
-  const out: LearningInsight[] = [];
+  const budgets: ForecastBudget[] = [];
   for (const bound of ['max', 'min'] as const) {
     const limit = m.policy[bound];
     if (limit === undefined) continue;
     if (bound === 'max' ? last > limit : last < limit) continue; // already a breach
-    const f = detectors.forecastCrossing(m.values, limit, bound, horizon);
-    if (!f) continue;
+    budgets.push({ limit, bound });
+  }
+  if (budgets.length === 0) return [];
+  const crossings = detectors.forecastCrossings(m.values, budgets, horizon);
+  const out: LearningInsight[] = [];
+  budgets.forEach(({ limit, bound }, i) => {
+    const f = crossings[i];
+    if (!f) return;
     out.push(
       new LearningInsight({
         kind: 'forecast-breach',
@@ -286,7 +292,7 @@ export function forecastInsights(m: MetricView, detectors: InsightDetectors, hor
         evidence: { n: m.values.length, pValue: f.pValue, limit, bound, runsAhead: f.runsAhead, predicted: f.predicted, current: last, method: f.method },
       }),
     );
-  }
+  });
   return out;
 }
 

@@ -157,6 +157,17 @@ describe('runInsightEngine: built-in rules on constructed series', () => {
     expect((await run({ e2e_duration: ramp }, { policy: parsePolicy({ performance: { e2e_duration_max: 600 } }) })).some((i) => i.kind === 'forecast-breach')).toBe(false);
   });
 
+  it('checks a metric with both a max and a min budget against the one forecast, in the direction of each', async () => {
+    const ramp = Array.from({ length: 20 }, (_, i) => 40 + i * 0.8 + (i % 3) * 0.1);
+    const fall = ramp.map((v) => 100 - v);
+    const both = parsePolicy({ performance: { e2e_duration_max: 60, e2e_duration_min: 35 } });
+    const up = (await run({ e2e_duration: ramp }, { policy: both })).filter((i) => i.kind === 'forecast-breach');
+    expect(up.map((i) => [i.evidence.bound, i.evidence.limit])).toEqual([['max', 60]]);
+    const bothDown = parsePolicy({ performance: { e2e_duration_max: 90, e2e_duration_min: 40 } });
+    const down = (await run({ e2e_duration: fall }, { policy: bothDown })).filter((i) => i.kind === 'forecast-breach');
+    expect(down.map((i) => [i.evidence.bound, i.evidence.limit])).toEqual([['min', 40]]);
+  });
+
   it('reports lint errors present as a fact', async () => {
     const [i] = await run({ lint_errors: [0, 0, 3] }, { minConfidence: 0.5 });
     expect(i).toMatchObject({ kind: 'lint-errors', category: 'quality', confidence: 1, evidence: { value: 3 } });

@@ -76,6 +76,12 @@ export interface ForecastCrossing {
   readonly method: string;
 }
 
+/** A budget the forecast rule checks: a value `limit` that must not be crossed going up ('max') or down ('min'). */
+export interface ForecastBudget {
+  readonly limit: number;
+  readonly bound: 'max' | 'min';
+}
+
 export interface InsightDetectors {
   /** Newest run(s) vs the baseline segment; undefined when no significant shift (or too little data). */
   shift(values: readonly number[]): ShiftFinding | undefined;
@@ -87,6 +93,9 @@ export interface InsightDetectors {
   recentAnomalies(values: readonly number[]): AnomalyFinding[];
   /** Significant drift over the recent window that a single step does not explain better; undefined when none. */
   drift(values: readonly number[], window: number): DriftFinding | undefined;
-  /** First crossing of `limit` (bound 'max': going above; 'min': going below) within `horizon` runs. */
-  forecastCrossing(values: readonly number[], limit: number, bound: 'max' | 'min', horizon: number): ForecastCrossing | undefined;
+  /**
+   * For each budget, the first crossing of its `limit` (bound 'max': going above; 'min': going below) within
+   * `horizon` runs, or undefined; same order as `budgets`. One forecast serves every budget of the metric.
+   */
+  forecastCrossings(values: readonly number[], budgets: readonly ForecastBudget[], horizon: number): Array<ForecastCrossing | undefined>;
 }

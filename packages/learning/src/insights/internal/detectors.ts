@@ -167,8 +167,9 @@ export const defaultDetectors: InsightDetectors = {
     };
   },
 
-  forecastCrossing(values, limit, bound, horizon) {
-    if (values.length < 3) return undefined;
-    return crossingOf(forecast(values, { horizon }), limit, bound, horizon);
+  forecastCrossings(values, budgets, horizon) {
+    if (values.length < 3 || budgets.length === 0) return budgets.map(() => undefined);
+    const f = forecast(values, { horizon }); // once per metric, however many budgets it has
+    return budgets.map((b) => crossingOf(f, b.limit, b.bound, horizon));
   },
 };

@@ -193,6 +193,19 @@ describe('autodev check', () => {
     });
   });
 
+  it('warns about a step that has become the baseline (established), and passes even with --fail-on regression', async () => {
+    const dir = tmp();
+    // 20 runs at about 120, then 15 at about 160: the step is 15 runs old, older than a regression baseline.
+    const values = [...Array.from({ length: 20 }, (_, i) => 120 + ((i * 37) % 11) / 5), ...Array.from({ length: 15 }, (_, i) => 160 + ((i * 37) % 11) / 5)];
+    await seed(dir, values.map((value, i) => ({ name: 'build_time', value, timestamp: END + i * 1000 })));
+    const r = cli(['check', '--fail-on', 'budget,regression,anomaly'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/warn\s+build_time\s+regression\s+build_time rose \+33% at run 21 and has stayed there for 15 runs/);
+    const report = JSON.parse(cli(['check', '--json'], { cwd: dir }).stdout);
+    expect(report).toMatchObject({ passed: true, failed: 0, warnings: 1 });
+    expect(report.results[0]).toMatchObject({ metric: 'build_time', check: 'regression', status: 'warn', evidence: { source: 'established', changeIndex: 20, currentN: 15 } });
+  });
+
   describe('--baseline branch=main', () => {
     const history = (feature: number[]) => {
       const recs: MetricRecordInput[] = [];

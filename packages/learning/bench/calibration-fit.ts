@@ -5,9 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fitCalibration, type CalibrationMap } from '../src/detection/calibration.js';
+import { fitCalibration, pValueScore, type CalibrationMap } from '../src/detection/calibration.js';
 import { collect, suiteFor, TRAIN_SEED, type DetectorName } from './calibration-data.js';
 import { collectForecastFindings } from './forecast-calibration.js';
+import { collectInsights } from './insights-calibration.js';
 
 const COUNT = 600;
 // Forecast-rule findings are rarer (a budget crossing within the horizon), so their map takes a larger suite.
@@ -52,6 +53,16 @@ for (const key of Object.keys(names) as DetectorName[]) {
     f.map((x) => x.real),
   );
   body += `\n/** Score: the forecast rule's predictive probability that the value ${'`'}forecastHorizon${'`'} (10) runs ahead is past the budget; fitted on ${f.length} findings (${f.filter((x) => x.real).length} real) of bench/forecast-calibration.ts. */\nexport const FORECAST_CALIBRATION: CalibrationMap = {\n  scores: [${map.scores.map(round).join(', ')}],\n  probabilities: [${map.probabilities.map(round).join(', ')}],\n};\n`;
+}
+// The established-shift map: change points whose new level has held for 11–30 runs have survived that many
+// runs, so they are real more often than a change point of the same p-value found anywhere in a history.
+{
+  const f = collectInsights(suiteFor(TRAIN_SEED, COUNT)).filter((x) => x.kind === 'shift (established)' && x.pValue !== null);
+  const map = fitCalibration(
+    f.map((x) => pValueScore(x.pValue!)),
+    f.map((x) => x.real),
+  );
+  body += `\n/** Score: −log10 of the newest change point's corrected p-value, for an established shift (its new level 11–30 runs old); fitted on ${f.length} insights (${f.filter((x) => x.real).length} real) of bench/insights-calibration.ts. */\nexport const ESTABLISHED_SHIFT_CALIBRATION: CalibrationMap = {\n  scores: [${map.scores.map(round).join(', ')}],\n  probabilities: [${map.probabilities.map(round).join(', ')}],\n};\n`;
 }
 writeFileSync(resolve(fileURLToPath(import.meta.url), '../../src/detection/calibration-tables.ts'), body);
 console.log(`wrote calibration-tables.ts in ${Date.now() - t0} ms`);

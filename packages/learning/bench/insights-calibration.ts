@@ -9,6 +9,8 @@
  * - trend: the noise-free level moved ≥ 1% across the tested window, in the reported direction;
  * - anomaly: the flagged run (the newest, or for a confirmed anomaly the one before it) is an injected spike.
  *   Confirmed anomalies are tabled on their own as `anomaly (confirmed)` and counted in `all`.
+ * - established shifts (a step 11–30 runs old, now the regression baseline) are labelled as regressions and
+ *   tabled on their own as `shift (established)`.
  *
  * Run: pnpm --filter @autodev/learning exec tsx bench/insights-calibration.ts [series=300]
  */
@@ -21,6 +23,8 @@ import { builtinInsightsFor } from '../src/insights/insight-engine.js';
 export interface LabelledInsight {
   kind: string;
   confidence: number;
+  /** The insight's `evidence.pValue` (null for rules without one). */
+  pValue: number | null;
   real: boolean;
 }
 
@@ -49,8 +53,13 @@ export function collectInsights(series: readonly LabelledSeries[], stride = 3): 
         } else if (i.kind === 'anomaly') {
           real = s.outliers.includes(Number(e.index));
         } else continue;
-        const kind = i.kind === 'improvement' ? 'regression' : i.kind === 'anomaly' && e.confirmed === true ? 'anomaly (confirmed)' : i.kind;
-        out.push({ kind, confidence: i.confidence, real });
+        const kind =
+          i.kind === 'anomaly' && e.confirmed === true
+            ? 'anomaly (confirmed)'
+            : i.kind === 'improvement' || i.kind === 'regression'
+              ? e.source === 'established' ? 'shift (established)' : 'regression'
+              : i.kind;
+        out.push({ kind, confidence: i.confidence, pValue: typeof e.pValue === 'number' ? e.pValue : null, real });
       }
     }
   }

@@ -29,8 +29,9 @@ export interface CheckResult {
   metric: string;
   check: FailKind | 'data' | 'ok';
   /**
-   * `fail` counts against the exit code; `warn` is a finding not in --fail-on, or a one-off spike of the run before
-   * the newest that the newest run settled (`evidence.confirmed`); `skip` lacks data.
+   * `fail` counts against the exit code; `warn` is a finding not in --fail-on, a one-off spike of the run before
+   * the newest that the newest run settled (`evidence.confirmed`), or an established shift (a step over 10 runs
+   * old whose level is now the baseline, `evidence.source: 'established'`); `skip` lacks data.
    */
   status: 'pass' | 'fail' | 'warn' | 'skip';
   detail: string;
@@ -82,7 +83,9 @@ async function historyCheck(ctx: CommandContext, policy: LearningPolicy, failOn:
       if (!kind || i.confidence < minConfidence) continue;
       // A confirmed anomaly is the run before the newest, settled as a one-off spike because the newest run is
       // back at the usual level: it is over, so it is reported but never fails the run being checked, which is fine.
-      const over = i.kind === 'anomaly' && i.evidence.confirmed === true;
+      // An established shift is a step whose new level has held for over 10 runs and is now the baseline: reported
+      // so it is not missed, but it is no verdict on this run (it failed the runs while it was recent).
+      const over = (i.kind === 'anomaly' && i.evidence.confirmed === true) || i.evidence.source === 'established';
       results.push({ metric, check: kind, status: failOn.has(kind) && !over ? 'fail' : 'warn', detail: i.description, confidence: i.confidence, evidence: { ...i.evidence } });
     }
     for (const m of all) if (!results.some((r) => r.metric === m)) results.push({ metric: m, check: 'ok', status: 'pass', detail: 'no budget breach, regression or anomaly' });

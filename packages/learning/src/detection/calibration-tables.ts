@@ -40,3 +40,9 @@ export const FORECAST_CALIBRATION: CalibrationMap = {
   scores: [0.5018, 0.5067, 0.5172, 0.526, 0.5295, 0.5329, 0.5416, 0.5643, 0.5875, 0.6118, 0.6472, 0.6651, 0.6928, 0.7274, 0.7875, 0.8489, 0.9041, 0.9777],
   probabilities: [0.3448, 0.359, 0.3889, 0.4017, 0.431, 0.4359, 0.4416, 0.4435, 0.4615, 0.4872, 0.5299, 0.5345, 0.6368, 0.6496, 0.7094, 0.75, 0.8034, 0.8205],
 };
+
+/** Score: −log10 of the newest change point's corrected p-value, for an established shift (its new level 11–30 runs old); fitted on 1029 insights (1014 real) of bench/insights-calibration.ts. */
+export const ESTABLISHED_SHIFT_CALIBRATION: CalibrationMap = {
+  scores: [2.8221, 3.0031, 3.2005, 3.4378, 3.7319, 5.2994, 32.6611],
+  probabilities: [0.84, 0.8462, 0.8846, 0.92, 0.9615, 0.9944, 1],
+};

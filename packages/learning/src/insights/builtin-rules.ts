@@ -102,7 +102,9 @@ export function insufficientDataInsight(m: MetricView, minSamples: number): Lear
 }
 
 /**
- * Rule: the newest run(s) moved away from the baseline segment (a regression, improvement or neutral change).
+ * Rule: the newest run(s) moved away from the baseline segment (a regression, improvement or neutral change),
+ * or, with `evidence.source: 'established'`, a step up to 30 runs old that has become the baseline (reported so
+ * that it is not missed; `autodev check` and the feedback loop treat it as a past change, not a new verdict).
  * `offset` is how many older points were left out of `m.values`, so `changeIndex` indexes the full series.
  */
 export function shiftInsight(m: MetricView, detectors: InsightDetectors, offset = 0): LearningInsight | undefined {
@@ -121,18 +123,23 @@ export function shiftInsight(m: MetricView, detectors: InsightDetectors, offset 
   const listed = Number.isFinite(s.relativeChange) || window.length > 5 ? '' : `runs ${window.map(fmt).join(', ')}; `;
   const medians = Number.isFinite(s.relativeChange) ? `median ${fmt(s.baselineMedian)} → ${fmt(s.currentMedian)}` : `baseline median ${fmt(s.baselineMedian)}`;
   const verdict = judged === 'worse' ? ': a regression' : judged === 'better' ? ': an improvement' : '';
+  const since = s.changeIndex + offset + 1;
   const description =
-    s.source === 'change-point'
-      ? `${m.name} ${change} since run ${s.changeIndex + offset + 1} (${listed}${medians} over ${runs}, ` +
-        `change point ${pIs(s.pValue)}, ${s.baselineN} runs before)${verdict}`
-      : `${m.name} ${change} in ${runs} (${listed}${medians}, ${pIs(s.pValue)}, ${s.baselineN} baseline runs)${verdict}`;
+    s.source === 'established'
+      ? `${m.name} ${change} at run ${since} and has stayed there for ${s.currentN} runs (${medians}, change point ${pIs(s.pValue)}, ` +
+        `${s.baselineN} runs before)${verdict}; new runs are now checked against the new level`
+      : s.source === 'change-point'
+        ? `${m.name} ${change} since run ${since} (${listed}${medians} over ${runs}, change point ${pIs(s.pValue)}, ${s.baselineN} runs before)${verdict}`
+        : `${m.name} ${change} in ${runs} (${listed}${medians}, ${pIs(s.pValue)}, ${s.baselineN} baseline runs)${verdict}`;
+  const action = judged === 'neutral' ? `Check whether the change in ${m.name} was intended` : whatToDo(m.name, kind, judged === 'worse');
   return new LearningInsight({
     kind,
     category: categoryOf(m.name),
     metric: m.name,
     confidence: s.confidence,
     description,
-    suggestedAction: judged === 'neutral' ? `Check whether the change in ${m.name} was intended` : whatToDo(m.name, kind, judged === 'worse'),
+    // A step that has been the level for a while may well be accepted already: the action is conditional.
+    suggestedAction: s.source === 'established' && judged === 'worse' ? `If the change at run ${since} was not intended: ${action}` : action,
     evidence: {
       n: m.values.length,
       pValue: s.pValue,

@@ -81,9 +81,12 @@ const LEARNABLE: Readonly<Partial<Record<InsightKind, FindingFamily>>> = {
  * The family a raised insight is learned under, or undefined when it is not a new claim. A confirmed anomaly
  * (the run before the newest, back at the baseline in the newest run) settles the finding raised when that run
  * was the newest: its outcome is already known, so it is neither a new finding nor recalibrated by what the loop
- * learned about unsettled anomalies (whose refutations are all "the level stayed", impossible for it).
+ * learned about unsettled anomalies (whose refutations are all "the level stayed", impossible for it). An
+ * established shift (a step whose new level has held for more than 10 runs) is likewise already decided: it was
+ * a finding, and was followed up, when it was recent.
  */
-const familyOf = (i: LearningInsight): FindingFamily | undefined => (i.kind === 'anomaly' && i.evidence.confirmed === true ? undefined : LEARNABLE[i.kind]);
+const familyOf = (i: LearningInsight): FindingFamily | undefined =>
+  (i.kind === 'anomaly' && i.evidence.confirmed === true) || i.evidence.source === 'established' ? undefined : LEARNABLE[i.kind];
 
 const round = (x: number): string => String(Number(x.toFixed(Math.abs(x) >= 100 ? 1 : 2)));
 
@@ -480,7 +483,12 @@ export class FeedbackLoop {
       const last = (await this.#tracker.getMetrics(name)).at(-1);
       if (last) latest[name] = last.value;
     }
-    return suggestFromInsights(insights, context, { latest }, this.#unrecovered(insights, latest));
+    // An established shift and a confirmed finding of the loop can be the same step: the loop's, which says it
+    // was followed up and is still there, is the one suggested.
+    const news = insights.filter((i) => i.evidence.source !== 'established');
+    const unrecovered = this.#unrecovered(news, latest);
+    const known = new Set(unrecovered.map((u) => u.metric));
+    return suggestFromInsights(insights.filter((i) => !(i.evidence.source === 'established' && known.has(i.metric))), context, { latest }, unrecovered);
   }
 
   /**

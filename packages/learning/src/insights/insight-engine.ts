@@ -235,7 +235,10 @@ function runBuiltins(
   } else if (shift) out.push(shift);
   // A step at the newest runs also makes the newest point look unusual: one finding per cause. The spike the
   // newest run settled is left out with it: a shift or drift is the news then, and a shift may hold the spike.
-  if (builtins.has('anomaly') && !shift && !drift) out.push(...anomalyInsights(m, detectors, metric.values.length - m.values.length));
+  // An established shift is a past step (≥ 11 runs old): the newest runs are measured against its new level, so
+  // an outlier among them is news of its own.
+  const shiftIsNews = shift !== undefined && shift.evidence.source !== 'established';
+  if (builtins.has('anomaly') && !shiftIsNews && !drift) out.push(...anomalyInsights(m, detectors, metric.values.length - m.values.length));
   if (builtins.has('forecast')) out.push(...forecastInsights(m, detectors, s.forecastHorizon));
   return out;
 }

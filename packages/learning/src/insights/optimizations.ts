@@ -267,7 +267,10 @@ export class AutoOptimizer {
     };
     const takenNow = new Set<string>();
     let count = 0;
-    for (const insight of [...insights].filter((i) => i.confidence >= this.#options.threshold).sort(compareInsights)) {
+    // Actions answer news: an established shift (a step whose new level has held for over 10 runs) was news, and
+    // could be acted on, while it was recent; acting on it now would be judged against a level it already set.
+    const news = insights.filter((i) => i.confidence >= this.#options.threshold && i.evidence.source !== 'established');
+    for (const insight of news.sort(compareInsights)) {
       const matching = this.#actions.filter((a) => handles(a, insight));
       if (matching.length === 0) continue;
       const metric = insight.metric;

@@ -37,9 +37,16 @@ describe('shift rule: a step in a short history', () => {
     expect(shiftInsight({ ...view('widgets', values), polarity: 'neutral' }, defaultDetectors)?.kind).toBe('change');
   });
 
-  it('stays quiet once the new level is old enough to be the regression baseline', () => {
-    const values = [...Array.from({ length: 8 }, (_, i) => 15 + (i % 3) * 0.1), ...Array.from({ length: 14 }, (_, i) => 24 + (i % 3) * 0.1)];
-    expect(defaultDetectors.shift(values)).toBeUndefined();
+  it('reports the step as established once its new level is the regression baseline, up to 30 runs, then stays quiet', () => {
+    const level = (v: number, n: number) => Array.from({ length: n }, (_, i) => v + (i % 3) * 0.1);
+    const values = [...level(15, 8), ...level(24, 14)];
+    expect(defaultDetectors.shift(values)).toMatchObject({ source: 'established', changeIndex: 8, currentN: 14, baselineN: 8, direction: 'increase' });
+    const s = shiftInsight(view('test_duration', values), defaultDetectors)!;
+    expect(s.kind).toBe('regression');
+    expect(s.description).toMatch(/^test_duration rose \+60% at run 9 and has stayed there for 14 runs \(median 15\.1 → 24\.1, change point p = .*, 8 runs before\): a regression; new runs are now checked against the new level$/);
+    expect(s.suggestedAction).toMatch(/^If the change at run 9 was not intended: /);
+    expect(defaultDetectors.shift([...level(15, 8), ...level(24, 30)])?.source).toBe('established');
+    expect(defaultDetectors.shift([...level(15, 8), ...level(24, 31)])).toBeUndefined();
   });
 });
 

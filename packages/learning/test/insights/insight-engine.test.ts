@@ -72,8 +72,12 @@ describe('runInsightEngine: built-in rules on constructed series', () => {
     expect(rest).toEqual([]);
     expect(i).toMatchObject({ kind: 'anomaly', metric: 'api_latency_users', evidence: { direction: 'increase', value: 80 } });
     expect(i!.evidence.score).toBeGreaterThan(3.5);
+    // A step 25 runs back is no anomaly: it is reported once, as an established shift (a past change).
     const oldStep = [...stable(50, 8, 20), ...stable(60, 9, 25)];
-    expect(await run({ api_latency_users: oldStep })).toEqual([]);
+    const [past, ...none] = await run({ api_latency_users: oldStep });
+    expect(none).toEqual([]);
+    expect(past).toMatchObject({ kind: 'regression', evidence: { source: 'established', changeIndex: 20, currentN: 25 } });
+    expect(await run({ api_latency_users: [...stable(50, 8, 20), ...stable(60, 9, 31)] })).toEqual([]);
   });
 
   describe('a spike settled by the next run (confirmed anomaly)', () => {

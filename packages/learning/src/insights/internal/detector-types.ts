@@ -21,11 +21,13 @@ export interface ShiftFinding {
   /** Interval of the relative change at 95%, when the detector provides one. */
   readonly relativeInterval?: readonly [number, number];
   /**
-   * Which test found it: 'regression' (newest windows vs the baseline) or 'change-point' (the newest change
-   * point, when its new level is still too short to be tested as a window against a clean baseline).
+   * Which test found it: 'regression' (newest windows vs the baseline), 'change-point' (the newest change
+   * point, when its new level is still too short to be tested as a window against a clean baseline) or
+   * 'established' (the newest change point, whose new level has become the regression baseline: a past change,
+   * still reported for a while so that it is not missed, but not a verdict on the newest run).
    * @default 'regression'
    */
-  readonly source?: 'regression' | 'change-point';
+  readonly source?: 'regression' | 'change-point' | 'established';
 }
 
 /** An outlier run: the newest one, or the one before it settled as a one-off spike by the newest. */

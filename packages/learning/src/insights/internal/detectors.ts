@@ -1,8 +1,8 @@
 import { detectAnomalies } from '../../detection/anomalies.js';
 import { detectChangePoints } from '../../detection/change-points.js';
 import { detectDrift } from '../../detection/drift.js';
-import { FORECAST_CALIBRATION } from '../../detection/calibration-tables.js';
-import { calibrate } from '../../detection/calibration.js';
+import { ESTABLISHED_SHIFT_CALIBRATION, FORECAST_CALIBRATION } from '../../detection/calibration-tables.js';
+import { calibrate, pValueScore } from '../../detection/calibration.js';
 import { forecast, type Forecast } from '../../detection/forecast.js';
 import { detectRegression } from '../../detection/regression.js';
 import { normalCdf, normalQuantile } from '../../stats/distributions.js';
@@ -43,32 +43,43 @@ const REGRESSION_MIN_BASELINE = 10;
 const REGRESSION_ALPHA = 0.002;
 
 /**
- * The newest significant change point, as a shift, while its new level is younger than a regression
- * baseline (≤ REGRESSION_MIN_BASELINE runs). In a short history (12 runs, a step at run 7) the regression
- * test has either too few baseline runs or a baseline that already holds the new level, so it cannot see
- * the step; the change point test (Pettitt + robust t, calibrated on its own) can. Once the new level has
- * REGRESSION_MIN_BASELINE runs it is the baseline of the regression test and no longer news.
+ * Runs a level shift stays news: the newest change point is reported while its new level has at most this many
+ * runs. The default drift window, so a user who looks at insights once in that many runs still hears of a step.
  */
-function recentChangePoint(values: readonly number[]): ShiftFinding | undefined {
+const ESTABLISHED_SHIFT_RUNS = 30;
+
+/**
+ * The newest significant change point, as a shift, while its new level has at most ESTABLISHED_SHIFT_RUNS runs.
+ * - Up to REGRESSION_MIN_BASELINE runs (source 'change-point'): in a short history (12 runs, a step at run 7)
+ *   the regression test has either too few baseline runs or a baseline that already holds the new level, so it
+ *   cannot see the step; the change point test (Pettitt + robust t, calibrated on its own) can.
+ * - After that (source 'established'): the new level is the regression test's baseline, so new runs are no
+ *   longer tested against the old one and `check` does not fail on the step for ever; the step is still
+ *   reported, as a past change, so a user who reads insights late learns of it.
+ */
+function newestChangePoint(values: readonly number[]): ShiftFinding | undefined {
   const cps = detectChangePoints(values);
   const c = cps.at(-1);
   // The change point must pass the regression test's own significance level (its default alpha): the change
   // point test's 0.05 is for segmenting a history, and recent change points that weak are mostly noise here.
   if (!c || c.after === c.before || !(c.pValue < REGRESSION_ALPHA)) return undefined;
   const currentN = values.length - c.index;
-  if (currentN > REGRESSION_MIN_BASELINE) return undefined;
+  if (currentN > ESTABLISHED_SHIFT_RUNS) return undefined;
   const previous = cps.at(-2)?.index ?? 0;
+  const established = currentN > REGRESSION_MIN_BASELINE;
   return {
     direction: c.after > c.before ? 'increase' : 'decrease',
     pValue: c.pValue,
-    confidence: c.confidence,
+    // A change point whose new level has held for over 10 runs is real more often than one of the same p-value
+    // anywhere in a history: its own map (bench/calibration-fit.ts) says how much more.
+    confidence: established ? calibrate(ESTABLISHED_SHIFT_CALIBRATION, pValueScore(c.pValue)) : c.confidence,
     baselineMedian: c.before,
     currentMedian: c.after,
     baselineN: c.index - previous,
     currentN,
     relativeChange: c.relativeChange,
     changeIndex: c.index,
-    source: 'change-point',
+    source: established ? 'established' : 'change-point',
   };
 }
 
@@ -103,7 +114,7 @@ export function crossingOf(f: Forecast, limit: number, bound: 'max' | 'min', hor
 export const defaultDetectors: InsightDetectors = {
   shift(values) {
     const r = detectRegression(values);
-    if (r.status !== 'increase' && r.status !== 'decrease') return recentChangePoint(values);
+    if (r.status !== 'increase' && r.status !== 'decrease') return newestChangePoint(values);
     return {
       direction: r.status,
       pValue: r.pValue,

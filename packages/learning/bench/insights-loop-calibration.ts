@@ -99,7 +99,9 @@ export async function runLoopSuite(series: readonly LabelledSeries[], perProject
       const out = await loop.evaluateIteration(metrics);
       for (const i of out) {
         const family = FAMILY[i.kind];
-        if (!family || i.metric === undefined) continue;
+        // Established shifts (steps 11–30 runs old) are no loop findings: the loop leaves their confidence alone;
+        // bench/insights-calibration.ts tables them.
+        if (!family || i.metric === undefined || i.evidence.source === 'established') continue;
         const s = project[Number(i.metric.slice('duration_'.length))]!;
         const real = labelOf(i.kind, i.evidence, s, t + 1);
         if (real === undefined) continue;

@@ -20,7 +20,7 @@ import { allowedHostName, checkHost, checkToken, isLoopbackHost, isUsableToken, 
 import { bodyFormat, parseJson, parseNdjson, readBody } from './internal/body.js';
 import { answerClientError } from './internal/client-error.js';
 import { DASHBOARD_CSP } from './internal/dashboard.js';
-import { EventHub } from './internal/event-hub.js';
+import { EventHub, type ResumeRequest } from './internal/event-hub.js';
 import { checkParams, queryFromBody, queryFromParams } from './internal/query-params.js';
 import { InsightCache } from './internal/insight-cache.js';
 import { sendJson, sendJsonArray, sendJsonText } from './internal/respond.js';
@@ -57,6 +57,11 @@ const MAX_SESSION_AGE_SECONDS = 400 * 24 * 3600;
 /** Default `insights.maxAgeMs`. */
 export const DEFAULT_INSIGHTS_MAX_AGE_MS = 5000;
 
+/** Default `replayEvents`: the newest 1,000 live events are kept for clients that reconnect with `Last-Event-ID`. */
+export const DEFAULT_REPLAY_EVENTS = 1000;
+/** Default `replayBytes`: at most 8 MiB of them (serialized), shared by all subscribers. */
+export const DEFAULT_REPLAY_BYTES = 8 * 1024 * 1024;
+
 /** Options of {@link createMetricsServer}. */
 export interface MetricsServerOptions {
   /** Where records go and come from: any `MetricStore` (`openFileStore`, `openSqliteStore`, `createMemoryStore`...). The server never closes it. */
@@ -91,10 +96,22 @@ export interface MetricsServerOptions {
   /** Most concurrent `GET /v1/events` streams; more get 503. @default 100 */
   maxSubscribers?: number;
   /**
-   * Unsent bytes a stream may queue before the server disconnects it as too slow (the browser's
-   * `EventSource` reconnects and the dashboard reloads). Bounds memory per subscriber. @default 1 MiB
+   * Unsent bytes a stream may queue; past that the server waits for the client to read before writing it more. Bounds
+   * memory per subscriber (this plus one event). A stream that falls more than the replay ring behind
+   * (`replayEvents` / `replayBytes`) is disconnected; its `EventSource` reconnects and is told to `reset`. @default 1 MiB
    */
   maxBufferedBytes?: number;
+  /**
+   * Most live events kept for replay: a client that reconnects with `Last-Event-ID` (a browser's `EventSource` does)
+   * gets the events it missed, if they are all still kept; otherwise it gets a `reset` event. `0` keeps none.
+   * @default 1000 (DEFAULT_REPLAY_EVENTS)
+   */
+  replayEvents?: number;
+  /**
+   * Most bytes of serialized events kept for replay (an event larger than this alone is not kept). Memory of the
+   * ring is bounded by this, whatever the number of subscribers. @default 8 MiB (DEFAULT_REPLAY_BYTES)
+   */
+  replayBytes?: number;
   /** What `GET /v1/insights` uses to judge metrics. */
   insights?: ServerInsightOptions;
   /** Clock for records posted without a timestamp, in epoch milliseconds. @default Date.now */
@@ -150,7 +167,7 @@ const isWhole = (v: unknown, min: number): v is number => typeof v === 'number' 
 
 function checkOptions(options: MetricsServerOptions): void {
   if (typeof options !== 'object' || options === null) throw optionError('createMetricsServer takes an options object such as { store }');
-  const { store, token, maxBodyBytes, allowedHosts, heartbeatMs, maxSubscribers, maxBufferedBytes, now, onError, secureCookie, sessionMaxAgeSeconds } = options;
+  const { store, token, maxBodyBytes, allowedHosts, heartbeatMs, maxSubscribers, maxBufferedBytes, replayEvents, replayBytes, now, onError, secureCookie, sessionMaxAgeSeconds } = options;
   for (const m of ['append', 'query', 'names', 'close'] as const) {
     if (typeof store !== 'object' || store === null || typeof store[m] !== 'function')
       throw optionError(`store must implement MetricStore (append, query, names, close); ${m}() is missing. Open one with openFileStore() or createMemoryStore()`);
@@ -169,6 +186,8 @@ function checkOptions(options: MetricsServerOptions): void {
   if (heartbeatMs !== undefined && !isWhole(heartbeatMs, 10)) throw optionError(`heartbeatMs must be a whole number >= 10, got ${String(heartbeatMs)}`);
   if (maxSubscribers !== undefined && !isWhole(maxSubscribers, 0)) throw optionError(`maxSubscribers must be a whole number >= 0, got ${String(maxSubscribers)}`);
   if (maxBufferedBytes !== undefined && !isWhole(maxBufferedBytes, 0)) throw optionError(`maxBufferedBytes must be a whole number >= 0, got ${String(maxBufferedBytes)}`);
+  if (replayEvents !== undefined && !isWhole(replayEvents, 0)) throw optionError(`replayEvents must be a whole number of events >= 0 (0 keeps none), got ${String(replayEvents)}`);
+  if (replayBytes !== undefined && !isWhole(replayBytes, 0)) throw optionError(`replayBytes must be a whole number of bytes >= 0 (0 keeps none), got ${String(replayBytes)}`);
   if (now !== undefined && typeof now !== 'function') throw optionError('now must be a function returning epoch milliseconds');
   if (onError !== undefined && typeof onError !== 'function') throw optionError('onError must be a function');
 }
@@ -218,6 +237,8 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     heartbeatMs: options.heartbeatMs ?? 15_000,
     maxSubscribers: options.maxSubscribers ?? 100,
     maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+    replayEvents: options.replayEvents ?? DEFAULT_REPLAY_EVENTS,
+    replayBytes: options.replayBytes ?? DEFAULT_REPLAY_BYTES,
   });
   // The tracker only serves the insight engine; it validates policy, polarity and rules up front. Its reads give
   // the event loop a turn first: the engine reads one series per metric, so other requests are answered between
@@ -260,7 +281,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
    */
   async function recordsAnswer(req: IncomingMessage, res: ServerResponse, records: MetricRecord[]): Promise<void> {
     if (appending.size > 0) await Promise.allSettled([...appending]);
-    return sendJsonArray(req, res, 'records', records, { 'autodev-event-id': String(hub.lastId) });
+    return sendJsonArray(req, res, 'records', records, { 'autodev-event-id': hub.lastId });
   }
 
   async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -327,6 +348,21 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     sendJsonText(res, 200, body);
   }
 
+  /**
+   * Where a `GET /v1/events` resumes: the `Last-Event-ID` header (what `EventSource` sends when it reconnects), else
+   * the `lastEventId` parameter (for clients that cannot set headers, such as a new `EventSource`). The header wins:
+   * an `EventSource` opened with the parameter keeps that URL on its own reconnects, and its header is the newer id.
+   * An empty value means none, as an empty `id:` does in the SSE specification.
+   */
+  function resumeOf(req: IncomingMessage, url: URL): ResumeRequest | undefined {
+    checkParams(url.searchParams, ['lastEventId']);
+    const header = req.headers['last-event-id'];
+    if (typeof header === 'string' && header !== '') return { id: header, from: 'Last-Event-ID header' };
+    const param = url.searchParams.get('lastEventId');
+    if (param !== null && param !== '') return { id: param, from: 'lastEventId parameter' };
+    return undefined;
+  }
+
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (token !== undefined) checkToken(req, token, session);
     // HEAD is answered wherever GET is (RFC 9110 §9.1): the same handling, and Node sends no body for it.
@@ -355,8 +391,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
         return insightsOf(url, res);
       case '/v1/events':
         if (method !== 'GET') throw allow('GET, HEAD');
-        checkParams(url.searchParams, []);
-        return hub.subscribe(req, res);
+        return hub.subscribe(req, res, resumeOf(req, url));
       default:
         throw new MetricsServerError('NOT_FOUND', `no endpoint ${url.pathname}; the API has /v1/records, /v1/query, /v1/names, /v1/insights, /v1/events and /v1/health`);
     }

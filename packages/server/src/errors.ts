@@ -17,6 +17,8 @@ export const ServerErrorCode = {
   INVALID_RECORD: 'INVALID_RECORD',
   /** 400: a query parameter (or `POST /v1/query` field) is unknown, repeated or out of range. */
   INVALID_QUERY: 'INVALID_QUERY',
+  /** 400: `GET /v1/events` got a `Last-Event-ID` (or `lastEventId`) that is not an event id of this server's form. */
+  INVALID_EVENT_ID: 'INVALID_EVENT_ID',
   /** 401: the server has a token and the request did not carry it (or carried another one). */
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** 400: Node's HTTP parser rejected the request (not valid HTTP/1.1); sent by a server `listen()` started. */
@@ -56,6 +58,7 @@ export const HTTP_STATUS: Readonly<Record<Exclude<ServerErrorCode, 'INVALID_OPTI
   INVALID_BODY: 400,
   INVALID_RECORD: 400,
   INVALID_QUERY: 400,
+  INVALID_EVENT_ID: 400,
   MALFORMED_REQUEST: 400,
   REQUEST_TIMEOUT: 408,
   HEADERS_TOO_LARGE: 431,

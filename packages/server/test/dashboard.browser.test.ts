@@ -4,10 +4,12 @@
 // When Chromium is missing this file FAILS, it does not skip: a skipped browser test in CI would let a broken
 // dashboard land. .ci/run installs Chromium ("services" step); locally: `apt-get install -y chromium`.
 import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { createMemoryStore, type MetricStore } from '@autodev/learning';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { post, signal, start } from './helpers.js';
+import { createMetricsServer, type MetricsServer } from '../src/index.js';
+import { mount, post, signal, start } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -61,6 +63,49 @@ const HOLD_RECORDS = `(() => {
     }
   };
 })()`;
+
+/**
+ * A server in front of a collector's `handler` for the page: it can cut the page's event stream (a network blip),
+ * hold its reconnect back until `release()` (so records are posted while it is away, whatever the timing), and swap
+ * the collector behind it (a restart). It counts the page's `/v1/names` requests (one per full load) and records
+ * the Last-Event-ID and query of each stream request; it refuses the next `refuse` stream requests with 503.
+ */
+async function front(first: MetricsServer) {
+  const state = { target: first, names: 0, lastEventIds: [] as (string | undefined)[], queries: [] as string[], refuse: 0, hold: false, held: [] as (() => void)[] };
+  const streams = new Set<ServerResponse>();
+  const own = await mount((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/v1/names') state.names++;
+    if (path === '/v1/events') {
+      state.lastEventIds.push(req.headers['last-event-id'] as string | undefined);
+      state.queries.push((req.url ?? '').slice(path.length));
+      if (state.refuse > 0) {
+        state.refuse--;
+        res.writeHead(503).end(); // EventSource gives up on a refused stream: the page must open a new one itself
+        return;
+      }
+      streams.add(res);
+      res.on('close', () => streams.delete(res));
+      if (state.hold) {
+        state.held.push(() => state.target.handler(req, res)); // the collector behind it at release time
+        return;
+      }
+    }
+    state.target.handler(req, res);
+  });
+  return {
+    url: own.url,
+    state,
+    cut: () => {
+      for (const res of streams) res.socket?.destroy();
+    },
+    release: () => {
+      state.hold = false;
+      for (const go of state.held.splice(0)) go();
+    },
+    close: own.close,
+  };
+}
 
 const card = (page: Page, name: string) => page.locator('article.metric').filter({ has: page.locator('h2.metric-name', { hasText: name }) });
 
@@ -183,6 +228,113 @@ describe('dashboard in Chromium', () => {
     await expect.poll(async () => ((await cards()) as { points: string }[])[0]!.points).toBe('1');
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('after a dropped stream the page resumes with Last-Event-ID: records posted meanwhile are drawn once, without a reload', async () => {
+    const store = createMemoryStore();
+    const metrics = createMetricsServer({ store });
+    const via = await front(metrics);
+    try {
+      await post(via.url, [{ name: 'm', value: 1, timestamp: T0 }]);
+      const { page, errors } = await open(via.url);
+      const m = card(page, 'm');
+      await expect.poll(() => m.getAttribute('data-points')).toBe('1');
+      expect(via.state.names).toBe(1);
+      const ready = via.state.lastEventIds.length;
+
+      via.state.hold = true;
+      via.cut();
+      await expect.poll(() => via.state.held.length, { timeout: 15_000 }).toBe(1); // EventSource reconnected by itself (retry: 2000)
+      expect(metrics.subscribers).toBe(0);
+      await post(via.url, [{ name: 'm', value: 2, timestamp: T0 + 1 }]);
+      await post(via.url, [{ name: 'm', value: 3, timestamp: T0 + 2 }, { name: 'n', value: 9, timestamp: T0 }]);
+      via.release();
+
+      await expect.poll(() => m.getAttribute('data-points')).toBe('3');
+      expect(await m.getAttribute('data-latest')).toBe('3');
+      await expect.poll(() => card(page, 'n').getAttribute('data-points')).toBe('1');
+      const sent = via.state.lastEventIds[ready];
+      expect(sent).toMatch(/^[0-9a-f]{12}-1$/); // the id of the last event it had: replayed from there
+      expect(via.state.names).toBe(1); // no reload
+      // Live events go on after the replay, each drawn once.
+      await post(via.url, [{ name: 'm', value: 4, timestamp: T0 + 3 }]);
+      await expect.poll(() => m.getAttribute('data-latest')).toBe('4');
+      expect(await m.getAttribute('data-points')).toBe('4');
+      expect(errors.filter((e) => !/ERR_CONNECTION|net::/.test(e))).toEqual([]);
+      await page.close();
+    } finally {
+      await metrics.close();
+      await via.close();
+    }
+  });
+
+  it('when a reconnect is refused, the page opens a new stream itself with ?lastEventId= and still resumes without a reload', async () => {
+    const store = createMemoryStore();
+    const metrics = createMetricsServer({ store });
+    const via = await front(metrics);
+    try {
+      await post(via.url, [{ name: 'm', value: 1, timestamp: T0 }]);
+      const { page, errors } = await open(via.url);
+      const m = card(page, 'm');
+      await expect.poll(() => m.getAttribute('data-points')).toBe('1');
+      const first = via.state.queries.length;
+
+      via.state.refuse = 1;
+      via.state.hold = true;
+      via.cut();
+      // The browser's own reconnect is refused (503); 5 s later the page opens a new EventSource, which is held.
+      await expect.poll(() => via.state.held.length, { timeout: 20_000 }).toBe(1);
+      await post(via.url, [{ name: 'm', value: 2, timestamp: T0 + 1 }]);
+      via.release();
+
+      await expect.poll(() => m.getAttribute('data-points')).toBe('2');
+      const byHand = via.state.queries.slice(first);
+      expect(byHand).toHaveLength(2);
+      expect(byHand[1]).toMatch(/^\?lastEventId=[0-9a-f]{12}-1$/); // a new EventSource cannot send the header
+      expect(via.state.names).toBe(1);
+      expect(errors.filter((e) => !/ERR_CONNECTION|net::|503/.test(e))).toEqual([]);
+      await page.close();
+    } finally {
+      await metrics.close();
+      await via.close();
+    }
+  });
+
+  it('after the collector restarted (its ids are unknown to the new one), the page is told to reset and reloads everything', async () => {
+    const store = createMemoryStore();
+    const before = createMetricsServer({ store });
+    const via = await front(before);
+    const after = createMetricsServer({ store });
+    try {
+      await post(via.url, [{ name: 'm', value: 1, timestamp: T0 }]);
+      const { page, errors } = await open(via.url);
+      const m = card(page, 'm');
+      await expect.poll(() => m.getAttribute('data-points')).toBe('1');
+      expect(via.state.names).toBe(1);
+
+      via.state.hold = true;
+      via.cut();
+      await expect.poll(() => via.state.held.length, { timeout: 15_000 }).toBe(1);
+      await before.close();
+      via.state.target = after; // the restart: same store, new process, ids counted afresh under a new epoch
+      await post(via.url, [{ name: 'm', value: 2, timestamp: T0 + 1 }]);
+      await post(via.url, [{ name: 'm', value: 3, timestamp: T0 + 2 }]);
+      via.release();
+
+      await expect.poll(() => via.state.names).toBe(2); // reloaded
+      await expect.poll(() => m.getAttribute('data-points')).toBe('3');
+      expect(await m.getAttribute('data-latest')).toBe('3');
+      await expect.poll(() => page.locator('#status').getAttribute('data-state')).toBe('live');
+      await post(via.url, [{ name: 'm', value: 4, timestamp: T0 + 3 }]);
+      await expect.poll(() => m.getAttribute('data-latest')).toBe('4');
+      expect(await m.getAttribute('data-points')).toBe('4');
+      expect(errors.filter((e) => !/ERR_CONNECTION|net::/.test(e))).toEqual([]);
+      await page.close();
+    } finally {
+      await before.close();
+      await after.close();
+      await via.close();
+    }
   });
 
   it('with a token: /?token= logs the browser in with a cookie, and the page and its live stream work', async () => {

@@ -28,7 +28,9 @@ describe('GET /v1/events', () => {
       expect(JSON.parse(first.data) as MetricRecord[]).toEqual(batch);
       const second = await s.next((e) => e.event === 'records');
       expect(JSON.parse(second.data)).toEqual([rec('nd', 3, 5)]);
-      expect(Number(second.id)).toBeGreaterThan(Number(first.id));
+      // Ids are `<epoch>-<n>`: one epoch per server process, n one higher per event.
+      const [epoch, n] = first.id!.split('-');
+      expect(second.id).toBe(`${epoch}-${Number(n) + 1}`);
     }
     // The rejected request produced no event: only the two good ones arrived.
     expect(a.events.filter((e) => e.event === 'records')).toEqual([]);
@@ -77,7 +79,9 @@ describe('GET /v1/events', () => {
     const { url } = await start({ store });
     const s = await subscribe(url);
     await s.next((e) => e.event === 'ready');
-    expect((await call(`${url}/v1/records`)).headers.get('autodev-event-id')).toBe('0');
+    const ready = await call(`${url}/v1/records`);
+    expect(ready.headers.get('autodev-event-id')).toMatch(/^[0-9a-f]{12}-0$/);
+    const epoch = ready.headers.get('autodev-event-id')!.split('-')[0]!;
 
     const posting = post(url, [rec('m', 1, 1)]);
     await stored;
@@ -90,7 +94,7 @@ describe('GET /v1/events', () => {
     expect(answer.body).toEqual({ records: [rec('m', 1, 1)] });
     const event = await s.next((e) => e.event === 'records');
     expect(answer.headers.get('autodev-event-id')).toBe(event.id);
-    expect(event.id).toBe('1');
+    expect(event.id).toBe(`${epoch}-1`);
     s.close();
   });
 

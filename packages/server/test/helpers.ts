@@ -82,11 +82,11 @@ export interface SseEvent {
 
 /**
  * A Server-Sent Events reader over fetch: `next(pred)` resolves with the next event matching `pred`
- * (comments come through as `{ event: '', comment }`).
+ * (comments come through as `{ event: '', comment }`). `search` is appended to the URL (`?lastEventId=…`).
  */
-export async function subscribe(base: string, headers: Record<string, string> = {}) {
+export async function subscribe(base: string, headers: Record<string, string> = {}, search = '') {
   const controller = new AbortController();
-  const res = await fetch(`${base}/v1/events`, { headers, signal: controller.signal });
+  const res = await fetch(`${base}/v1/events${search}`, { headers, signal: controller.signal });
   const events: SseEvent[] = [];
   const waiters: { pred: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
   let ended = false;

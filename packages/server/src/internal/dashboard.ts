@@ -80,10 +80,13 @@ export const DASHBOARD_JS = `'use strict';
   var metricsEl = byId('metrics'), emptyEl = byId('empty'), statusEl = byId('status');
   var insightList = byId('insight-list'), insightsEmpty = byId('insights-empty');
   var series = new Map();
-  var loading = false, buffered = [], insightTimer = 0, source = null;
-  // Drawing each record once (see loadAll): the id of the last live event on this stream, and the keys of loaded
+  var loading = false, buffered = [], insightTimer = 0, source = null, loads = 0;
+  // Drawing each record once (see loadAll): the number of the last live event on this stream, and the keys of loaded
   // records whose live event may still be on its way (events up to retainedFence).
   var lastEventId = 0, retained = null, retainedFence = 0;
+  // The id of the last event received ('<epoch>-<n>'), to resume from after the stream was refused and opened anew
+  // (EventSource's own reconnects send it as Last-Event-ID by themselves).
+  var streamId = '';
 
   function el(tag, className, text) {
     var e = document.createElement(tag);
@@ -117,6 +120,8 @@ export const DASHBOARD_JS = `'use strict';
     if (v && typeof v === 'object') return '{' + Object.keys(v).sort().map(function (k) { return JSON.stringify(k) + ':' + stable(v[k]); }).join(',') + '}';
     return JSON.stringify(v);
   }
+  // An event id is '<epoch>-<n>': n counts the events of one server process.
+  function seqOf(id) { return Number(String(id).slice(String(id).lastIndexOf('-') + 1)); }
   function keyOf(r) { return r.name + '\\u0000' + r.timestamp + '\\u0000' + r.value + '\\u0000' + stable(r.metadata); }
   // Takes one record with r's key out of a multiset of keys; false when there is none left. Records with the same
   // key (name, timestamp, value, metadata) are interchangeable on a chart, so which one is taken does not matter.
@@ -221,7 +226,9 @@ export const DASHBOARD_JS = `'use strict';
   // after it (the stream and the fetch are separate connections, so an event can come after the answer that already
   // holds its records): their records are matched against the loaded ones (a multiset of keys) and dropped once
   // each. Later events cannot be in the load and are drawn as they come.
+  // A load started before a later one (a reset while loading) is dropped when it ends: only the newest may draw.
   function loadAll() {
+    var load = ++loads;
     loading = true;
     buffered = [];
     retained = null;
@@ -232,10 +239,11 @@ export const DASHBOARD_JS = `'use strict';
         return fetchJson('v1/records?' + q).then(function (r) {
           // Without the header (a proxy dropped it), keep the keys until the next reload rather than draw twice.
           var fence = r.headers.get('autodev-event-id');
-          return { name: name, records: r.body.records.reverse(), fence: fence === null ? Infinity : Number(fence) };
+          return { name: name, records: r.body.records.reverse(), fence: fence === null ? Infinity : seqOf(fence) };
         });
       }));
     }).then(function (loaded) {
+      if (load !== loads) return;
       var seen = new Map(), fence = 0;
       loaded.forEach(function (l) {
         var s = card(l.name);
@@ -253,12 +261,13 @@ export const DASHBOARD_JS = `'use strict';
       retainedFence = fence;
       series.forEach(draw);
       return loadInsights();
-    }, function (e) { loading = false; showError(e); });
+    }, function (e) { if (load === loads) { loading = false; showError(e); } });
   }
 
   function onRecords(ev) {
-    var records = JSON.parse(ev.data), id = Number(ev.lastEventId);
+    var records = JSON.parse(ev.data), id = seqOf(ev.lastEventId);
     lastEventId = id;
+    streamId = ev.lastEventId;
     if (loading) { buffered.push({ id: id, records: records }); return; }
     var touched = new Set();
     records.forEach(function (r) {
@@ -270,12 +279,25 @@ export const DASHBOARD_JS = `'use strict';
     scheduleInsights();
   }
   function connect() {
-    source = new EventSource('v1/events');
-    // 'ready' comes on every (re)connect: events may have been missed while down, so reload everything.
-    source.addEventListener('ready', function () { setStatus('live', 'live'); lastEventId = 0; loadAll(); });
+    var ready = false;
+    source = new EventSource('v1/events' + (streamId ? '?lastEventId=' + encodeURIComponent(streamId) : ''));
+    // The server could not replay what was missed (too long away, or it restarted): the 'ready' that follows says
+    // resumed: false, and everything is reloaded.
+    source.addEventListener('reset', function () { setStatus('missed events: reloading…', 'down'); });
+    // 'ready' comes on every (re)connect. Resumed: the events missed while down are replayed next, in order, so the
+    // charts just go on. Otherwise (first connect, or after a reset) load everything.
+    source.addEventListener('ready', function (ev) {
+      ready = true;
+      streamId = ev.lastEventId;
+      setStatus('live', 'live');
+      if (!JSON.parse(ev.data).resumed) { lastEventId = 0; loadAll(); }
+    });
     source.addEventListener('records', onRecords);
     source.onerror = function () {
       if (source.readyState === EventSource.CLOSED) {
+        // A stream refused before 'ready' may have been refused for its id (a server of another version): the next
+        // one starts afresh (and reloads) rather than being refused every time.
+        if (!ready) streamId = '';
         // A refused stream (401, 503) is not retried by EventSource itself: find out why, retry later.
         getJson('v1/health').then(function () { setStatus('reconnecting…', 'down'); }, showError);
         setTimeout(connect, 5000);

@@ -16,6 +16,12 @@ export const HttpStoreErrorCode = {
   BAD_RESPONSE: 'BAD_RESPONSE',
   /** An answer larger than `maxResponseBytes`: ask for less at once, or raise the limit. */
   RESPONSE_TOO_LARGE: 'RESPONSE_TOO_LARGE',
+  /**
+   * The proxy (the `proxy` option, or HTTP_PROXY / HTTPS_PROXY) could not be reached, or refused the request: 407
+   * (it wants credentials, or other ones), 502/503/504 (it could not reach the collector), 403 (its rules forbid the
+   * collector). `status` holds its answer, `proxy` which proxy; the message says what to change.
+   */
+  PROXY: 'PROXY',
 } as const;
 export type HttpStoreErrorCode = (typeof HttpStoreErrorCode)[keyof typeof HttpStoreErrorCode];
 
@@ -29,6 +35,8 @@ export interface HttpStoreErrorDetails {
   status?: number;
   /** The `error.code` of the collector's JSON error body (`PAYLOAD_TOO_LARGE`, `STORE_IO`...), when it sent one. */
   serverCode?: string;
+  /** The proxy the request went through, as its origin without credentials (`http://proxy.corp:3128`). */
+  proxy?: string;
 }
 
 /** An HTTP-level failure, found in the `cause` of the `LearningError` the store rejects with. */
@@ -38,6 +46,7 @@ export class HttpStoreError extends Error {
   readonly url: string;
   readonly status: number | undefined;
   readonly serverCode: string | undefined;
+  readonly proxy: string | undefined;
   constructor(
     readonly code: HttpStoreErrorCode,
     message: string,
@@ -49,6 +58,7 @@ export class HttpStoreError extends Error {
     this.url = details.url;
     this.status = details.status;
     this.serverCode = details.serverCode;
+    this.proxy = details.proxy;
   }
 }
 

@@ -2,6 +2,7 @@ import { constants } from 'node:buffer';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { isLearningError, LearningError, validateQuery, validateRecord, type MetricQuery, type MetricRecord, type MetricRecordInput, type MetricStore } from '@autodev/learning';
 import { HttpStoreError, type HttpStoreErrorCode } from './errors.js';
+import { routeFor, type ProxyRoute } from './proxy.js';
 import { exchange, TransportError, type Answer } from './transport.js';
 
 /** Options of {@link openHttpStore}. */
@@ -24,17 +25,27 @@ export interface HttpStoreOptions {
    * @default DEFAULT_MAX_RESPONSE_BYTES (256 MiB)
    */
   maxResponseBytes?: number;
+  /**
+   * The HTTP proxy to reach the collector through: a URL (`http://proxy.corp:3128`, `https://…` for TLS to the
+   * proxy, credentials as `http://user:password@…`, percent-encoded), used for every request whatever NO_PROXY says;
+   * or `false` to go direct whatever the environment says.
+   * @default from the environment as curl reads it: `https_proxy` / `HTTPS_PROXY` for an https: collector,
+   * `http_proxy` / `HTTP_PROXY` for an http: one, unless `no_proxy` / `NO_PROXY` names the collector's host
+   */
+  proxy?: string | URL | false;
 }
 
 /** Default `maxResponseBytes`: 256 MiB, far above a normal query, well below what a string can hold. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
-const OPTIONS = new Set(['url', 'token', 'timeoutMs', 'headers', 'maxResponseBytes']);
+const OPTIONS = new Set(['url', 'token', 'timeoutMs', 'headers', 'maxResponseBytes', 'proxy']);
 
 /** A `MetricStore` that lives in an `@autodev/server` collector. */
 export interface HttpMetricStore extends MetricStore {
   /** The collector's base URL (normalized, with a trailing slash). */
   readonly url: string;
+  /** The proxy requests go through, as its origin without credentials (`http://proxy.corp:3128`); undefined when direct. */
+  readonly proxy: string | undefined;
 }
 
 const { MAX_STRING_LENGTH } = constants;
@@ -140,6 +151,24 @@ function checkHeaders(headers: Readonly<Record<string, unknown>>, hasToken: bool
   }
 }
 
+/**
+ * What a proxy's failure means and what to change. `status` is the proxy's answer (undefined: it was not reached).
+ * Only the proxy's origin is shown, never its credentials.
+ */
+function proxyMessage(route: ProxyRoute, target: URL, status: number | undefined, reason: string): string {
+  const via = `the proxy ${route.label} (from ${route.source})`;
+  const bypass = route.source === 'the proxy option' ? 'pass proxy: false' : `add ${target.hostname} to NO_PROXY`;
+  if (status === undefined)
+    return `could not reach ${via}: ${reason}; check the proxy's address, or, if the collector is reachable without it, ${bypass}`;
+  if (status === 407)
+    return route.hasCredentials
+      ? `${via} answered 407: it refused the credentials in the proxy URL; check the user and password (percent-encoded)`
+      : `${via} answered 407: it requires authentication; put its credentials in the proxy URL (${route.label.replace('://', '://user:password@')}, percent-encoded)`;
+  if (status === 502 || status === 503 || status === 504)
+    return `${via} answered ${status}: it could not reach the collector at ${target.host}; check the collector URL, or, if this machine reaches the collector directly, ${bypass}`;
+  return `${via} refused the request to ${target.host} with ${reason}: its rules may not allow that host or port; ask its administrators, or, if this machine reaches the collector directly, ${bypass}`;
+}
+
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown };
 }
@@ -154,14 +183,25 @@ interface ErrorBody {
  * retry if the collector had stored it before the connection broke.
  * @throws {LearningError} INVALID_ARGUMENT for bad options; STORE_IO when the collector cannot be reached or
  * refuses or answers oddly (its `cause` is an {@link HttpStoreError}: TIMEOUT, NETWORK, UNAUTHORIZED, HTTP_STATUS
- * for any other non-2xx including a redirect, BAD_RESPONSE, RESPONSE_TOO_LARGE).
+ * for any other non-2xx including a redirect, BAD_RESPONSE, RESPONSE_TOO_LARGE, PROXY when the proxy cannot be
+ * reached or refuses).
+ *
+ * Behind a corporate proxy it goes through the one the `proxy` option or the environment names (HTTPS_PROXY,
+ * HTTP_PROXY, NO_PROXY, as curl reads them): CONNECT tunnels for an https: collector, absolute-URI requests for an
+ * http: one (`https-proxy-agent` / `http-proxy-agent`). Redirects are still not followed.
  * @example
  * const storage = await openHttpStore({ url: 'https://metrics.internal', token: process.env.AUTODEV_TOKEN });
  * const tracker = new MetricsTracker({ storage });
  * await tracker.recordMetric('test_duration', 12.5, { branch: 'main' });
  */
-export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetricStore> {
+export function openHttpStore(options: HttpStoreOptions): Promise<HttpMetricStore> {
+  return openHttpStoreIn(options, process.env);
+}
+
+/** {@link openHttpStore} reading the proxy variables from `env` (openStore passes its own). */
+export async function openHttpStoreIn(options: HttpStoreOptions, env: Readonly<Record<string, string | undefined>>): Promise<HttpMetricStore> {
   const base = checkOptions(options);
+  const route = routeFor(base, options.proxy, env);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   // Names in lower case, so that a caller's "Accept" replaces ours instead of going out next to it.
@@ -183,12 +223,22 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
   async function send<T>(method: 'GET' | 'POST', path: string, body: string | undefined, read: (json: unknown) => T | Refusal): Promise<T> {
     const target = new URL(path, base);
     const url = target.href;
-    const details = { method, url };
+    const details = { method, url, ...(route ? { proxy: route.label } : {}) };
     let res: Answer;
     try {
-      res = await exchange({ method, url: target, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' }, body, timeoutMs, maxResponseBytes });
+      res = await exchange({
+        method,
+        url: target,
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        body,
+        timeoutMs,
+        maxResponseBytes,
+        ...(route ? { agent: route.agent } : {}),
+      });
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
+      if (e.code === 'PROXY' && route)
+        throw fail('PROXY', `${method} ${url} failed: ${proxyMessage(route, target, e.status, e.reason)}`, { ...details, ...(e.status === undefined ? {} : { status: e.status }) }, e);
       if (e.code === 'TIMEOUT')
         throw fail(
           'TIMEOUT',
@@ -218,6 +268,10 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
     }
     const error = (json as ErrorBody | undefined)?.error;
     const serverCode = typeof error?.code === 'string' ? error.code : undefined;
+    // An http: collector is asked through the proxy itself (no tunnel): a 407 can only be the proxy's, and a gateway
+    // error without the collector's JSON error body is the proxy failing to reach it.
+    if (route && (status === 407 || (serverCode === undefined && (status === 502 || status === 503 || status === 504))))
+      throw fail('PROXY', `${method} ${url} failed: ${proxyMessage(route, target, status, String(status))}`, { ...details, status });
     const serverMessage = typeof error?.message === 'string' ? error.message : text.slice(0, 200);
     const withStatus = { ...details, status, ...(serverCode === undefined ? {} : { serverCode }) };
     // The collector validates records and queries with learning's own checks: hand those back as the same errors.
@@ -269,10 +323,16 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
     return bad === -1 ? (items as string[]) : refuse(`with a name that is not a string at names[${bad}]`);
   };
 
-  await send('GET', 'v1/health', undefined, (json) => ((json as { ok?: unknown } | null)?.ok === true ? json : refuse('without {"ok":true}')));
+  try {
+    await send('GET', 'v1/health', undefined, (json) => ((json as { ok?: unknown } | null)?.ok === true ? json : refuse('without {"ok":true}')));
+  } catch (e) {
+    route?.agent.destroy(); // no store to close: its kept-alive proxy connection goes now
+    throw e;
+  }
 
   return {
     url: where,
+    proxy: route?.label,
     append(records: readonly MetricRecord[]) {
       return run(async () => {
         if (records.length === 0) return;
@@ -301,6 +361,8 @@ export async function openHttpStore(options: HttpStoreOptions): Promise<HttpMetr
     async close() {
       closed = true;
       await Promise.allSettled([...pending]);
+      // A proxy connection kept alive for the next request; Node's global agent (no proxy) is not ours to close.
+      route?.agent.destroy();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { isLearningError, LearningError } from '@autodev/learning';
 import { isHttpStoreError } from './errors.js';
-import { openHttpStore, type HttpMetricStore } from './open-http-store.js';
+import { openHttpStoreIn, type HttpMetricStore } from './open-http-store.js';
 
 /** The environment variable {@link openStore} reads the collector's token from. */
 export const TOKEN_ENV = 'AUTODEV_TOKEN';
@@ -9,7 +9,8 @@ const invalid = (message: string) => new LearningError('INVALID_ARGUMENT', messa
 
 /**
  * The storage plugin entry point: the `autodev` CLI maps `http://` and `https://` store URLs to this package
- * and calls `openStore(url)`. Same as `openHttpStore({ url, token: env.AUTODEV_TOKEN })`, with messages that
+ * and calls `openStore(url)`. Same as `openHttpStore({ url, token: env.AUTODEV_TOKEN })` (with the proxy variables
+ * HTTPS_PROXY, NO_PROXY... read from `env` too), with messages that
  * speak of `AUTODEV_TOKEN` rather than of options.
  *
  * The token comes from the environment only: a URL ends up in logs, shell history and process lists, so one
@@ -45,7 +46,8 @@ export async function openStore(url: string, env: Readonly<Record<string, string
   if (token !== undefined && /\s/.test(token))
     throw invalid(`${TOKEN_ENV} must not contain spaces or line breaks (a secret saved with a trailing newline?)`);
   try {
-    return await openHttpStore({ url: parsed, ...(token === undefined ? {} : { token }) });
+    // The proxy variables come from the same environment as the token (HTTPS_PROXY, NO_PROXY... as curl reads them).
+    return await openHttpStoreIn({ url: parsed, ...(token === undefined ? {} : { token }) }, env);
   } catch (e) {
     // openHttpStore's advice is for library callers ("pass { token }"); a plugin user sets the variable.
     if (isLearningError(e) && e.code === 'STORE_IO' && isHttpStoreError(e.cause) && e.cause.code === 'UNAUTHORIZED') {

@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 /** One request as the store sends it. */
@@ -12,6 +12,8 @@ export interface Exchange {
   timeoutMs: number;
   /** Largest answer body read; a larger one is cut off (the connection is dropped). */
   maxResponseBytes: number;
+  /** A proxy's agent (see proxy.ts); Node's global agent when absent. */
+  agent?: Agent;
 }
 
 /** A complete answer, whatever its status. */
@@ -24,15 +26,18 @@ export interface Answer {
 /** Why no complete answer came. The store turns it into an `HttpStoreError` of the same code. */
 export class TransportError extends Error {
   constructor(
-    readonly code: 'TIMEOUT' | 'NETWORK' | 'RESPONSE_TOO_LARGE',
-    /** For NETWORK: the system error code (`ECONNREFUSED`...) or what happened. */
+    readonly code: 'TIMEOUT' | 'NETWORK' | 'RESPONSE_TOO_LARGE' | 'PROXY',
+    /**
+     * For NETWORK: the system error code (`ECONNREFUSED`...) or what happened. For PROXY: the proxy's refusal of the
+     * CONNECT tunnel (`407 Proxy Authentication Required`, with `status`) or why it could not be reached.
+     */
     readonly reason: string,
     options?: ErrorOptions & { status?: number },
   ) {
     super(reason, options);
     this.status = options?.status;
   }
-  /** The answer's status, for RESPONSE_TOO_LARGE. */
+  /** The answer's status, for RESPONSE_TOO_LARGE; the proxy's, for a refused CONNECT. */
   readonly status: number | undefined;
 }
 
@@ -47,9 +52,10 @@ export class TransportError extends Error {
  * Connections are kept alive by Node's global agent (idle sockets do not hold the process open).
  * @throws {TransportError} TIMEOUT when the answer is not complete within `timeoutMs`; NETWORK when the
  * connection fails or breaks before the answer is complete; RESPONSE_TOO_LARGE when the body would exceed
- * `maxResponseBytes` (checked against Content-Length first, then while reading a chunked body).
+ * `maxResponseBytes` (checked against Content-Length first, then while reading a chunked body); PROXY (with an
+ * `agent`) when the proxy could not be reached or refused to open a tunnel (its status in `status`).
  */
-export function exchange({ method, url, headers, body, timeoutMs, maxResponseBytes }: Exchange): Promise<Answer> {
+export function exchange({ method, url, headers, body, timeoutMs, maxResponseBytes, agent }: Exchange): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     const sent: Record<string, string> = { ...headers };
     if (body !== undefined) sent['content-length'] = String(Buffer.byteLength(body));
@@ -60,8 +66,14 @@ export function exchange({ method, url, headers, body, timeoutMs, maxResponseByt
       clearTimeout(timer);
       action();
     };
-    const failed = (e: unknown) => finish(() => reject(new TransportError('NETWORK', (e as { code?: string }).code ?? (e as Error).message, { cause: e })));
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers: sent }, (res) => {
+    // Through a proxy, a failure before the request has a socket is one of reaching the proxy (connecting to it, or
+    // its CONNECT answer never coming): the agent hands the socket over only once the proxy let it through.
+    let reachedProxy = agent === undefined;
+    const failed = (e: unknown) => {
+      const reason = (e as { code?: string }).code ?? (e as Error).message;
+      finish(() => reject(new TransportError(reachedProxy ? 'NETWORK' : 'PROXY', reason, { cause: e })));
+    };
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers: sent, ...(agent ? { agent } : {}) }, (res) => {
       const tooLarge = () => {
         finish(() => reject(new TransportError('RESPONSE_TOO_LARGE', `more than ${maxResponseBytes} bytes`, { status: res.statusCode })));
         req.destroy(); // not worth reading the rest: the socket is dropped rather than drained
@@ -85,6 +97,15 @@ export function exchange({ method, url, headers, body, timeoutMs, maxResponseByt
       req.destroy();
     }, timeoutMs);
     req.on('error', failed);
+    req.on('socket', () => (reachedProxy = true));
+    // https-proxy-agent's report of the proxy's answer to CONNECT. Anything but 200 is the proxy's refusal (it then
+    // replays that answer as the response, which must not pass for the collector's).
+    req.on('proxyConnect', (answer: { statusCode?: number; statusText?: string }) => {
+      reachedProxy = true;
+      if (answer.statusCode === 200) return;
+      finish(() => reject(new TransportError('PROXY', `${answer.statusCode ?? '?'} ${answer.statusText ?? ''}`.trim(), { status: answer.statusCode })));
+      req.destroy();
+    });
     req.end(body);
   });
 }

@@ -47,7 +47,9 @@ export interface Anomaly {
  * Flags the newest point(s) that sit far from the recent baseline, measured by the robust z-score
  * (median / MAD, the modified z of Iglewicz & Hoaglin). The baseline is the window of points before the tested
  * ones, cut at the last significant change point so an established level shift is the new normal. A tested
- * point whose predecessor deviates the same way is treated as part of a level shift, not an anomaly.
+ * point whose predecessor deviates the same way is treated as part of a level shift, not an anomaly, and a point
+ * that more than 5% of the baseline runs reached (same side, at least as far) is not an outlier: on discrete or
+ * quantised metrics the MAD is 0 or tiny and the robust z of a value seen many times would be huge.
  *
  * The newest point is ambiguous: a lone spike and the first run of a level shift look the same. With `recent` > 1
  * the older tested points have successors, which settle it: a point whose next run deviates the same way is a
@@ -63,6 +65,13 @@ export interface Anomaly {
  * @see B. Iglewicz & D. C. Hoaglin, How to Detect and Handle Outliers, ASQC (1993), §3.
  * @see F. R. Hampel, "The influence curve and its role in robust estimation", JASA 69 (1974).
  */
+/**
+ * Largest share of baseline runs at least as far out (same side) that a point can have and still be an outlier.
+ * The "isolated outlier" of Iglewicz & Hoaglin is by definition rare; a value that 1 run in 20 reaches is part of
+ * the metric's distribution (a second mode, a quantisation step), whatever its robust z.
+ */
+const RECURRING_SHARE = 0.05;
+
 export function detectAnomalies(values: ReadonlyArray<number | null | undefined>, options: AnomalyOptions = {}): Anomaly[] {
   const recent = options.recent ?? 1;
   const window = options.window ?? 30;
@@ -92,10 +101,25 @@ export function detectAnomalies(values: ReadonlyArray<number | null | undefined>
   const med = sortedMedian(base);
   const scale = MAD_TO_SIGMA * mad(base, med);
   const zOf = (v: number): number => (scale > 0 ? (v - med) / scale : v === med ? 0 : Math.sign(v - med) * Number.POSITIVE_INFINITY);
+  // How many baseline runs were at least as far out as v on its side (base is sorted): binary search.
+  const asFarOut = (v: number): number => {
+    let lo = 0;
+    let hi = base.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v > med ? base[mid]! < v : base[mid]! <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return v > med ? base.length - lo : lo;
+  };
   const out: Anomaly[] = [];
   for (let i = first; i < n; i++) {
     const z = zOf(x[i]!);
     if (!(Math.abs(z) >= threshold)) continue;
+    // A value the baseline has already seen often is not an outlier, however small the MAD: on discrete or
+    // quantised metrics (lint counts of 0 or 1, timings in whole seconds) most runs share one value, the MAD is
+    // 0 or tiny and the robust z of an ordinary value is huge. An outlier must be rarer than RECURRING_SHARE.
+    if (asFarOut(x[i]!) > RECURRING_SHARE * base.length) continue;
     // Two in a row on the same side look like a level shift starting, not a lone outlier.
     const prev = i > 0 ? zOf(x[i - 1]!) : 0;
     if (Math.sign(prev) === Math.sign(z) && Math.abs(prev) >= threshold) continue;

@@ -52,6 +52,8 @@ export interface ChangePoint {
 
 /** Residual clipping: values further than this many robust σ from the running median are pulled back to it. */
 const CLIP_SIGMAS = 3;
+/** Largest share of points clipping may change (the top 5% of residuals at most). */
+const CLIP_SHARE = 0.05;
 /** Width of the running median that defines "local level" for clipping. */
 const CLIP_WINDOW = 5;
 /** Relative size below which a sum of squares from prefix-sum differences is rounding noise. */
@@ -79,7 +81,11 @@ function clipOutliers(x: Float64Array): Float64Array {
   }
   const res = new Float64Array(n);
   for (let i = 0; i < n; i++) res[i] = Math.abs(x[i]! - rm[i]!);
-  const limit = CLIP_SIGMAS * MAD_TO_SIGMA * sortedMedian(res.sort());
+  const sorted = res.slice().sort();
+  // Clip at 3 robust σ, but never more than CLIP_SHARE of the points: on quantised series (timings that are
+  // 0.2, 0.3 or 0.4 s) most residuals are 0, the MAD is tiny, and clipping at 3σ would flatten a whole recurring
+  // level onto its neighbour and fabricate a change. Values that recur are data, not isolated outliers.
+  const limit = Math.max(CLIP_SIGMAS * MAD_TO_SIGMA * sortedMedian(sorted), sorted[Math.floor((1 - CLIP_SHARE) * (n - 1))]!);
   if (!(limit > 0)) return x;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -112,3 +112,20 @@ describe('detectAnomalies', () => {
     expect(() => detectAnomalies([1], { threshold: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+describe('detectAnomalies on discrete and quantised metrics', () => {
+  it('does not flag a value the baseline has seen often, however small the MAD', () => {
+    // 0/1 counts: the MAD is 0, so the robust z of a 1 is infinite; but 1 is a third of the history.
+    expect(detectAnomalies([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1])).toEqual([]);
+    // Whole-second timings: 60 was seen 7 times in 19 runs.
+    expect(detectAnomalies([61, 61, 61, 61, 61, 61, 61, 60, 62, 60, 62, 61, 60, 62, 60, 61, 60, 60, 61, 60])).toEqual([]);
+  });
+
+  it('still flags a value beyond anything the quantised history reached', () => {
+    const [a] = detectAnomalies([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 12]);
+    expect(a).toMatchObject({ index: 14, direction: 1 });
+    const rare = [...new Array<number>(40).fill(0), 5, ...new Array<number>(19).fill(0), 5];
+    // One earlier run in 60 reached 5: rarer than 1 in 20, so 5 is still an outlier.
+    expect(detectAnomalies(rare)[0]).toMatchObject({ index: 60 });
+  });
+});

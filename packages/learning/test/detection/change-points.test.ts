@@ -119,3 +119,21 @@ describe('detectChangePoints on piecewise-constant integer metrics', () => {
     expect(detectChangePoints([...new Array<number>(20).fill(1), ...new Array<number>(20).fill(4)]).map((c) => c.index)).toEqual([20]);
   });
 });
+
+describe('detectChangePoints on quantised series', () => {
+  it('finds no change in timings that are 0.2, 0.3 or 0.4 s at random (clipping never flattens a recurring level)', () => {
+    // From `autodev run -- sh -c "sleep 0.$((RANDOM%3+2))"`: most runs 0.4 s, so the MAD of the residuals is ~1 ms,
+    // and clipping at 3 robust σ used to pull every 0.2 onto 0.4 and report a +32% change with p = 4e-18.
+    const t = [0.405921, 0.20492, 0.305761, 0.304701, 0.304888, 0.404385, 0.204417, 0.404176, 0.404862, 0.403952, 0.403916, 0.403997, 0.404685, 0.204548, 0.404864];
+    expect(detectChangePoints(t)).toEqual([]);
+  });
+
+  it('finds no change in random draws from three levels (50 seeded series)', () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const r = mulberry32(seed);
+      const x = Array.from({ length: 40 }, () => [0.2, 0.3, 0.4][Math.floor(r() * 3)]! + 0.001 * r());
+      const cps = detectChangePoints(x);
+      expect(cps.filter((c) => c.pValue < 0.002), `seed ${seed}`).toEqual([]);
+    }
+  });
+});

@@ -28,7 +28,12 @@ const HTTP_STORE_HINTS: Readonly<Record<string, string>> = {
   HTTP_STATUS: 'the collector refused the request; its own output may say more',
   BAD_RESPONSE: '--store must be the base URL of an autodev collector (autodev serve), such as http://metrics.internal:8787',
   RESPONSE_TOO_LARGE: 'the answer was larger than the client accepts: narrow it (--metric, --from/--to, --window) or run the command on the collector host against its store',
+  PROXY: 'fix or unset HTTPS_PROXY / HTTP_PROXY, or list the collector host in NO_PROXY (the message above names the proxy and where its setting came from)',
 };
+
+// The SQLite and PostgreSQL backends' STORE_IO messages already say what to do (permissions, locks, the
+// server, the login); the generic STORE_IO hint is about the file store and would mislead there.
+const SELF_EXPLAINING_STORE_IO = /^(PostgreSQL |SQLite |cannot open .* while |.* stayed locked by another connection|.* is read-only while |the disk holding )/;
 const httpStoreCode = (e: Error): string | undefined => {
   const cause: unknown = e.cause;
   if (!(cause instanceof Error) || cause.name !== 'HttpStoreError') return undefined;
@@ -57,7 +62,8 @@ export function reportError(e: unknown, debug: boolean, stderr: Streams['stderr'
   if (isLearningLike(e)) {
     write(`autodev: error: ${e.message} [${e.code}]`);
     const httpCode = httpStoreCode(e);
-    const hint = (httpCode === undefined ? undefined : HTTP_STORE_HINTS[httpCode]) ?? LEARNING_HINTS[e.code];
+    const selfExplaining = e.code === 'STORE_IO' && SELF_EXPLAINING_STORE_IO.test(e.message);
+    const hint = (httpCode === undefined ? undefined : HTTP_STORE_HINTS[httpCode]) ?? (selfExplaining ? undefined : LEARNING_HINTS[e.code]);
     if (hint) write(`  ${hint}`);
     if (debug && e.stack) write(e.stack);
     return ExitCode.USAGE;

@@ -204,7 +204,8 @@ Examples:
     .option('--from <time>', 'only records at or after this time')
     .option('--to <time>', 'only records before this time')
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .addHelpText('after', '\nExamples:\n  $ autodev export --format csv > metrics.csv\n  $ autodev export --format prometheus --metric test_duration')
+    .option('--labels <keys>', 'prometheus: metadata keys that become labels, comma-separated ("" for none; default: every scalar key but commit)')
+    .addHelpText('after', '\nExamples:\n  $ autodev export --format csv > metrics.csv\n  $ autodev export --format prometheus --metric test_duration --labels branch')
     .action(async (_o: unknown, cmd: Command) => {
       const { exportCommand } = await import('./commands/export.js');
       done(await exportCommand(ctxOf(cmd), cmd.opts()));

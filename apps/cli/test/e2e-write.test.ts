@@ -309,6 +309,29 @@ describe('autodev export', () => {
     );
   });
 
+  it('prometheus: one series per branch, not per commit; --labels picks the label keys', () => {
+    const dir = tmp();
+    for (const [i, commit] of ['abc0001', 'abc0002', 'abc0003'].entries())
+      expect(cli(['record', 'build_time', String(100 + i), '--meta', 'branch=main', '--meta', `commit=${commit}`, '--at', `2026-01-0${i + 1}T00:00:00Z`, '-q'], { cwd: dir }).status).toBe(0);
+    const lines = (args: string[]) => cli(['export', '--format', 'prometheus', ...args], { cwd: dir }).stdout.split('\n').filter((l) => l.startsWith('build_time'));
+    expect(lines([])).toEqual(['build_time{branch="main"} 102 1767398400000']);
+    expect(lines(['--labels', ''])).toEqual(['build_time 102 1767398400000']);
+    expect(lines(['--labels', 'branch,commit'])).toHaveLength(3);
+    const csv = cli(['export', '--labels', 'branch'], { cwd: dir });
+    expect(csv.status).toBe(2);
+    expect(csv.stderr).toMatch(/--labels applies to --format prometheus only/);
+  });
+
+  it('prometheus: refuses to merge metrics whose names become the same', () => {
+    const dir = tmp();
+    expect(cli(['record', 'api.latency', '1', '-q', '--no-ci-meta'], { cwd: dir }).status).toBe(0);
+    expect(cli(['record', 'api_latency', '2', '-q', '--no-ci-meta'], { cwd: dir }).status).toBe(0);
+    const r = cli(['export', '--format', 'prometheus'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/metrics "api.latency", "api_latency" all become api_latency in Prometheus/);
+    expect(cli(['export', '--format', 'prometheus', '--metric', 'api.latency'], { cwd: dir }).stdout).toMatch(/^api_latency 1 /m);
+  });
+
   it('rejects an unknown format and a bad time', () => {
     const dir = tmp();
     expect(cli(['export', '--format', 'xml'], { cwd: dir }).status).toBe(2);

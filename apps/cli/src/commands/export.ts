@@ -13,6 +13,8 @@ export interface ExportOptions {
   from?: string;
   to?: string;
   output?: string;
+  /** Prometheus only: metadata keys that become labels, comma-separated. */
+  labels?: string;
 }
 
 /** RFC 4180 CSV field: quoted when it holds a comma, quote or line break. */
@@ -29,24 +31,42 @@ export function promName(s: string, label = false): string {
 const promEscape = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 /**
+ * Metadata keys left out of Prometheus labels by default: `commit` is different on every run, so as a label it
+ * would make one series per commit (unbounded cardinality) instead of the newest value per series.
+ */
+const PER_RUN_KEYS: ReadonlySet<string> = new Set(['commit']);
+
+/**
  * The Prometheus text exposition format (0.0.4): one gauge family per metric, one series per
- * distinct set of scalar metadata (the labels), holding the newest value with its timestamp in ms.
- * Nested metadata values are left out of the labels.
+ * distinct set of label values, holding the newest value with its timestamp in ms. Labels are the scalar
+ * metadata keys in `labelKeys` (default: every scalar key but `commit`); nested values are left out.
+ * @throws {CliError} BAD_ARGUMENT when two metric names become the same Prometheus name (`api.latency` and
+ *   `api_latency`): merging them would silently drop one.
  * @see https://prometheus.io/docs/instrumenting/exposition_formats/
  */
-export function toPrometheus(records: readonly MetricRecord[]): string {
+export function toPrometheus(records: readonly MetricRecord[], labelKeys?: ReadonlySet<string>): string {
   const families = new Map<string, Map<string, MetricRecord>>();
+  const sources = new Map<string, Set<string>>();
   for (const r of records) {
     const name = promName(r.name);
+    let from = sources.get(name);
+    if (!from) sources.set(name, (from = new Set()));
+    from.add(r.name);
     let series = families.get(name);
     if (!series) families.set(name, (series = new Map<string, MetricRecord>()));
     const labels = Object.entries(r.metadata)
-      .filter(([, v]) => v !== null && typeof v !== 'object')
+      .filter(([k, v]) => v !== null && typeof v !== 'object' && (labelKeys ? labelKeys.has(k) : !PER_RUN_KEYS.has(k)))
       .map(([k, v]) => [promName(k, true), typeof v === 'string' ? v : JSON.stringify(v)] as const)
       .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
     const key = labels.map(([k, v]) => `${k}="${promEscape(v)}"`).join(',');
     const prev = series.get(key);
     if (!prev || r.timestamp >= prev.timestamp) series.set(key, r);
+  }
+  for (const [name, from] of sources) {
+    if (from.size > 1)
+      throw new CliError('BAD_ARGUMENT', `metrics ${[...from].map((n) => JSON.stringify(n)).join(', ')} all become ${name} in Prometheus, which would merge them`, {
+        hint: 'export them one at a time with --metric, or record them under names that differ in letters, digits or underscores',
+      });
   }
   const lines: string[] = [];
   for (const [name, series] of [...families].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -63,6 +83,8 @@ export function toPrometheus(records: readonly MetricRecord[]): string {
  */
 export async function exportCommand(ctx: CommandContext, opts: ExportOptions): Promise<number> {
   const where = parsePairs('--where', opts.where);
+  if (opts.labels !== undefined && opts.format !== 'prometheus') throw new CliError('BAD_ARGUMENT', `--labels applies to --format prometheus only, not ${opts.format ?? 'csv'}`);
+  const labelKeys = opts.labels === undefined ? undefined : new Set(opts.labels.split(',').map((k) => k.trim()).filter((k) => k !== ''));
   const query: MetricQuery = {};
   if (Object.keys(where).length > 0) query.where = where;
   if (opts.from !== undefined) query.from = parseTime('--from', opts.from);
@@ -89,7 +111,7 @@ export async function exportCommand(ctx: CommandContext, opts: ExportOptions): P
     if (!out.write(buf)) await once(out, 'drain');
     buf = '';
   };
-  if (format === 'prometheus') buf = toPrometheus(records);
+  if (format === 'prometheus') buf = toPrometheus(records, labelKeys);
   else if (format === 'csv') {
     buf = 'timestamp,time,name,value,metadata\n';
     for (const r of records) {

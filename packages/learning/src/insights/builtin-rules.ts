@@ -263,7 +263,8 @@ export function budgetInsights(m: MetricView): LearningInsight[] {
         metric: m.name,
         confidence: 1,
         description: `${m.name} = ${fmt(last.value)} is ${bound === 'max' ? 'over' : 'under'} its budget ${bound === 'max' ? '≤' : '≥'} ${fmt(limit)} by ${fmt(excess)}`,
-        suggestedAction: `Bring ${m.name} back ${bound === 'max' ? 'under' : 'over'} ${fmt(limit)}: ${whatToDo(m.name, 'budget-breach', true)}`,
+        // "back to ≤ 0", not "back under 0": a budget of 0 (lint errors) is met at 0.
+        suggestedAction: `Bring ${m.name} back to ${bound === 'max' ? '≤' : '≥'} ${fmt(limit)}: ${whatToDo(m.name, 'budget-breach', true)}`,
         evidence: { n: m.values.length, pValue: null, value: last.value, limit, bound, excess, relativeExcess: limit === 0 ? null : excess / Math.abs(limit), timestamp: last.timestamp },
       }),
     );
@@ -319,7 +320,8 @@ export function lintInsight(m: MetricView): LearningInsight | undefined {
     category: 'quality',
     metric: m.name,
     confidence: 1,
-    description: `${fmt(last)} ${m.name.replace(/_/g, ' ')} in the latest run`,
+    // "1 lint error", "3 lint errors": the metric's name is plural, so a count of 1 drops the plural s.
+    description: `${fmt(last)} ${last === 1 ? m.name.replace(/_/g, ' ').replace(/s$/, '') : m.name.replace(/_/g, ' ')} in the latest run`,
     suggestedAction: `Fix the lint problems (\`eslint --fix\` handles many) and keep ${m.name} at 0 with a budget (${m.name}_max: 0)`,
     evidence: { n: m.values.length, pValue: null, value: last },
   });

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { anomalyInsights, shiftInsight, type MetricView } from '../../src/insights/builtin-rules.js';
+import { anomalyInsights, budgetInsights, lintInsight, shiftInsight, type MetricView } from '../../src/insights/builtin-rules.js';
 import { builtinInsightsFor } from '../../src/insights/insight-engine.js';
 import type { InsightDetectors } from '../../src/insights/internal/detector-types.js';
 import { defaultDetectors } from '../../src/insights/internal/detectors.js';
@@ -94,4 +94,18 @@ describe('descriptions never leak NaN, Infinity, n/a or undefined', () => {
       }
     },
   );
+});
+
+describe('wording of facts', () => {
+  it('counts lint problems in the singular for 1', () => {
+    expect(lintInsight(view('lint_errors', [0, 1]))!.description).toBe('1 lint error in the latest run');
+    expect(lintInsight(view('eslint_warnings', [0, 3]))!.description).toBe('3 eslint warnings in the latest run');
+  });
+
+  it('asks to bring a metric back within its budget, also a budget of 0', () => {
+    const [b] = budgetInsights({ ...view('lint_errors', [0, 2]), policy: { max: 0 } });
+    expect(b!.suggestedAction).toMatch(/^Bring lint_errors back to ≤ 0: /);
+    const [c] = budgetInsights({ ...view('coverage_percent', [85, 70]), policy: { min: 80 } });
+    expect(c!.suggestedAction).toMatch(/^Bring coverage_percent back to ≥ 80: /);
+  });
 });

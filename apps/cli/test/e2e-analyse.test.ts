@@ -193,6 +193,15 @@ describe('autodev check', () => {
     });
   });
 
+  it('says when a finding stayed below the threshold instead of "no regression"', async () => {
+    const dir = tmp();
+    const values = [108, 101, 105, 109, 102, 106, 110, 103, 107, 100, 104, 108, 101, 105, 109, 102, 106, 110, 103, 107, 116, 109, 113, 117, 110];
+    await seed(dir, values.map((value, i) => ({ name: 'build_time', value, timestamp: END + i * 1000 })));
+    const r = cli(['check'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ok\s+build_time\s+ok\s+no budget breach, regression or anomaly at confidence ≥ 0\.8 \(below it: regression 0\.7\d; see autodev insights --min-confidence 0\.5\)/);
+  });
+
   it('warns about a step that has become the baseline (established), and passes even with --fail-on regression', async () => {
     const dir = tmp();
     // 20 runs at about 120, then 15 at about 160: the step is 15 runs old, older than a regression baseline.

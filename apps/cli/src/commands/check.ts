@@ -73,6 +73,8 @@ async function historyCheck(ctx: CommandContext, policy: LearningPolicy, failOn:
     // minConfidence 0 to also see "not enough data"; findings are judged against the threshold below.
     const insights: LearningInsight[] = await runInsightEngine(view, { minConfidence: 0, policy, names: all, ...(minSamples !== undefined ? { minSamples } : {}) });
     const results: CheckResult[] = [];
+    // Findings a gate kind would report but below the threshold: the "ok" line says so instead of "no regression".
+    const weak = new Map<string, string[]>();
     for (const i of insights) {
       const metric = i.metric ?? '(all)';
       const kind = KIND_OF[i.kind];
@@ -80,6 +82,7 @@ async function historyCheck(ctx: CommandContext, policy: LearningPolicy, failOn:
         results.push({ metric, check: 'data', status: 'skip', detail: i.description, confidence: i.confidence });
         continue;
       }
+      if (kind && i.confidence < minConfidence && i.confidence >= 0.5) weak.set(metric, [...(weak.get(metric) ?? []), `${kind} ${i.confidence.toFixed(2)}`]);
       if (!kind || i.confidence < minConfidence) continue;
       // A confirmed anomaly is the run before the newest, settled as a one-off spike because the newest run is
       // back at the usual level: it is over, so it is reported but never fails the run being checked, which is fine.
@@ -88,7 +91,14 @@ async function historyCheck(ctx: CommandContext, policy: LearningPolicy, failOn:
       const over = (i.kind === 'anomaly' && i.evidence.confirmed === true) || i.evidence.source === 'established';
       results.push({ metric, check: kind, status: failOn.has(kind) && !over ? 'fail' : 'warn', detail: i.description, confidence: i.confidence, evidence: { ...i.evidence } });
     }
-    for (const m of all) if (!results.some((r) => r.metric === m)) results.push({ metric: m, check: 'ok', status: 'pass', detail: 'no budget breach, regression or anomaly' });
+    for (const m of all) {
+      if (results.some((r) => r.metric === m)) continue;
+      const below = weak.get(m);
+      const detail = below
+        ? `no budget breach, regression or anomaly at confidence ≥ ${minConfidence} (below it: ${below.join(', ')}; see autodev insights --min-confidence 0.5)`
+        : 'no budget breach, regression or anomaly';
+      results.push({ metric: m, check: 'ok', status: 'pass', detail });
+    }
     return results;
   } finally {
     await t.close();

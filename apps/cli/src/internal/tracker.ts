@@ -39,11 +39,48 @@ export async function loadPolicy(ctx: CommandContext, file: string | undefined):
     throw new CliError('BAD_INPUT', `${shown}${where}: not valid YAML: ${((e as Error).message.split('\n')[0] ?? '').trim()}`, { cause: e });
   }
   try {
-    return { policy: parsePolicy(doc), file: shown };
+    const policy = parsePolicy(doc);
+    for (const w of policyWarnings(doc)) ctx.streams.stderr.write(`autodev: warning: ${shown}: ${w}\n`);
+    return { policy, file: shown };
   } catch (e) {
     throw new CliError('BAD_INPUT', `${shown}: ${(e as Error).message}`, {
       cause: e,
       hint: 'budgets go under performance: as <metric>_max / <metric>_min numbers, e.g.\n  performance:\n    test_duration_max: 60',
     });
   }
+}
+
+/** Levenshtein distance, for "did you mean" on a handful of short keys. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * Likely mistakes in a policy file that parse without error but silently disable budgets: a misspelt section
+ * (`performanc:`), or a key under `performance:` that looks like a budget but is kept as a setting
+ * (`test_duration_maxx`, `build_time_maximum`). Other top-level sections are legitimate (the guide's policy file is
+ * shared with other tools), so only near-misses of ours are reported.
+ */
+export function policyWarnings(doc: unknown): string[] {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return [];
+  const out: string[] = [];
+  for (const key of Object.keys(doc)) {
+    for (const ours of ['performance', 'metrics'])
+      if (key !== ours && editDistance(key.toLowerCase(), ours) <= 2) out.push(`top-level key "${key}" is ignored; did you mean "${ours}:"?`);
+  }
+  const perf = (doc as { performance?: unknown }).performance;
+  if (typeof perf === 'object' && perf !== null && !Array.isArray(perf)) {
+    for (const key of Object.keys(perf)) {
+      if (/_(max|min)$/.test(key)) continue;
+      const m = /^(.+?)_(max|min)[a-z_]*$|^(.+?)_(mx|mn)$/i.exec(key);
+      if (m) out.push(`"performance.${key}" is kept as a setting, not a budget; budgets end in _max or _min (e.g. ${m[1] ?? m[3]}_${/^mi|^mn/i.test(m[2] ?? m[4] ?? '') ? 'min' : 'max'})`);
+    }
+  }
+  return out;
 }

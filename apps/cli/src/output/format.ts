@@ -9,6 +9,8 @@ export function formatNumber(v: number | null | undefined, digits = 4): string {
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
   if (v === 0) return '0';
   const abs = Math.abs(v);
+  // Beyond 1e15 digit grouping stops being readable (1e308 would be ~400 characters): scientific notation.
+  if (abs >= 1e15) return v.toExponential(3);
   if (abs >= 10 ** digits) return Math.round(v).toLocaleString('en-US');
   if (abs < 1e-3) return v.toExponential(1);
   const s = Number(v.toPrecision(digits)).toString();
@@ -19,7 +21,9 @@ export function formatNumber(v: number | null | undefined, digits = 4): string {
 export function formatPValue(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return '–';
   if (p < 0.001) return '<0.001';
-  return p.toFixed(3);
+  // Rounding must not move a p-value across a usual level: 0.04967 beside "α = 0.05" reads "0.0497", not "0.050".
+  const crosses = (level: number) => (p < level) !== (Number(p.toFixed(3)) < level);
+  return crosses(0.05) || crosses(0.01) || crosses(0.1) ? p.toPrecision(3) : p.toFixed(3);
 }
 
 /** A signed percentage with one decimal (`+12.5%`). */

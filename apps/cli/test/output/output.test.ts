@@ -40,6 +40,12 @@ describe('formatting', () => {
   it('formats numbers, p-values and percentages', () => {
     expect(formatNumber(12.3456)).toBe('12.35');
     expect(formatNumber(123456)).toBe('123,456');
+    expect(formatNumber(1e308)).toBe('1.000e+308');
+    expect(formatNumber(-2.5e20)).toBe('-2.500e+20');
+    expect(formatPValue(0.04967)).toBe('0.0497');
+    expect(formatPValue(0.0503)).toBe('0.050');
+    expect(formatPValue(0.00996)).toBe('0.00996');
+    expect(formatPValue(0.0123)).toBe('0.012');
     expect(formatNumber(0.00001234)).toBe('1.2e-5');
     expect(formatNumber(Number.NaN)).toBe('–');
     expect(formatPValue(0.0001)).toBe('<0.001');

@@ -177,6 +177,7 @@ Examples:
     .option('--runs <n>', 'with --baseline: how many newest candidate runs to judge', '5')
     .option('--min-samples <n>', 'fewest baseline values needed to judge a metric (default: policy, else 5)')
     .option('--metric <name>', 'check only this metric (repeatable)', collect)
+    .option('--require-data', 'fail (exit 2) when there is nothing to check: no store, or an empty one')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .addOption(whereOption())
     .addHelpText('after', '\nExamples:\n  $ autodev check --policy automation_policy.yaml\n  $ autodev check --fail-on budget,regression,anomaly\n  $ autodev check --baseline branch=main')

@@ -193,6 +193,15 @@ describe('autodev check', () => {
     });
   });
 
+  it('passes on an empty or missing store, unless --require-data', () => {
+    const dir = tmp();
+    expect(cli(['check'], { cwd: dir }).status).toBe(0);
+    const r = cli(['check', '--require-data', '--store', 'nope/metrics.jsonl'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/nothing to check: the store holds no metrics \(--require-data\)/);
+    expect(r.stderr).toMatch(/AUTODEV_STORE/);
+  });
+
   it('says when a finding stayed below the threshold instead of "no regression"', async () => {
     const dir = tmp();
     const values = [108, 101, 105, 109, 102, 106, 110, 103, 107, 100, 104, 108, 101, 105, 109, 102, 106, 110, 103, 107, 116, 109, 113, 117, 110];

@@ -5,6 +5,7 @@ import { ExitCode } from '../errors.js';
 import { filteredTracker } from '../internal/filtered-tracker.js';
 import { loadPolicy, openTracker } from '../internal/tracker.js';
 import { formatConfidence, formatNumber, formatPercent, formatPValue } from '../output/format.js';
+import { CliError } from '../errors.js';
 import { renderMarkdownTable, renderTable } from '../output/table.js';
 
 /** Options of `autodev check`. */
@@ -18,6 +19,8 @@ export interface CheckOptions {
   metric?: string[];
   format?: 'text' | 'json' | 'markdown';
   where?: string[];
+  /** Fail (exit 2) when there is nothing to check: a missing or empty store. */
+  requireData?: boolean;
 }
 
 /** What a check can fail on. */
@@ -224,6 +227,12 @@ export async function checkCommand(ctx: CommandContext, opts: CheckOptions): Pro
     results = await historyCheck(ctx, policy, failOn, minConfidence, opts, names, minSamples);
     mode = 'newest runs vs each metric’s history';
   }
+  // In CI a typo in AUTODEV_STORE or a cache that was not restored leaves nothing to check; by default that passes
+  // (a first run has no history), with --require-data it is an error.
+  if (opts.requireData && results.length === 0)
+    throw new CliError('STORE_ERROR', `nothing to check: ${names ? `no records of ${names.join(', ')}` : 'the store holds no metrics'} (--require-data)`, {
+      hint: 'check --store / AUTODEV_STORE, and that the history was restored (cache, artifact) before this step',
+    });
   const order = { fail: 0, warn: 1, skip: 2, pass: 3 } as const;
   results.sort((a, b) => order[a.status] - order[b.status] || a.metric.localeCompare(b.metric));
   const failed = results.filter((r) => r.status === 'fail');

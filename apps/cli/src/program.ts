@@ -227,7 +227,7 @@ Examples:
   $ export AUTODEV_TOKEN=$(openssl rand -hex 32)
   $ autodev serve --host 0.0.0.0 --store sqlite:metrics.db --policy automation_policy.yaml
   # then on every CI agent:
-  $ AUTODEV_STORE=http://collector:8787 AUTODEV_TOKEN=... autodev run -- npm test`,
+  $ AUTODEV_STORE=http://collector:8787 AUTODEV_TOKEN=... autodev run --metric test_duration -- npm test`,
     )
     .action(async (_o: unknown, cmd: Command) => {
       const { serveCommand } = await import('./commands/serve.js');

@@ -99,7 +99,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
   if (wildcard) ctx.note(`  listening on every interface: other machines use http://${hostname()}:${boundPort}/ (put TLS in front across networks)`);
   // The token is never printed: the terminal may be shared, recorded or logged by a supervisor.
   if (token !== undefined) ctx.note(`  browsers: open ${url}/?token=<token> once (the ${tokenSource} value, not printed here)`);
-  ctx.note(`  agents:   AUTODEV_STORE=${wildcard ? `http://${hostname()}:${boundPort}` : url}${token !== undefined ? ' AUTODEV_TOKEN=<token>' : ''} autodev run -- npm test`);
+  ctx.note(`  agents:   AUTODEV_STORE=${wildcard ? `http://${hostname()}:${boundPort}` : url}${token !== undefined ? ' AUTODEV_TOKEN=<token>' : ''} autodev run --metric test_duration -- npm test`);
   ctx.note('  Ctrl-C to stop');
 
   const signal = await untilSignal();

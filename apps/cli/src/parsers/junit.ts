@@ -73,9 +73,14 @@ function leafSuites(suite: Node, out: JUnitSuite[], prefix: string): void {
  * @see https://github.com/testmoapp/junitxml (the de-facto format description)
  */
 export function parseJUnit(xml: string, file: string): JUnitReport {
+  if (xml.trim() === '')
+    throw new CliError('BAD_INPUT', `${file}: the file is empty, not JUnit XML`, {
+      hint: 'the test runner wrote nothing: check that it ran with a JUnit reporter (e.g. vitest --reporter=junit --outputFile=junit.xml) and finished',
+    });
   const valid = XMLValidator.validate(xml);
   if (valid !== true)
-    throw new CliError('BAD_INPUT', `${file}:${valid.err.line}:${valid.err.col}: not well-formed XML: ${valid.err.msg}`, {
+    // The validator leaves the column out for some errors: say only the line then, not "1:undefined".
+    throw new CliError('BAD_INPUT', `${file}:${valid.err.line}${valid.err.col === undefined ? '' : `:${valid.err.col}`}: not well-formed XML: ${valid.err.msg}`, {
       hint: 'pass the JUnit XML file the test runner wrote (e.g. vitest --reporter=junit --outputFile=junit.xml); a run killed mid-write leaves a truncated file',
     });
   const parser = new XMLParser({

@@ -45,6 +45,9 @@ describe('parseJUnit', () => {
 
   it('names file, line and column of malformed XML', () => {
     expect(() => parseJUnit(read('junit-truncated.xml'), 'junit-truncated.xml')).toThrow(/junit-truncated\.xml:\d+:\d+: not well-formed XML/);
+    expect(() => parseJUnit('', 'empty.xml')).toThrow(/^empty\.xml: the file is empty, not JUnit XML$/);
+    expect(() => parseJUnit('  \n', 'blank.xml')).toThrow(/^blank\.xml: the file is empty/);
+    expect(() => parseJUnit('not xml at all', 'text.xml')).toThrow(/^text\.xml:\d+(:\d+)?: not well-formed XML: (?!.*undefined)/);
     let error: unknown;
     try {
       parseJUnit('<testsuites><testsuite></testsuites>', 'x.xml');

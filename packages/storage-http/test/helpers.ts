@@ -1,4 +1,6 @@
-import { createMemoryStore, type MetricStore } from '@autodev/learning';
+import { createMemoryStore, isLearningError, type MetricStore } from '@autodev/learning';
+import { expect } from 'vitest';
+import { isHttpStoreError, type HttpStoreError } from '../src/index.js';
 import { createMetricsServer, type MetricsServer, type MetricsServerOptions } from '@autodev/server';
 
 /** A collector over a fresh memory store (or the given one) on an ephemeral loopback port. */
@@ -16,3 +18,19 @@ export async function startCollector(options: Partial<MetricsServerOptions> = {}
     },
   };
 }
+
+/** Awaits a rejection and returns it, checking it is a LearningError with `code`. */
+export async function rejection(p: Promise<unknown>, code: string): Promise<Error & { code: string; cause?: unknown }> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(isLearningError(e), String(e)).toBe(true);
+  expect((e as { code: string }).code).toBe(code);
+  return e as Error & { code: string; cause?: unknown };
+}
+
+export const httpCause = (e: { cause?: unknown }): HttpStoreError => {
+  expect(isHttpStoreError(e.cause)).toBe(true);
+  return e.cause as HttpStoreError;
+};

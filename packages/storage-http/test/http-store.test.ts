@@ -3,11 +3,11 @@
 // collector through MetricsTracker.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMemoryStore, isLearningError, MetricsTracker, type MetricRecord } from '@autodev/learning';
+import { createMemoryStore, MetricsTracker, type MetricRecord } from '@autodev/learning';
 import { createMetricsServer } from '@autodev/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isHttpStoreError, openHttpStore, type HttpStoreError } from '../src/index.js';
-import { startCollector } from './helpers.js';
+import { openHttpStore } from '../src/index.js';
+import { httpCause, rejection, startCollector } from './helpers.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -33,22 +33,6 @@ async function rawServer(handler: (req: IncomingMessage, res: ServerResponse) =>
   );
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-
-/** Awaits a rejection and returns it, checking it is a LearningError with `code`. */
-async function rejection(p: Promise<unknown>, code: string): Promise<Error & { code: string; cause?: unknown }> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(isLearningError(e), String(e)).toBe(true);
-  expect((e as { code: string }).code).toBe(code);
-  return e as Error & { code: string; cause?: unknown };
-}
-
-const httpCause = (e: { cause?: unknown }): HttpStoreError => {
-  expect(isHttpStoreError(e.cause)).toBe(true);
-  return e.cause as HttpStoreError;
-};
 
 /** Answers JSON, as a collector would. */
 function json(res: ServerResponse, status: number, body: unknown): void {

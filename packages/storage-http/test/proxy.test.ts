@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMemoryStore, isLearningError, type MetricRecord } from '@autodev/learning';
+import { createMemoryStore, type MetricRecord } from '@autodev/learning';
 import { createMetricsServer } from '@autodev/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isHttpStoreError, openHttpStore, openStore, type HttpStoreError } from '../src/index.js';
+import { openHttpStore, openStore } from '../src/index.js';
 import { bypassesProxy } from '../src/proxy.js';
-import { startCollector } from './helpers.js';
+import { httpCause, rejection, startCollector } from './helpers.js';
 import { selfSigned, startProxy, type TestProxyOptions } from './proxy-helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -70,22 +70,6 @@ async function httpsCollector(): Promise<{ url: string; records: () => Promise<M
   });
   return { url: `https://collector.test:${(server.address() as AddressInfo).port}`, records: () => backing.query() };
 }
-
-/** Awaits a rejection and returns it, checking it is a LearningError with `code`. */
-async function rejection(p: Promise<unknown>, code: string): Promise<Error & { code: string; cause?: unknown }> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(isLearningError(e), String(e)).toBe(true);
-  expect((e as { code: string }).code).toBe(code);
-  return e as Error & { code: string; cause?: unknown };
-}
-
-const httpCause = (e: { cause?: unknown }): HttpStoreError => {
-  expect(isHttpStoreError(e.cause)).toBe(true);
-  return e.cause as HttpStoreError;
-};
 
 /** Everything an error carries that could end up in a log: messages, stack and fields, down its cause chain. */
 function everything(e: unknown): string {

@@ -12,6 +12,14 @@ describe('policyWarnings', () => {
     ]);
   });
 
+  it('flags a percentage budget outside 0–100', () => {
+    expect(policyWarnings({ performance: { coverage_percent_min: 180, cpu_percent_max: -1, coverage_branches_percent_min: 80 } })).toEqual([
+      '"performance.coverage_percent_min: 180" is outside 0–100 for a percentage, so it can never be met',
+      '"performance.cpu_percent_max: -1" is outside 0–100 for a percentage, so it can never be met',
+    ]);
+    expect(policyWarnings({ performance: { cpu_percent_max: 150 } })).toEqual(['"performance.cpu_percent_max: 150" is outside 0–100 for a percentage, so it can never be broken']);
+  });
+
   it('is quiet on a correct policy, on settings and on other tools\' sections', () => {
     expect(policyWarnings({ performance: { test_duration_max: 60, coverage_percent_min: 80, cache_size: 100 }, metrics: {}, deployment: { auto: true }, security: {} })).toEqual([]);
     expect(policyWarnings(null)).toEqual([]);

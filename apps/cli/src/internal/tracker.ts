@@ -76,7 +76,10 @@ export function policyWarnings(doc: unknown): string[] {
   }
   const perf = (doc as { performance?: unknown }).performance;
   if (typeof perf === 'object' && perf !== null && !Array.isArray(perf)) {
-    for (const key of Object.keys(perf)) {
+    for (const [key, value] of Object.entries(perf)) {
+      // A percentage budget outside 0–100 can never be met (min) or never be broken (max).
+      if (/percent/i.test(key) && /_(max|min)$/.test(key) && typeof value === 'number' && (value < 0 || value > 100))
+        out.push(`"performance.${key}: ${value}" is outside 0–100 for a percentage, so it ${key.endsWith('_min') === value > 100 ? 'can never be met' : 'can never be broken'}`);
       if (/_(max|min)$/.test(key)) continue;
       const m = /^(.+?)_(max|min)[a-z_]*$|^(.+?)_(mx|mn)$/i.exec(key);
       if (m) out.push(`"performance.${key}" is kept as a setting, not a budget; budgets end in _max or _min (e.g. ${m[1] ?? m[3]}_${/^mi|^mn/i.test(m[2] ?? m[4] ?? '') ? 'min' : 'max'})`);

@@ -39,12 +39,15 @@ export function parsePairs(option: string, pairs: readonly string[] | undefined)
 /** Commander collector for repeatable options: `--meta a=1 --meta b=2` → `['a=1', 'b=2']`. */
 export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
+/** A decimal number as people write one: `12`, `-0.5`, `.5`, `1e-3`. Not `0x10` or `0b11`, which Number() takes. */
+const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
 /**
  * Parses a finite number given on the command line.
  * @throws {CliError} BAD_ARGUMENT naming the argument.
  */
 export function parseFiniteNumber(what: string, raw: string): number {
-  const v = raw.trim() === '' ? Number.NaN : Number(raw);
+  const v = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(v)) throw new CliError('BAD_ARGUMENT', `${what} must be a finite number such as 12.5, got ${JSON.stringify(raw)}`);
   return v;
 }
@@ -65,8 +68,8 @@ export function parseInteger(what: string, raw: string, min: number, max = Numbe
  * @throws {CliError} BAD_ARGUMENT naming the option.
  */
 export function parseProbability(what: string, raw: string): number {
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1) throw new CliError('BAD_ARGUMENT', `${what} must be a number from 0 to 1 such as 0.8, got ${JSON.stringify(raw)}`);
+  const v = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(v) || v < 0 || v > 1) throw new CliError('BAD_ARGUMENT', `${what} must be a number from 0 to 1 such as 0.8, got ${JSON.stringify(raw)}`);
   return v;
 }
 

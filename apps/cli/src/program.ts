@@ -46,7 +46,12 @@ export function createProgram(state: RunState, streams?: Streams): Command {
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => void (streams?.stdout ?? process.stdout).write(s), writeErr: (s) => void (streams?.stderr ?? process.stderr).write(s) });
+    .configureOutput({
+      writeOut: (s) => void (streams?.stdout ?? process.stdout).write(s),
+      writeErr: (s) => void (streams?.stderr ?? process.stderr).write(s),
+      // Parser errors ("error: unknown option …") get the same `autodev: ` prefix as every other error.
+      outputError: (s, write) => write(s.startsWith('error:') ? `autodev: ${s}` : s),
+    });
   withGlobals(program);
   program.addHelpText(
     'after',

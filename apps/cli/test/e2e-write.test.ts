@@ -39,11 +39,11 @@ describe('autodev record', () => {
   it.each([
     [['record', 'x', 'abc'], /value for x must be a finite number/],
     [['record', 'x', 'NaN'], /finite number/],
-    [['record', 'x'], /missing required argument 'value'/],
+    [['record', 'x'], /^autodev: error: missing required argument 'value'/],
     [['record', 'x', '1', '--meta', 'novalue'], /--meta "novalue" must look like key=value/],
     [['record', 'x', '1', '--at', 'yesterday'], /--at must be an ISO-8601 time/],
     [['record', '', '1'], /metric name must not be empty/],
-    [['record', 'x', '1', '--bogus'], /unknown option '--bogus'/],
+    [['record', 'x', '1', '--bogus'], /^autodev: error: unknown option '--bogus'/],
     [['recrd'], /unknown command 'recrd'/],
     [[], /Usage: autodev/],
   ])('exits 2 with a message for bad usage: %j', (args, message) => {

@@ -96,7 +96,7 @@ Examples:
       done(await runCommand(ctxOf(cmd), command, cmd.opts()));
     });
 
-  const imp = program.command('import').description('record metrics from report files (JUnit XML, coverage, ESLint, PerformanceMonitor)');
+  const imp = program.command('import').description('record metrics from report files (JUnit XML, coverage, ESLint, PerformanceMonitor) or exported records');
   withGlobals(imp.command('junit'))
     .description('JUnit XML (vitest, jest-junit, pytest, Maven Surefire...) → test_duration, tests, failures, errors, skipped')
     .argument('<files...>', 'JUnit XML report files (several are summed as one run)')
@@ -133,6 +133,15 @@ Examples:
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const { importEslintCommand } = await import('./commands/import.js');
       done(await importEslintCommand(ctxOf(cmd), file, cmd.opts()));
+    });
+  withGlobals(imp.command('records'))
+    .description('records from autodev export --format jsonl or json, with their own timestamps and metadata (move a history between stores)')
+    .argument('<file>', 'the output of autodev export --format jsonl (or json)')
+    .addOption(dryRunOption())
+    .addHelpText('after', '\nExample:\n  $ autodev export --format jsonl > history.jsonl && autodev import records history.jsonl --store sqlite:.autodev/metrics.db')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const { importRecordsCommand } = await import('./commands/import.js');
+      done(await importRecordsCommand(ctxOf(cmd), file, cmd.opts()));
     });
   withGlobals(imp.command('monitor'))
     .description('a PerformanceMonitor snapshot (JSON) → api_latency_<op>_p50/_p95/_p99 (seconds), api_calls_<op>, api_errors_<op>')

@@ -332,6 +332,34 @@ describe('autodev export', () => {
     expect(cli(['export', '--format', 'prometheus', '--metric', 'api.latency'], { cwd: dir }).stdout).toMatch(/^api_latency 1 /m);
   });
 
+  it('round trip: export jsonl / json, then import records into another store (sqlite), timestamps and metadata kept', () => {
+    const dir = tmp();
+    seed(dir);
+    writeFileSync(join(dir, 'h.jsonl'), cli(['export', '--format', 'jsonl'], { cwd: dir }).stdout);
+    writeFileSync(join(dir, 'h.json'), cli(['export', '--format', 'json'], { cwd: dir }).stdout);
+    const original = cli(['export', '--format', 'json'], { cwd: dir }).stdout;
+    for (const [file, target] of [['h.jsonl', 'a.jsonl'], ['h.json', 'sqlite:b.db']] as const) {
+      const r = cli(['import', 'records', file, '--store', target], { cwd: dir });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).toMatch(/recorded 3 values/);
+      expect(cli(['export', '--format', 'json', '--store', target], { cwd: dir }).stdout).toBe(original);
+    }
+  });
+
+  it('import records: all or nothing, naming the file and line of a bad record', () => {
+    const dir = tmp();
+    const ok = JSON.stringify({ name: 'x', value: 1, timestamp: 1767312000000, metadata: {} });
+    writeFileSync(join(dir, 'bad.jsonl'), `${ok}\n{"name":"x","value":2}\n`);
+    const r = cli(['import', 'records', 'bad.jsonl'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.jsonl:2: expected a record \{ name, value, timestamp, metadata\? \}/);
+    writeFileSync(join(dir, 'worse.jsonl'), `${ok}\n${ok}\n{"name":"x","value":"NaN","timestamp":1}\nnot json\n`);
+    expect(cli(['import', 'records', 'worse.jsonl'], { cwd: dir }).stderr).toMatch(/worse\.jsonl:3: .*value must be a number/);
+    writeFileSync(join(dir, 'trunc.jsonl'), `${ok}\n{"name":"x",`);
+    expect(cli(['import', 'records', 'trunc.jsonl'], { cwd: dir }).stderr).toMatch(/trunc\.jsonl:2: not a JSON record/);
+    expect(existsSync(store(dir))).toBe(false);
+  });
+
   it('rejects an unknown format and a bad time', () => {
     const dir = tmp();
     expect(cli(['export', '--format', 'xml'], { cwd: dir }).status).toBe(2);

@@ -127,3 +127,62 @@ export async function importMonitorCommand(ctx: CommandContext, file: string, op
   await writeRecords(ctx, records, withJson(ctx, opts));
   return ExitCode.OK;
 }
+
+/**
+ * Records as `autodev export --format jsonl` (one JSON record per line) or `--format json` (an array) writes
+ * them: `{ name, value, timestamp, metadata? }`. Every record must carry its timestamp: an import moves history,
+ * and "now" would put a whole history at one instant.
+ * @throws {CliError} BAD_INPUT naming the file and line (or array index) of the first bad record.
+ */
+export async function parseRecordsFile(text: string, file: string): Promise<MetricRecordInput[]> {
+  const { validateRecord } = await import('@autodev/learning');
+  const check = (where: string, value: unknown): MetricRecordInput => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as { timestamp?: unknown }).timestamp === undefined)
+      throw new CliError('BAD_INPUT', `${where}: expected a record { name, value, timestamp, metadata? }, got ${JSON.stringify(value)?.slice(0, 80)}`, {
+        hint: 'every record needs its timestamp (epoch ms); nothing was written',
+      });
+    try {
+      return validateRecord(value as MetricRecordInput);
+    } catch (e) {
+      throw new CliError('BAD_INPUT', `${where}: ${(e as Error).message}`, { cause: e, hint: 'fix or remove that record; nothing was written' });
+    }
+  };
+  if (text.trimStart().startsWith('[')) {
+    let parsed: unknown[];
+    try {
+      parsed = JSON.parse(text) as unknown[];
+    } catch (e) {
+      throw new CliError('BAD_INPUT', `${file}: not valid JSON: ${(e as Error).message}`, { hint: 'pass the output of autodev export --format json or --format jsonl' });
+    }
+    return parsed.map((value, i) => check(`${file}: record ${i + 1}`, value));
+  }
+  // JSON Lines: the first bad line in file order is the one reported.
+  const out: MetricRecordInput[] = [];
+  for (const [i, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      throw new CliError('BAD_INPUT', `${file}:${i + 1}: not a JSON record: ${(e as Error).message}`, {
+        hint: 'pass the output of autodev export --format jsonl (one record per line) or --format json; nothing was written',
+      });
+    }
+    out.push(check(`${file}:${i + 1}`, value));
+  }
+  return out;
+}
+
+/**
+ * `autodev import records <file>`: records written by `autodev export --format jsonl|json` into the store, with
+ * their own names, values, timestamps and metadata, e.g. to move a history from the file store to SQLite or
+ * PostgreSQL. All or nothing: a bad record anywhere stops the import before anything is written. Importing the
+ * same file twice stores its records twice.
+ * @throws {CliError} FILE_NOT_FOUND / BAD_INPUT naming the file and line.
+ */
+export async function importRecordsCommand(ctx: CommandContext, file: string, opts: WriteOptions): Promise<number> {
+  const records = await parseRecordsFile(await readInput(ctx, file, 'records file'), file);
+  if (records.length === 0) throw new CliError('BAD_INPUT', `${file}: holds no records; nothing to import`, { hint: 'pass the output of autodev export --format jsonl' });
+  await writeRecords(ctx, records, withJson(ctx, opts));
+  return ExitCode.OK;
+}

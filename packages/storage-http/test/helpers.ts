@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createMemoryStore, isLearningError, type MetricStore } from '@autodev/learning';
 import { expect } from 'vitest';
 import { isHttpStoreError, type HttpStoreError } from '../src/index.js';
@@ -34,3 +36,17 @@ export const httpCause = (e: { cause?: unknown }): HttpStoreError => {
   expect(isHttpStoreError(e.cause)).toBe(true);
   return e.cause as HttpStoreError;
 };
+
+/** A plain loopback server with a handler of our own; its closing is pushed onto `cleanups`. Resolves to its URL. */
+export async function startRawServer(handler: (req: IncomingMessage, res: ServerResponse) => void, cleanups: Array<() => Promise<void> | void>): Promise<string> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}

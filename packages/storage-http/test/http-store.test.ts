@@ -1,13 +1,12 @@
 // HttpMetricStore beyond the contract: options, typed errors for every HTTP failure (timeouts, broken
 // connections, redirects), what goes on the wire, and clients on several "machines" recording into one
 // collector through MetricsTracker.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createMemoryStore, MetricsTracker, type MetricRecord } from '@autodev/learning';
 import { createMetricsServer } from '@autodev/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openHttpStore } from '../src/index.js';
-import { httpCause, rejection, startCollector } from './helpers.js';
+import { httpCause, rejection, startCollector, startRawServer } from './helpers.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -20,19 +19,8 @@ async function collector(options: Parameters<typeof startCollector>[0] = {}) {
   return c;
 }
 
-/** A plain server with a handler of our own (for answers no collector gives). */
-async function rawServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  const server: Server = createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(
-    () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+/** A plain server with a handler of our own (for answers no collector gives), closed after the test. */
+const rawServer = (handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> => startRawServer(handler, cleanups);
 
 /** Answers JSON, as a collector would. */
 function json(res: ServerResponse, status: number, body: unknown): void {

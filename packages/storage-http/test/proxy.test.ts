@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { createMetricsServer } from '@autodev/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openHttpStore, openStore } from '../src/index.js';
 import { bypassesProxy } from '../src/proxy.js';
-import { httpCause, rejection, startCollector } from './helpers.js';
+import { httpCause, rejection, startCollector, startRawServer } from './helpers.js';
 import { selfSigned, startProxy, type TestProxyOptions } from './proxy-helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -34,19 +34,8 @@ async function proxy(options: TestProxyOptions = {}) {
   return p;
 }
 
-/** A plain server with a handler of our own (for answers no collector gives). */
-async function rawServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  const server = createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(
-    () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+/** A plain server with a handler of our own (for answers no collector gives), closed after the test. */
+const rawServer = (handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> => startRawServer(handler, cleanups);
 
 /**
  * An https: collector that only the proxy can find: its name `collector.test` resolves nowhere on this machine, as an

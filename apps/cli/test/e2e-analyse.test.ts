@@ -152,7 +152,8 @@ describe('autodev check', () => {
     writeFileSync(join(dir, 'bad.yaml'), 'performance:\n  test_duration_max: [60\n');
     const bad = cli(['check', '--policy', 'bad.yaml'], { cwd: dir });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/bad\.yaml:\d+:\d+: not valid YAML/);
+    expect(bad.stderr).toMatch(/bad\.yaml:\d+:\d+: not valid YAML: [^\n]*[^:\n]\n/); // no dangling "at line …, column …:"
+    expect(bad.stderr).toMatch(/\n {2,}test_duration_max: \[60\n\s*\^/); // the code frame points at the fault
     writeFileSync(join(dir, 'worse.yaml'), 'performance:\n  test_duration_max: sixty\n');
     const worse = cli(['check', '--policy', 'worse.yaml'], { cwd: dir });
     expect(worse.status).toBe(2);

@@ -36,7 +36,12 @@ export async function loadPolicy(ctx: CommandContext, file: string | undefined):
   } catch (e) {
     const linePos = (e as { linePos?: [{ line: number; col: number }] }).linePos?.[0];
     const where = linePos ? `:${linePos.line}:${linePos.col}` : '';
-    throw new CliError('BAD_INPUT', `${shown}${where}: not valid YAML: ${((e as Error).message.split('\n')[0] ?? '').trim()}`, { cause: e });
+    // The yaml library's pretty message is "<what> at line L, column C:" then a code frame; the position is already
+    // in front, so keep <what> and show the frame under the message.
+    const [first = '', ...frame] = (e as Error).message.split('\n');
+    const what = first.replace(/ at line \d+, column \d+:?\s*$/, '').trim();
+    const shownFrame = frame.filter((l) => l.trim() !== '').join('\n');
+    throw new CliError('BAD_INPUT', `${shown}${where}: not valid YAML: ${what}${shownFrame ? `\n${shownFrame}` : ''}`, { cause: e });
   }
   try {
     const policy = parsePolicy(doc);

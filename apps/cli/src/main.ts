@@ -31,9 +31,6 @@ const HTTP_STORE_HINTS: Readonly<Record<string, string>> = {
   PROXY: 'fix or unset HTTPS_PROXY / HTTP_PROXY, or list the collector host in NO_PROXY (the message above names the proxy and where its setting came from)',
 };
 
-// The SQLite and PostgreSQL backends' STORE_IO messages already say what to do (permissions, locks, the
-// server, the login); the generic STORE_IO hint is about the file store and would mislead there.
-const SELF_EXPLAINING_STORE_IO = /^(PostgreSQL |SQLite |cannot open .* while |.* stayed locked by another connection|.* is read-only while |the disk holding )/;
 const httpStoreCode = (e: Error): string | undefined => {
   const cause: unknown = e.cause;
   if (!(cause instanceof Error) || cause.name !== 'HttpStoreError') return undefined;
@@ -43,9 +40,10 @@ const httpStoreCode = (e: Error): string | undefined => {
 
 /**
  * Turns any error into what the user sees on stderr and the exit code: 1 for a failed check, 2 for
- * everything else (bad usage, bad input, store problems). Stack traces only with `debug`.
+ * everything else (bad usage, bad input, store problems). Stack traces only with `debug`. `storeKind` is the
+ * kind of store the command used, when known: the file store's STORE_IO advice is not given for a plugin store.
  */
-export function reportError(e: unknown, debug: boolean, stderr: Streams['stderr']): number {
+export function reportError(e: unknown, debug: boolean, stderr: Streams['stderr'], storeKind?: 'file' | 'plugin'): number {
   const write = (s: string) => void stderr.write(s.endsWith('\n') ? s : s + '\n');
   if (isCommanderError(e)) {
     // Commander has already printed its message (or the help / version text).
@@ -62,8 +60,10 @@ export function reportError(e: unknown, debug: boolean, stderr: Streams['stderr'
   if (isLearningLike(e)) {
     write(`autodev: error: ${e.message} [${e.code}]`);
     const httpCode = httpStoreCode(e);
-    const selfExplaining = e.code === 'STORE_IO' && SELF_EXPLAINING_STORE_IO.test(e.message);
-    const hint = (httpCode === undefined ? undefined : HTTP_STORE_HINTS[httpCode]) ?? (selfExplaining ? undefined : LEARNING_HINTS[e.code]);
+    // STORE_IO's generic hint is about the file store. Plugin backends (SQLite, PostgreSQL) say what to do in
+    // their own messages (permissions, locks, the server, the login); http(s) stores get the hints above.
+    const generic = e.code === 'STORE_IO' && storeKind === 'plugin' ? undefined : LEARNING_HINTS[e.code];
+    const hint = (httpCode === undefined ? undefined : HTTP_STORE_HINTS[httpCode]) ?? generic;
     if (hint) write(`  ${hint}`);
     if (debug && e.stack) write(e.stack);
     return ExitCode.USAGE;
@@ -90,6 +90,6 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
     await program.parseAsync(argv);
     return state.exitCode;
   } catch (e) {
-    return reportError(e, debug, streams.stderr);
+    return reportError(e, debug, streams.stderr, state.storeKind?.());
   }
 }

@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { collect } from './args.js';
 import { createContext, type CommandContext, type GlobalOptions, type Streams } from './context.js';
+import type { StoreLocation } from './store-url.js';
 
 /** What the program's actions report back to `main`: the exit code the process should end with. */
 export interface RunState {
   exitCode: number;
+  /** The command's store, once it was resolved, so an error about it gets the advice for that kind of store. */
+  storeKind?: () => StoreLocation['kind'] | undefined;
 }
 
 function readVersion(): string {
@@ -36,7 +39,17 @@ const policyOption = () => new Option('--policy <file>', 'policy YAML (default: 
  */
 export function createProgram(state: RunState, streams?: Streams): Command {
   const program = new Command('autodev');
-  const ctxOf = (cmd: Command): CommandContext => createContext(cmd.optsWithGlobals<GlobalOptions>(), streams);
+  const ctxOf = (cmd: Command): CommandContext => {
+    const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>(), streams);
+    state.storeKind = () => {
+      try {
+        return ctx.storeLocation().kind;
+      } catch {
+        return undefined; // a malformed --store: its own error says so
+      }
+    };
+    return ctx;
+  };
   const done = (code: number | void) => {
     if (typeof code === 'number') state.exitCode = code;
   };

@@ -1,11 +1,10 @@
 import type { Comparison, JsonValue, LearningInsight, LearningPolicy, MetricRecord, Polarity } from '@autodev/learning';
 import { ciMetadata, parseChoices, parseInteger, parsePairs } from '../args.js';
 import type { CommandContext } from '../context.js';
-import { ExitCode } from '../errors.js';
+import { CliError, ExitCode } from '../errors.js';
 import { filteredTracker } from '../internal/filtered-tracker.js';
 import { loadPolicy, openTracker } from '../internal/tracker.js';
 import { formatConfidence, formatNumber, formatPercent, formatPValue } from '../output/format.js';
-import { CliError } from '../errors.js';
 import { renderMarkdownTable, renderTable } from '../output/table.js';
 
 /** Options of `autodev check`. */

@@ -66,7 +66,7 @@ function budgetResults(policy: LearningPolicy, latest: (metric: string) => numbe
 
 /** The history mode: the insight engine over every metric's full history. */
 async function historyCheck(ctx: CommandContext, policy: LearningPolicy, failOn: ReadonlySet<FailKind>, minConfidence: number, opts: CheckOptions, names: string[] | undefined, minSamples: number | undefined) {
-  const { runInsightEngine } = await import('@autodev/learning');
+  const { runInsightEngine, isPastFinding } = await import('@autodev/learning');
   const where = parsePairs('--where', opts.where);
   const t = await openTracker(ctx);
   try {
@@ -86,11 +86,10 @@ async function historyCheck(ctx: CommandContext, policy: LearningPolicy, failOn:
       }
       if (kind && i.confidence < minConfidence && i.confidence >= 0.5) weak.set(metric, [...(weak.get(metric) ?? []), `${kind} ${i.confidence.toFixed(2)}`]);
       if (!kind || i.confidence < minConfidence) continue;
-      // A confirmed anomaly is the run before the newest, settled as a one-off spike because the newest run is
-      // back at the usual level: it is over, so it is reported but never fails the run being checked, which is fine.
-      // An established shift is a step whose new level has held for over 10 runs and is now the baseline: reported
-      // so it is not missed, but it is no verdict on this run (it failed the runs while it was recent).
-      const over = (i.kind === 'anomaly' && i.evidence.confirmed === true) || i.evidence.source === 'established';
+      // A settled one-off spike (the newest run is back at the usual level) or an established shift (a step whose
+      // level has been the baseline for over 10 runs) is about the past: reported so it is not missed, but no
+      // verdict on the run being checked, which is fine (the runs while it was news already failed on it).
+      const over = isPastFinding(i);
       results.push({ metric, check: kind, status: failOn.has(kind) && !over ? 'fail' : 'warn', detail: i.description, confidence: i.confidence, evidence: { ...i.evidence } });
     }
     for (const m of all) {

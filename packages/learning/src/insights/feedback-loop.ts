@@ -3,7 +3,7 @@ import type { Metadata, MetricRecord, MetricRecordInput } from '../record.js';
 import { validateMetadata, validateMetricName } from '../record.js';
 import type { InsightTracker } from './insight-rule.js';
 import { DEFAULT_MIN_CONFIDENCE, listMetricNames, RESERVED_METRIC_PREFIX, runInsightEngine } from './insight-engine.js';
-import { compareInsights, type InsightKind, type LearningInsight } from './learning-insight.js';
+import { compareInsights, isPastFinding, type InsightKind, type LearningInsight } from './learning-insight.js';
 import { categoryOf, whatToDo } from './builtin-rules.js';
 import { createPolarityRegistry, judgeChange, type Polarity, type PolarityRegistry } from './polarity.js';
 import { EMPTY_POLICY, type LearningPolicy } from './policy.js';
@@ -85,8 +85,7 @@ const LEARNABLE: Readonly<Partial<Record<InsightKind, FindingFamily>>> = {
  * established shift (a step whose new level has held for more than 10 runs) is likewise already decided: it was
  * a finding, and was followed up, when it was recent.
  */
-const familyOf = (i: LearningInsight): FindingFamily | undefined =>
-  (i.kind === 'anomaly' && i.evidence.confirmed === true) || i.evidence.source === 'established' ? undefined : LEARNABLE[i.kind];
+const familyOf = (i: LearningInsight): FindingFamily | undefined => (isPastFinding(i) ? undefined : LEARNABLE[i.kind]);
 
 const round = (x: number): string => String(Number(x.toFixed(Math.abs(x) >= 100 ? 1 : 2)));
 

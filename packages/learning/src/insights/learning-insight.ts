@@ -151,3 +151,13 @@ export function compareInsights(a: LearningInsight, b: LearningInsight): number 
     a.description.localeCompare(b.description)
   );
 }
+
+/**
+ * True for an insight about the past rather than a verdict on the newest run: a one-off spike the next run
+ * settled (`evidence.confirmed` anomaly) or an established shift (`evidence.source: 'established'`, a step whose
+ * new level has become the baseline). They are reported so they are not missed, but a CI gate does not fail on
+ * them and the feedback loop does not learn from them (their outcome was decided when they were news).
+ */
+export function isPastFinding(insight: LearningInsight): boolean {
+  return (insight.kind === 'anomaly' && insight.evidence.confirmed === true) || insight.evidence.source === 'established';
+}

@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateRecord, type MetricRecordInput } from '@autodev/learning';
 import { openFileStore } from '@autodev/storage-file';
 import { describe, expect, it } from 'vitest';
 import { DEMO_POLICY, demoHistory } from '../src/commands/demo.js';
-import { cli, useTempDir } from './helpers.js';
+import { cleanEnv, cli, cliPath, useTempDir } from './helpers.js';
 
 const tmp = useTempDir();
 
@@ -306,5 +307,41 @@ describe('autodev demo', () => {
     expect(r.stdout).toMatch(/FAIL\s+build_time\s+anomaly/);
     expect(r.stdout).toMatch(/check exited with 1 → this CI job would fail/);
     expect(r.stdout).not.toMatch(ANSI);
+  });
+
+  it('refuses --store and --json instead of ignoring them, and never touches the named store', () => {
+    const dir = tmp();
+    const store = join(dir, 'mine.jsonl');
+    const withStore = cli(['demo', '--store', store], { cwd: dir });
+    expect(withStore.status).toBe(2);
+    expect(withStore.stderr).toMatch(/demo always works in a temporary store.*drop --store/);
+    expect(existsSync(store)).toBe(false);
+    const withJson = cli(['--json', 'demo'], { cwd: dir });
+    expect(withJson.status).toBe(2);
+    expect(withJson.stderr).toMatch(/no --json output/);
+    expect(withJson.stdout).toBe('');
+  });
+
+  it('with --quiet prints only the commands\' output, and the kept store path', () => {
+    const dir = tmp();
+    const r = cli(['demo', '-q', '--keep'], { cwd: dir, env: { TMPDIR: dir } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/▶|What this shows|A generated history/);
+    expect(r.stdout).toMatch(/FAIL\s+test_duration\s+regression/);
+    const kept = /The store was kept: try {2}autodev trends --store (\S+)/.exec(r.stdout)?.[1];
+    expect(kept !== undefined && existsSync(kept)).toBe(true);
+  });
+
+  it('when the reader of stdout leaves (`autodev demo | head`), exits 0 without a stack trace and removes its temporary store', async () => {
+    const dir = tmp();
+    const child = spawn(process.execPath, [cliPath, 'demo'], { cwd: dir, env: cleanEnv({ TMPDIR: dir }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Like `head -1`: read the first chunk, then close the pipe while the demo is still writing.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    expect(code).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.startsWith('autodev-demo-'))).toEqual([]);
   });
 });

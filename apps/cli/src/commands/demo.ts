@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { mulberry32, type MetricRecordInput } from '@autodev/learning';
 import { parseInteger } from '../args.js';
 import { createContext, type CommandContext } from '../context.js';
-import { ExitCode } from '../errors.js';
+import { CliError, ExitCode } from '../errors.js';
 import { checkCommand } from './check.js';
 import { insightsCommand } from './insights.js';
 import { trendsCommand } from './trends.js';
@@ -64,6 +64,17 @@ export function demoHistory(seed: number, end: number): MetricRecordInput[] {
  * Returns 0: the failing `check` is the point of the demo, and its exit code 1 is shown, not returned.
  */
 export async function demoCommand(ctx: CommandContext, opts: DemoOptions): Promise<number> {
+  // The demo's records are made up: writing them into the user's store would mix them with real history.
+  if (ctx.options.store !== undefined) {
+    throw new CliError('BAD_ARGUMENT', 'demo always works in a temporary store, so it never writes made-up runs into yours; drop --store', {
+      hint: 'to look at the demo store with other commands, run `autodev demo --keep` and pass the path it prints to --store',
+    });
+  }
+  if (ctx.options.json) {
+    throw new CliError('BAD_ARGUMENT', 'demo prints a walkthrough for people and has no --json output', {
+      hint: 'run `autodev demo --keep`, then `autodev insights --json --store <the path it prints>`',
+    });
+  }
   const seed = parseInteger('--seed', opts.seed ?? '42', 0, 2 ** 32 - 1);
   const dir = await mkdtemp(join(tmpdir(), 'autodev-demo-'));
   const storePath = join(dir, '.autodev', 'metrics.jsonl');
@@ -83,10 +94,14 @@ export async function demoCommand(ctx: CommandContext, opts: DemoOptions): Promi
     delete env.AUTODEV_STORE;
     const sub: CommandContext = createContext({ ...ctx.options, json: false, store: storePath }, ctx.streams, env, dir);
     const c = ctx.colors;
-    const say = (title: string, text: string) => ctx.out(`\n${c.bold(c.cyan(`▶ ${title}`))}\n${c.dim(text)}\n`);
+    // With --quiet only the commands' own output is printed (the data), not the walkthrough around it.
+    const tell = (text: string) => {
+      if (!ctx.options.quiet) ctx.out(text);
+    };
+    const say = (title: string, text: string) => tell(`\n${c.bold(c.cyan(`▶ ${title}`))}\n${c.dim(text)}\n`);
 
-    ctx.out(c.bold('autodev demo'));
-    ctx.out(
+    tell(c.bold('autodev demo'));
+    tell(
       `A generated history of ${DEMO_RUNS} CI runs on main (${records.length} records) is in a temporary store:\n  ${storePath}\nwith this policy (automation_policy.yaml):\n\n${DEMO_POLICY.replace(/^/gm, '  ')}`,
     );
 
@@ -108,13 +123,14 @@ export async function demoCommand(ctx: CommandContext, opts: DemoOptions): Promi
     );
     const code = await checkCommand(sub, { failOn: 'budget,regression,anomaly', format: 'text' });
 
-    ctx.out(
+    tell(
       `\n${c.bold('What this shows')}\n` +
         `  • check exited with ${code}${code === ExitCode.CHECK_FAILED ? ' → this CI job would fail' : ''}: a regression, an anomaly and a budget breach, each with its numbers.\n` +
         '  • In your CI: `autodev import junit junit.xml`, `autodev run -- npm run build`, then `autodev check`.\n' +
         '  • `autodev insights --format markdown >> "$GITHUB_STEP_SUMMARY"` puts the findings on the run page.',
     );
-    if (opts.keep) ctx.out(`\nThe store was kept: try  autodev trends --store ${storePath}`);
+    // The kept store's path is data the user asked for: printed even with --quiet.
+    if (opts.keep) ctx.out(`${ctx.options.quiet ? '' : '\n'}The store was kept: try  autodev trends --store ${storePath}`);
   } finally {
     if (!opts.keep) await rm(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { cached, getCache } from '../src/cached.js';
+import { cached, getCache, type CachedFunction } from '../src/cached.js';
 
 describe('cached', () => {
   it('computes once per argument tuple, as in the guide', () => {
@@ -182,5 +182,42 @@ describe('cached regressions', () => {
     f(2, '0');
     expect(calls).toBe(2);
     expect(f.cache.stats).toEqual({ hits: 1, misses: 2, evictions: 1 });
+  });
+
+  it('stays consistent when a call that was in flight during clear() rejects afterwards', async () => {
+    let fail!: (e: Error) => void;
+    const f = cached()((a: number, b: number) =>
+      a === 1 ? new Promise<number>((_, reject) => (fail = reject)) : Promise.resolve(a + b),
+    );
+    const pending = f(1, 2).catch((e: Error) => e.message);
+    f.cache.clear();
+    expect(await f(3, 4)).toBe(7);
+    fail(new Error('boom'));
+    expect(await pending).toBe('boom');
+    // The rejection of the cleared call must not unlink anything of the new list.
+    expect(f.cache.size).toBe(1);
+    expect(await f(3, 4)).toBe(7);
+    expect(await f(5, 6)).toBe(11);
+    expect(await f(3, 4)).toBe(7);
+    expect(f.cache.stats).toEqual({ hits: 2, misses: 3, evictions: 0 });
+  });
+
+  it('keeps one entry per key when the function calls itself with the same key', () => {
+    type Q = { id: number; depth: number };
+    let calls = 0;
+    const g: CachedFunction<(q: Q) => number> = cached({ maxSize: 3, key: (q: Q) => q.id })(
+      (q: Q): number => (calls++, q.depth > 0 ? g({ id: q.id, depth: q.depth - 1 }) + 1 : 0),
+    );
+    g({ id: 1, depth: 1 }); // the inner call stores id 1, then the outer one does
+    expect(g.cache.size).toBe(1);
+    g({ id: 2, depth: 0 });
+    g({ id: 3, depth: 0 });
+    g({ id: 4, depth: 0 }); // evicts id 1
+    calls = 0;
+    g({ id: 2, depth: 0 });
+    g({ id: 3, depth: 0 });
+    g({ id: 4, depth: 0 });
+    expect(calls).toBe(0);
+    expect(g.cache.size).toBe(3);
   });
 });

@@ -12,6 +12,11 @@ export interface MemoNode {
   key: unknown;
   /** Arguments of a multi-argument call, to prune empty trie levels on removal; null for single keys. */
   path: unknown[] | null;
+  /**
+   * True while the node is in this store's recency list. A late rejection must not unlink a node that
+   * `clear()` already dropped: its links point into the old list, and unlinking it would empty the new one.
+   */
+  linked: boolean;
 }
 
 // -0 and 0 are one key for Map (SameValueZero) but can give different results (1 / x); keep them apart.
@@ -62,7 +67,7 @@ export class MemoStore {
 
   /** Inserts a result for a single key (after a miss). */
   addSingle(key: unknown, value: unknown): MemoNode {
-    return this.link({ value, expiresAt: 0, newer: null, older: null, owner: this.single, key, path: null });
+    return this.link({ value, expiresAt: 0, newer: null, older: null, owner: this.single, key, path: null, linked: false });
   }
 
   /** Inserts a result for an argument list (after a miss). */
@@ -81,16 +86,17 @@ export class MemoStore {
     const key = last < 0 ? undefined : normalizeKey(args[last]);
     // Zero arguments have a single root-level entry: nothing to prune.
     const prunePath = last < 0 ? null : path;
-    return this.link({ value, expiresAt: 0, newer: null, older: null, owner: level as Map<unknown, MemoNode>, key, path: prunePath });
+    return this.link({ value, expiresAt: 0, newer: null, older: null, owner: level as Map<unknown, MemoNode>, key, path: prunePath, linked: false });
   }
 
   /** Removes a node if it is still present (e.g. a rejected promise). */
   remove(node: MemoNode): void {
-    if (node.owner.get(node.key) !== node) return;
-    this.unlink(node);
+    if (node.linked) this.unlink(node);
   }
 
   clear(): void {
+    // Mark every node as gone, so a promise that rejects after clear() leaves the new list alone.
+    for (let n = this.newest; n !== null; n = n.older) n.linked = false;
     this.single.clear();
     this.roots = [];
     this.newest = null;
@@ -127,7 +133,12 @@ export class MemoStore {
   private link(node: MemoNode): MemoNode {
     if (this.ttlMs !== undefined) node.expiresAt = this.clock.now() + this.ttlMs;
     // Index the new node before evicting: evicting a sibling must not prune the trie level it goes into.
+    const previous = node.owner.get(node.key);
     node.owner.set(node.key, node);
+    // A reentrant call (fn calling itself with the same key) stored a node while this one was computed:
+    // replace it, or it would stay in the list, take a slot and later delete this node's index entry.
+    if (previous !== undefined) this.unlink(previous);
+    node.linked = true;
     if (this.size >= this.maxSize && this.oldest !== null) {
       this.unlink(this.oldest);
       this.evictions++;
@@ -147,7 +158,9 @@ export class MemoStore {
     if (older === null) this.oldest = newer;
     else older.newer = newer;
     node.newer = node.older = null;
-    node.owner.delete(node.key);
+    node.linked = false;
+    // Only drop the index entry if it is this node's (a replaced node no longer owns it).
+    if (node.owner.get(node.key) === node) node.owner.delete(node.key);
     this.size--;
     if (node.path !== null && node.owner.size === 0) this.prune(node.path);
   }

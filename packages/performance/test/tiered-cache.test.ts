@@ -105,4 +105,78 @@ describe('TieredCache', () => {
   it('rejects an empty tier list', () => {
     expect(() => new TieredCache([])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
+
+  describe('writes during a read win over the value read before them', () => {
+    /** A loader the test resolves by hand, to order it against writes without timers. */
+    function manualLoader(): { load: () => Promise<number>; resolve: (v: number) => void; calls: () => number } {
+      let resolve!: (v: number) => void;
+      let calls = 0;
+      return {
+        load: () => (calls++, new Promise<number>((r) => (resolve = r))),
+        resolve: (v) => resolve(v),
+        calls: () => calls,
+      };
+    }
+    const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+    it('delete during getOrLoad: the old value is not stored and later callers load again', async () => {
+      const l1 = new SimpleCache<string, number>(10);
+      const l2 = memoryTier();
+      const cache = new TieredCache<number>([l1, l2]);
+      const old = manualLoader();
+      const first = cache.getOrLoad('k', old.load);
+      await tick(); // the loader has started (it read the old row)
+      expect(old.calls()).toBe(1);
+      await cache.delete('k'); // the row changed: invalidate
+      const late = cache.getOrLoad('k', () => 2); // must not join the stale load
+      old.resolve(1);
+      expect(await first).toBe(1); // the caller that asked before the delete gets what was loaded
+      expect(await late).toBe(2);
+      expect(l1.get('k')).toBe(2);
+      expect(l2.data.get('k')).toBe(2);
+    });
+
+    it('set during getOrLoad is not overwritten by the loader result', async () => {
+      const l1 = new SimpleCache<string, number>(10);
+      const l2 = memoryTier();
+      const cache = new TieredCache<number>([l1, l2]);
+      const old = manualLoader();
+      const first = cache.getOrLoad('k', old.load);
+      await tick();
+      await cache.set('k', 99);
+      old.resolve(1);
+      expect(await first).toBe(1);
+      expect(l1.get('k')).toBe(99);
+      expect(l2.data.get('k')).toBe(99);
+    });
+
+    it('clear during getOrLoad stores nothing', async () => {
+      const l1 = new SimpleCache<string, number>(10);
+      const cache = new TieredCache<number>([l1]);
+      const old = manualLoader();
+      const first = cache.getOrLoad('k', old.load);
+      await tick();
+      await cache.clear();
+      old.resolve(1);
+      expect(await first).toBe(1);
+      expect(l1.has('k')).toBe(false);
+    });
+
+    it('delete during a read-through get does not copy the L2 value back into L1', async () => {
+      const l1 = new SimpleCache<string, number>(10);
+      let release!: () => void;
+      const l2: CacheStore<number> = {
+        get: () => new Promise<number>((r) => (release = () => r(7))),
+        set: () => undefined,
+        delete: () => undefined,
+      };
+      const cache = new TieredCache<number>([l1, l2]);
+      const read = cache.get('k');
+      await tick();
+      await cache.delete('k');
+      release();
+      expect(await read).toBe(7);
+      expect(l1.has('k')).toBe(false);
+    });
+  });
 });

@@ -27,3 +27,13 @@ console.log(`level shift: ${flagged} run(s) flagged as anomalies, change points 
 assert.ok(flagged <= 1);
 assert.equal(cps.length, 1);
 assert.equal(cps[0]!.index, 30);
+
+// Discrete metrics: failing tests are 0 in most runs, so the MAD is 0 and a robust z would call any failure
+// an infinite outlier. The count model weighs how often the history left 0: after one failure in 30 runs, a
+// second (p = 0.048) is not an outlier; five at once are.
+const failures = Array.from({ length: 30 }, (_, i) => (i === 12 ? 1 : 0));
+assert.deepEqual(detectAnomalies([...failures, 1]), []);
+const [burst] = detectAnomalies([...failures, 5]);
+assert.ok(burst);
+assert.equal(burst.model, 'count');
+console.log(`failing tests: 5 after one failure in 30 runs → p = ${burst.pValue.toExponential(1)}, confidence ${burst.confidence.toFixed(2)} (${burst.model} model)`);

@@ -1,7 +1,7 @@
 /**
  * Prints the synthetic CI detection table (regression detection rate, delay, false alarms) and the calibration
  * table (reliability and ECE on the evaluation seed, maps fitted on the training seed, and ECE on a shifted
- * population), then times the per-run detectors. Run: `pnpm --filter @autodev/learning bench`.
+ * population) and the count model's table on discrete series, then times the per-run detectors. Run: `pnpm --filter @autodev/learning bench`.
  * Larger samples: `exec tsx bench/detection-synthetic.ts 2 600` and `exec tsx bench/calibration-report.ts 400`.
  */
 import { bench, describe } from 'vitest';
@@ -10,6 +10,7 @@ import { detectDrift } from '../src/detection/drift.js';
 import { generateCiSuite } from '../src/detection/synthetic.js';
 import { collect, EVAL_SEED, SHIFTED_SEED, shiftedSuite, suiteFor } from './calibration-data.js';
 import { formatCalibration, formatShift } from './calibration-report.js';
+import { formatCountCalibration } from './count-calibration.js';
 import { benchRegression, formatRegression } from './detection-synthetic.js';
 
 const SYN_SEED = 2;
@@ -22,6 +23,8 @@ const fitted = collect(suiteFor(EVAL_SEED, CAL_COUNT));
 console.log(formatCalibration(fitted));
 console.log(`\nECE on a shifted population (seed ${SHIFTED_SEED}, ${CAL_COUNT} series; see SHIFTED_SUITE)\n`);
 console.log(formatShift(fitted, collect(shiftedSuite(CAL_COUNT))));
+console.log('');
+console.log(formatCountCalibration(600));
 
 describe('per-run detectors on a 150-run history', () => {
   const s = suiteFor(EVAL_SEED, 1)[0]!.values;

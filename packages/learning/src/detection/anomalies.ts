@@ -2,6 +2,8 @@ import { LearningError, LearningErrorCode } from '../errors.js';
 import { detectChangePoints } from './change-points.js';
 import { calibrate } from './calibration.js';
 import { ANOMALY_CALIBRATION, CONFIRMED_ANOMALY_CALIBRATION } from './calibration-tables.js';
+import { CONFIRMED_COUNT_ANOMALY_CALIBRATION, COUNT_ANOMALY_CALIBRATION } from './count-calibration-tables.js';
+import { normalQuantile, regularizedIncompleteBeta } from '../stats/distributions.js';
 import { compact, MAD_TO_SIGMA, mad, sortedMedian, twoSidedP } from './internal/numeric.js';
 
 /** Options of {@link detectAnomalies}. */
@@ -23,8 +25,17 @@ export interface Anomaly {
   readonly value: number;
   /** Baseline median the value is compared with. */
   readonly expected: number;
-  /** Robust z: (value − median) / (1.4826 · MAD). */
+  /**
+   * Robust z: (value − median) / (1.4826 · MAD). Under the count model (see {@link Anomaly.model}) the normal z
+   * with the same two-sided p-value, so that both read on one scale.
+   */
   readonly score: number;
+  /**
+   * How the point was scored. `'robust-z'`: median / MAD. `'count'`: the baseline is discrete (more than half of
+   * it at one value, so the MAD is 0, and every run a whole number of steps from that value); the distance in
+   * steps is tested against a Poisson model of the baseline's distances (see {@link detectAnomalies}).
+   */
+  readonly model: 'robust-z' | 'count';
   readonly direction: 1 | -1;
   readonly pValue: number;
   /**
@@ -51,6 +62,15 @@ export interface Anomaly {
  * that more than 5% of the baseline runs reached (same side, at least as far) is not an outlier: on discrete or
  * quantised metrics the MAD is 0 or tiny and the robust z of a value seen many times would be huge.
  *
+ * When more than half the baseline sits at one value the MAD is 0 and the robust z of any other value is infinite,
+ * although on a count (failing tests, lint errors) or a quantised timing an occasional step off the usual value is
+ * ordinary. If every baseline run is a whole number of steps d from the median (the step being the smallest
+ * distance seen), the point's distance is tested instead against the posterior predictive of a Poisson model of
+ * those distances with Jeffreys' prior, a negative binomial: after n runs with total distance S, P(D ≥ d) =
+ * I_{1/(n+1)}(d, S + ½). One failing test after 30 clean runs then has p ≈ 0.016, not 0; twelve have p ≈ 2e-19.
+ * A constant baseline steps by the precision its value is recorded with: 1 for a lint count that was always 0,
+ * 0.1 for a timing that was always 0.4 s; one with more than 6 decimals keeps the infinite z.
+ *
  * The newest point is ambiguous: a lone spike and the first run of a level shift look the same. With `recent` > 1
  * the older tested points have successors, which settle it: a point whose next run deviates the same way is a
  * shift start and is dropped; one whose next run is back at the baseline is reported with `confirmed: true` and
@@ -64,6 +84,8 @@ export interface Anomaly {
  * detectAnomalies([10, 10.1, 9.9, 10, 10.2, 9.8, 10.1, 10, 9.9, 10.1, 25, 10], { recent: 2 })[0]?.confirmed; // true
  * @see B. Iglewicz & D. C. Hoaglin, How to Detect and Handle Outliers, ASQC (1993), §3.
  * @see F. R. Hampel, "The influence curve and its role in robust estimation", JASA 69 (1974).
+ * @see A. Gelman et al., Bayesian Data Analysis, 3rd ed. (2013), §2.6: the Poisson–gamma model's negative binomial
+ * posterior predictive; H. Jeffreys, Theory of Probability (1961) for the Gamma(½) prior.
  */
 /**
  * Largest share of baseline runs at least as far out (same side) that a point can have and still be an outlier.
@@ -71,6 +93,33 @@ export interface Anomaly {
  * the metric's distribution (a second mode, a quantisation step), whatever its robust z.
  */
 const RECURRING_SHARE = 0.05;
+
+/**
+ * The step of a discrete baseline whose MAD is 0: the smallest distance of a run from the median, if every run
+ * is (to rounding) a whole number of such steps from it. A constant baseline steps by its value's recorded
+ * precision (1 for 0, 0.1 for 0.4). 0 when there is no step: more than 6 decimals, or not on a lattice.
+ */
+function latticeStep(sorted: Float64Array, med: number): number {
+  let step = Number.POSITIVE_INFINITY;
+  for (const b of sorted) {
+    const d = Math.abs(b - med);
+    if (d > 0 && d < step) step = d;
+  }
+  // A constant baseline has no step of its own: take the precision its value is recorded with (1 for counts,
+  // 0.1 for 0.4 s), up to 6 decimals; a value with more is treated as continuous.
+  if (step === Number.POSITIVE_INFINITY) {
+    for (let k = 0; k <= 6; k++) {
+      const scaled = med * 10 ** k;
+      if (Math.abs(scaled - Math.round(scaled)) <= 1e-9 * Math.max(1, Math.abs(scaled))) return 10 ** -k;
+    }
+    return 0;
+  }
+  for (const b of sorted) {
+    const k = Math.abs(b - med) / step;
+    if (Math.abs(k - Math.round(k)) > 1e-6 * Math.max(1, k)) return 0;
+  }
+  return step;
+}
 
 export function detectAnomalies(values: ReadonlyArray<number | null | undefined>, options: AnomalyOptions = {}): Anomaly[] {
   const recent = options.recent ?? 1;
@@ -100,7 +149,23 @@ export function detectAnomalies(values: ReadonlyArray<number | null | undefined>
   const base = x.slice(start, first).sort();
   const med = sortedMedian(base);
   const scale = MAD_TO_SIGMA * mad(base, med);
-  const zOf = (v: number): number => (scale > 0 ? (v - med) / scale : v === med ? 0 : Math.sign(v - med) * Number.POSITIVE_INFINITY);
+  const step = scale > 0 ? 0 : latticeStep(base, med);
+  // Count model: P(D ≥ d) for the distance d in steps, negative binomial with r = S + ½, success 1 − 1/(n+1).
+  let r = 0.5;
+  for (const b of base) r += Math.round(Math.abs(b - med) / (step || 1));
+  const countP = (v: number): number => {
+    // Off-lattice values are rounded down to the step below: never more alarming than the lattice point.
+    const d = Math.floor(Math.abs(v - med) / step + 1e-6);
+    return d <= 0 ? 1 : regularizedIncompleteBeta(1 / (base.length + 1), d, r);
+  };
+  const zOf = (v: number): number => {
+    if (scale > 0) return (v - med) / scale;
+    if (v === med) return 0;
+    if (step === 0) return Math.sign(v - med) * Number.POSITIVE_INFINITY;
+    const p = countP(v);
+    // From the lower tail, so that p far below 1e-16 still gives a finite z.
+    return p >= 1 ? 0 : -Math.sign(v - med) * normalQuantile(p / 2);
+  };
   // How many baseline runs were at least as far out as v on its side (base is sorted): binary search.
   const asFarOut = (v: number): number => {
     let lo = 0;
@@ -129,9 +194,11 @@ export function detectAnomalies(values: ReadonlyArray<number | null | undefined>
     const next = i + 1 < n ? zOf(x[i + 1]!) : Number.NaN;
     if (Math.sign(next) === Math.sign(z) && Math.abs(next) >= threshold) continue;
     const confirmed = Math.abs(next) < Math.min(threshold, Math.abs(z) / 2);
-    const map = confirmed ? CONFIRMED_ANOMALY_CALIBRATION : ANOMALY_CALIBRATION;
-    const p = twoSidedP(z);
-    out.push({ index: indices[i]!, value: x[i]!, expected: med, score: z, direction: z > 0 ? 1 : -1, pValue: p, confidence: calibrate(map, Math.min(1000, Math.abs(z))), confirmed });
+    const model = step > 0 ? 'count' : 'robust-z';
+    // Count-model scores have their own maps, fitted on discrete series (bench/count-calibration.ts).
+    const map = model === 'count' ? (confirmed ? CONFIRMED_COUNT_ANOMALY_CALIBRATION : COUNT_ANOMALY_CALIBRATION) : confirmed ? CONFIRMED_ANOMALY_CALIBRATION : ANOMALY_CALIBRATION;
+    const p = model === 'count' ? countP(x[i]!) : twoSidedP(z);
+    out.push({ index: indices[i]!, value: x[i]!, expected: med, score: z, model, direction: z > 0 ? 1 : -1, pValue: p, confidence: calibrate(map, Math.min(1000, Math.abs(z))), confirmed });
   }
   return out;
 }

@@ -184,6 +184,13 @@ export function driftInsight(m: MetricView, detectors: InsightDetectors, window:
  */
 function anomalyMeasure(m: MetricView, a: AnomalyFinding): string {
   const side = a.direction === 'increase' ? 'above' : 'below';
+  if (a.model === 'count') {
+    // A discrete history: say how often it left its usual value, which is what the count model weighed.
+    const earlier = m.values.slice(Math.max(0, a.index - 30), a.index);
+    const off = earlier.filter((v) => v !== a.expected).length;
+    const what = off === 0 ? `every earlier run was exactly ${fmt(a.expected)}` : `${earlier.length - off} of the ${earlier.length} earlier runs were exactly ${fmt(a.expected)}`;
+    return `${side} the usual ${fmt(a.expected)}: ${what}; ${pIs(a.pValue)} by a count model`;
+  }
   // Only an infinite z means a zero spread; a p-value that underflowed to 0 next to a finite z is "p < 1e-16".
   if (Number.isFinite(a.score)) return `${side} the usual ${fmt(a.expected)}, robust z = ${a.score.toFixed(1)}, ${pIs(a.pValue)}`;
   const earlier = m.values.slice(0, a.index);
@@ -234,6 +241,7 @@ export function anomalyInsights(m: MetricView, detectors: InsightDetectors, offs
         value: a.value,
         expected: a.expected,
         score: a.score,
+        ...(a.model === 'count' ? { model: 'count' } : {}),
         direction: a.direction,
         index,
         judged,

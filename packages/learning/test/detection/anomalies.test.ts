@@ -39,8 +39,13 @@ describe('detectAnomalies', () => {
     const v: Array<number | null> = [...new Array<number>(20).fill(5), null, 9];
     const [a] = detectAnomalies(v);
     expect(a!.index).toBe(21);
-    expect(a!.score).toBe(Number.POSITIVE_INFINITY);
+    // A constant whole-number baseline steps by 1: the count model scores 4 steps after 20 identical runs.
+    expect(a).toMatchObject({ model: 'count', direction: 1 });
+    expect(a!.score).toBeGreaterThan(3.5);
     expect(detectAnomalies([...new Array<number>(20).fill(5), 5])).toEqual([]);
+    // A constant with more than 6 decimals has no recorded precision to step by: the robust z stays infinite.
+    const [c] = detectAnomalies([...new Array<number>(20).fill(0.1234567), 9]);
+    expect(c).toMatchObject({ model: 'robust-z', score: Number.POSITIVE_INFINITY });
   });
 
   it('confirms a spike once the next run is back at the baseline, with higher confidence', () => {
@@ -124,8 +129,67 @@ describe('detectAnomalies on discrete and quantised metrics', () => {
   it('still flags a value beyond anything the quantised history reached', () => {
     const [a] = detectAnomalies([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 12]);
     expect(a).toMatchObject({ index: 14, direction: 1 });
-    const rare = [...new Array<number>(40).fill(0), 5, ...new Array<number>(19).fill(0), 5];
-    // One earlier run in 60 reached 5: rarer than 1 in 20, so 5 is still an outlier.
-    expect(detectAnomalies(rare)[0]).toMatchObject({ index: 60 });
+    // The baseline (30 runs) reached 5 once: its step is 5, so a second 5 is one step out, p ≈ 0.048 (not an
+    // outlier); 20 is four steps out, p ≈ 2.6e-6.
+    const history = [...new Array<number>(40).fill(0), 5, ...new Array<number>(19).fill(0)];
+    expect(detectAnomalies([...history, 5])).toEqual([]);
+    expect(detectAnomalies([...history, 20])[0]).toMatchObject({ index: 60, model: 'count' });
+  });
+});
+
+describe('detectAnomalies count model (MAD 0 on a discrete baseline)', () => {
+  // Posterior predictive of a Poisson model with Jeffreys' Gamma(½) prior after n runs totalling S: negative
+  // binomial with r = S + ½ and success probability n / (n + 1). Its tail P(D ≥ d) summed term by term from d
+  // upwards (not 1 − the head, which cancels catastrophically for tiny tails).
+  const nbTail = (n: number, s: number, d: number): number => {
+    const q = n / (n + 1);
+    const r = s + 0.5;
+    let term = Math.pow(q, r);
+    for (let k = 0; k < d; k++) term *= ((k + r) / (k + 1)) * (1 - q);
+    let tail = 0;
+    for (let k = d; term > 1e-30 * tail || tail === 0; k++) {
+      tail += term;
+      term *= ((k + r) / (k + 1)) * (1 - q);
+    }
+    return tail;
+  };
+  const zeros = new Array<number>(30).fill(0);
+
+  it('gives the negative binomial tail as the p-value', () => {
+    // One failing test after 30 clean runs: p = 1 − (30/31)^½ = 0.01626 — ordinary, not an outlier.
+    expect(nbTail(30, 0, 1)).toBeCloseTo(1 - Math.sqrt(30 / 31), 12);
+    expect(detectAnomalies([...zeros, 1])).toEqual([]);
+    for (const d of [2, 3, 5]) {
+      const [a] = detectAnomalies([...zeros, d]);
+      expect(a).toMatchObject({ model: 'count', expected: 0, direction: 1 });
+      expect(a!.pValue / nbTail(30, 0, d)).toBeCloseTo(1, 6);
+    }
+    // The z is the normal z with the same two-sided p: 2 failures, p = 3.945e-4, z = 3.544.
+    expect(detectAnomalies([...zeros, 2])[0]!.score).toBeCloseTo(3.5437, 3);
+    // With earlier steps off the usual value, S counts them: 3 ones in 30 runs, then 4.
+    const ones = [...zeros.slice(0, 27), 1, 1, 1];
+    expect(detectAnomalies([...ones, 4])[0]!.pValue / nbTail(30, 3, 4)).toBeCloseTo(1, 6);
+  });
+
+  it('works in steps of the lattice: tenths of a second, whole seconds off a large value', () => {
+    const tenths = [...new Array<number>(24).fill(0.4), 0.3, 0.3, 0.2, 0.4, 0.4, 0.3];
+    expect(detectAnomalies([...tenths, 0.2])).toEqual([]);
+    const [slow] = detectAnomalies([...tenths, 1.5]); // 11 steps of 0.1 above 0.4
+    expect(slow).toMatchObject({ model: 'count', expected: 0.4, direction: 1 });
+    expect(slow!.pValue / nbTail(30, 5, 11)).toBeCloseTo(1, 6);
+    const seconds = [...new Array<number>(26).fill(61), 60, 62, 61, 60];
+    expect(detectAnomalies([...seconds, 62])).toEqual([]);
+    expect(detectAnomalies([...seconds, 75])[0]).toMatchObject({ model: 'count', expected: 61 });
+  });
+
+  it('keeps a stable 0/1 count quiet at every run while the robust z alone would flag it', () => {
+    // 10% ones: early baselines are often all 0 (MAD 0). Each prefix from the 10th run on is tested as newest.
+    const rnd = mulberry32(99);
+    let flagged = 0;
+    for (let s = 0; s < 50; s++) {
+      const v = Array.from({ length: 40 }, () => (rnd() < 0.1 ? 1 : 0));
+      for (let end = 10; end <= 40; end++) if ((detectAnomalies(v.slice(0, end))[0]?.confidence ?? 0) >= 0.8) flagged++;
+    }
+    expect(flagged).toBe(0);
   });
 });

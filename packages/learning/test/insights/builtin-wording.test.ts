@@ -61,9 +61,10 @@ describe('wording with a zero baseline or a zero spread', () => {
     expect(s.description).not.toMatch(/n\/a|0 → 0,/);
   });
 
-  it('says every earlier run was exactly X instead of an infinite z', () => {
+  it('says every earlier run was exactly X, and the p of the count model, instead of an infinite z', () => {
     const [a] = anomalyInsights(view('lint_errors', [...Array<number>(20).fill(0), 3]), defaultDetectors);
-    expect(a!.description).toBe('latest lint_errors = 3 is an outlier (above the usual 0: every earlier run was exactly 0)');
+    expect(a!.description).toBe('latest lint_errors = 3 is an outlier (above the usual 0: every earlier run was exactly 0; p = 3.4e-5 by a count model)');
+    expect(a!.evidence).toMatchObject({ model: 'count' });
   });
 
   it('gives the robust z and "p < 1e-16" when only the p-value underflowed, not a zero-spread sentence', () => {

@@ -39,6 +39,8 @@ export interface AnomalyFinding {
   readonly expected: number;
   /** Robust z-score (or the detector's score). */
   readonly score: number;
+  /** 'count' when the baseline was discrete and the point was scored by the count model (Anomaly.model). */
+  readonly model?: 'robust-z' | 'count';
   readonly direction: 'increase' | 'decrease';
   readonly pValue: number;
   readonly confidence: number;

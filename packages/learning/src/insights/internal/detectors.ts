@@ -151,6 +151,7 @@ export const defaultDetectors: InsightDetectors = {
         value: a.value,
         expected: a.expected,
         score: a.score,
+        model: a.model,
         direction: a.direction > 0 ? 'increase' : 'decrease',
         pValue: a.pValue,
         confidence: a.confidence,

@@ -374,7 +374,21 @@ function readSnapshot(s: unknown): Array<[string, OperationSnapshot]> {
     for (const k of ['count', 'errors', 'total', 'min', 'max', 'mean', 'm2'] as const) {
       if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) fail(`${path}.${k}`, `${path}.${k} must be a finite number`);
     }
+    // Finite is not enough: a negative or fractional count, or min above max, would be merged as is and
+    // make every later statistic of the name wrong, so check what one recorder can actually produce.
+    const n = o as unknown as OperationSnapshot;
+    if (!Number.isInteger(n.count) || n.count < 0) fail(`${path}.count`, `${path}.count must be an integer >= 0`);
+    if (!Number.isInteger(n.errors) || n.errors < 0 || n.errors > n.count) {
+      fail(`${path}.errors`, `${path}.errors must be an integer between 0 and count (${n.count})`);
+    }
+    if (n.total < 0) fail(`${path}.total`, `${path}.total must be >= 0 (durations are never negative)`);
+    if (n.m2 < 0) fail(`${path}.m2`, `${path}.m2 must be >= 0 (a sum of squares)`);
+    if (n.count > 0 && !(n.min >= 0 && n.min <= n.max)) fail(`${path}.min`, `${path}.min must be >= 0 and <= max`);
     const sketch = readSketchSnapshot(o.sketch, 'merge', `${path}.sketch`, legacy);
+    const inSketch = sketch.counts.reduce((a, c) => a + c, sketch.zeroCount);
+    if (inSketch !== n.count) {
+      fail(`${path}.sketch.counts`, `${path}.sketch holds ${inSketch} samples but count is ${n.count}; they must be equal`);
+    }
     out.push([name, { ...(o as unknown as OperationSnapshot), sketch }]);
   }
   return out;

@@ -46,6 +46,9 @@ export function bucketValue(index: number): number {
   return (2 * lo * hi) / (lo + hi);
 }
 
+/** @internal The highest bucket a finite value can fall in (that of Number.MAX_VALUE). */
+export const MAX_BUCKET_INDEX = bucketIndex(Number.MAX_VALUE);
+
 /** @internal Upper bound (exclusive) of a bucket. */
 export function bucketUpperBound(index: number): number {
   return bucketLowerBound(index + 1);
@@ -277,12 +280,17 @@ export function readSketchSnapshot(value: unknown, where: string, path: string, 
   if (typeof value !== 'object' || value === null) return fail('', 'an object { offset, counts, collapsed, zeroCount }');
   const v = value as Partial<Record<keyof QuantileSketchSnapshot, unknown>>;
   if (!Number.isInteger(v.offset) || (v.offset as number) < 0) fail('offset', 'an integer >= 0');
-  if (!Array.isArray(v.counts) || !v.counts.every((c) => typeof c === 'number' && Number.isFinite(c) && c >= 0)) {
-    fail('counts', 'an array of finite numbers >= 0');
+  // Counts are numbers of samples; a fraction or a bucket past the largest finite double can only come
+  // from a damaged file, and would turn every quantile into nonsense.
+  if (!Array.isArray(v.counts) || !v.counts.every((c) => Number.isInteger(c) && (c as number) >= 0)) {
+    fail('counts', 'an array of integers >= 0');
+  }
+  if ((v.offset as number) + Math.max(1, (v.counts as number[]).length) - 1 > MAX_BUCKET_INDEX) {
+    fail('offset', `at most ${MAX_BUCKET_INDEX} including the counts (the bucket of the largest finite number)`);
   }
   const collapsed = legacy && v.collapsed === undefined ? false : v.collapsed;
   if (typeof collapsed !== 'boolean') fail('collapsed', 'a boolean');
   const zeroCount = legacy && v.zeroCount === undefined ? 0 : v.zeroCount;
-  if (typeof zeroCount !== 'number' || !Number.isFinite(zeroCount) || zeroCount < 0) fail('zeroCount', 'a finite number >= 0');
+  if (!Number.isInteger(zeroCount) || (zeroCount as number) < 0) fail('zeroCount', 'an integer >= 0');
   return { offset: v.offset as number, counts: v.counts as number[], collapsed: collapsed as boolean, zeroCount: zeroCount as number };
 }

@@ -177,6 +177,26 @@ describe('PerformanceMonitor', () => {
     const badMean = v2();
     badMean.operations.db!.mean = null;
     expect(fieldOf(badMean)).toBe('operations["db"].mean');
+    // Finite but impossible values are refused too: they would corrupt every later statistic of the name.
+    const impossible: Array<[string, (op: Loose['operations'][string]) => void]> = [
+      ['count', (op) => (op.count = -5)],
+      ['count', (op) => (op.count = 1.5)],
+      ['errors', (op) => (op.errors = 2)],
+      ['total', (op) => (op.total = -1)],
+      ['m2', (op) => (op.m2 = -1)],
+      ['min', (op) => (op.min = 10)],
+      ['min', (op) => (op.min = -1)],
+      ['sketch.counts', (op) => (op.sketch.counts = [1e6])],
+      ['sketch.counts', (op) => (op.sketch.counts = [0.5])],
+      ['sketch.counts', (op) => (op.count = 0)],
+      ['sketch.offset', (op) => (op.sketch.offset = 1e9)],
+      ['sketch.zeroCount', (op) => (op.sketch.zeroCount = 0.5)],
+    ];
+    for (const [field, damage] of impossible) {
+      const snap = v2();
+      damage(snap.operations.db!);
+      expect(fieldOf(snap)).toBe(`operations["db"].${field}`);
+    }
     expect(fieldOf({ ...v2(), version: 7 })).toBe('version');
     expect(fieldOf({ ...v2(), mapping: { kind: 'log', subBucketBits: 6 } })).toBe('mapping');
     expect(m.names()).toEqual([]);

@@ -255,7 +255,8 @@ export class PerformanceMonitor {
    * res.setHeader('content-type', 'text/plain; version=0.0.4');
    * res.end(PerformanceMonitor.global.toPrometheus());
    * ```
-   * @throws {PerformanceError} INVALID_ARGUMENT for a quantile outside [0, 1] or a non-finite bucket bound.
+   * @throws {PerformanceError} INVALID_ARGUMENT for a quantile outside [0, 1], a non-finite bucket bound, or a
+   *   constant label named `operation` / `quantile` (summary) / `le` (histogram) or equal to another once sanitized.
    */
   toPrometheus(options: PrometheusOptions = {}): string {
     const family = sanitizeMetricName(options.metricName ?? 'autodev_operation_duration_seconds');
@@ -263,8 +264,19 @@ export class PerformanceMonitor {
     const errorsFamily = `${base}_errors_total`;
     const constant = Object.entries(options.labels ?? {}).map(([k, v]) => [sanitizeLabelName(k), String(v)] as const);
     const type = options.type ?? 'summary';
-    const quantiles = options.quantiles ?? DEFAULT_QUANTILES;
-    const buckets = [...(options.buckets ?? DEFAULT_BUCKETS)].sort((a, b) => a - b);
+    // A label name may appear once per sample, or Prometheus rejects the whole scrape: constant labels must
+    // not reuse `operation` or the type's own label, nor collide with each other once sanitized.
+    const own = type === 'summary' ? 'quantile' : 'le';
+    const seen = new Set(['operation', own]);
+    for (const [name] of constant) {
+      if (seen.has(name)) {
+        invalidArgument(`toPrometheus: label "${name}" would appear twice in a sample (the exporter sets "operation" and "${own}"; names are compared after sanitizing); rename it`);
+      }
+      seen.add(name);
+    }
+    // Equal quantiles or bounds would write the same series twice (also a scrape error): keep one of each.
+    const quantiles = [...new Set(options.quantiles ?? DEFAULT_QUANTILES)];
+    const buckets = [...new Set(options.buckets ?? DEFAULT_BUCKETS)].sort((a, b) => a - b);
     for (const q of quantiles) if (!(q >= 0 && q <= 1)) invalidArgument(`toPrometheus: quantiles must be within [0, 1], got ${String(q)}`);
     for (const b of buckets) if (!Number.isFinite(b)) invalidArgument(`toPrometheus: bucket bounds must be finite numbers, got ${String(b)}`);
 

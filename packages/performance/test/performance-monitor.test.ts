@@ -211,6 +211,21 @@ describe('PerformanceMonitor', () => {
   });
 
   describe('toPrometheus', () => {
+    it('never writes a label twice in a sample nor a series twice', () => {
+      const m = PerformanceMonitor.isolated();
+      m.recordOperation('db', 0.5);
+      for (const labels of [{ operation: 'x' }, { quantile: 'x' }, { 'a-b': '1', a_b: '2' }]) {
+        expect(() => m.toPrometheus({ labels })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+      }
+      expect(() => m.toPrometheus({ type: 'histogram', labels: { le: 'x' } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+      // `quantile` is only the summary's label, `le` only the histogram's.
+      expect(m.toPrometheus({ type: 'histogram', labels: { quantile: 'x' } })).toContain('quantile="x"');
+      const histogram = m.toPrometheus({ type: 'histogram', buckets: [1, 0.1, 1] });
+      expect(histogram.match(/le="1"/g)).toHaveLength(1);
+      const summary = m.toPrometheus({ quantiles: [0.5, 0.5, 0.99] });
+      expect(summary.match(/quantile="0.5"/g)).toHaveLength(1);
+    });
+
     it('writes a summary with HELP/TYPE, quantiles, sum, count and an errors counter', () => {
       const m = PerformanceMonitor.isolated();
       m.recordOperation('db', 0.5);

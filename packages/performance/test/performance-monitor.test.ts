@@ -214,7 +214,7 @@ describe('PerformanceMonitor', () => {
     it('never writes a label twice in a sample nor a series twice', () => {
       const m = PerformanceMonitor.isolated();
       m.recordOperation('db', 0.5);
-      for (const labels of [{ operation: 'x' }, { quantile: 'x' }, { 'a-b': '1', a_b: '2' }]) {
+      for (const labels of [{ operation: 'x' }, { quantile: 'x' }, { 'a-b': '1', a_b: '2' }] as Record<string, string>[]) {
         expect(() => m.toPrometheus({ labels })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
       }
       expect(() => m.toPrometheus({ type: 'histogram', labels: { le: 'x' } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));

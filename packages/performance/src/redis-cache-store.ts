@@ -56,7 +56,8 @@ export class RedisCacheStore<V> implements CacheStore<V> {
     }
     this.client = options.client;
     this.prefix = options.prefix ?? 'autodev:cache:';
-    this.ttlMs = options.ttlMs;
+    // Infinity means no expiry, as in SimpleCache (Redis itself would reject `PX Infinity`).
+    this.ttlMs = options.ttlMs === Number.POSITIVE_INFINITY ? undefined : options.ttlMs;
     this.serialize = options.serialize ?? ((v: V) => JSON.stringify(v));
     this.deserialize = options.deserialize ?? ((t: string) => JSON.parse(t) as V);
   }
@@ -67,10 +68,23 @@ export class RedisCacheStore<V> implements CacheStore<V> {
     return text === null ? undefined : this.deserialize(text);
   }
 
-  /** Stores a value; `ttlMs` overrides the store's default TTL. */
+  /**
+   * Stores a value; `ttlMs` overrides the store's default TTL (`Infinity`: no expiry).
+   * @throws {PerformanceError} INVALID_ARGUMENT (as a rejection) when `ttlMs` is not a positive number, or the
+   *   value serializes to no string (`undefined`, a function...): `get` could not read it back.
+   */
   async set(key: string, value: V, ttlMs: number | undefined = this.ttlMs): Promise<void> {
-    const text = this.serialize(value);
-    if (ttlMs === undefined) await this.client.set(this.prefix + key, text);
+    // Checked here because Redis answers NaN or Infinity with an untyped "ERR value is not an integer",
+    // and a negative TTL would silently become 1 ms.
+    if (ttlMs !== undefined && !(typeof ttlMs === 'number' && ttlMs > 0)) {
+      invalidArgument(`RedisCacheStore.set: ttlMs must be a positive number of milliseconds or undefined, got ${String(ttlMs)}`);
+    }
+    const text: unknown = this.serialize(value);
+    // JSON.stringify(undefined) is undefined, which the client would store as "" and get() fail to parse.
+    if (typeof text !== 'string') {
+      invalidArgument(`RedisCacheStore.set: the value of "${key}" serialized to ${typeof text}, not a string; undefined cannot be stored (get returns it for a miss)`);
+    }
+    if (ttlMs === undefined || ttlMs === Number.POSITIVE_INFINITY) await this.client.set(this.prefix + key, text);
     else await this.client.set(this.prefix + key, text, 'PX', Math.max(1, Math.ceil(ttlMs)));
   }
 

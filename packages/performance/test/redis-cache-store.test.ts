@@ -84,4 +84,20 @@ describe('RedisCacheStore options', () => {
     const fake = { get: async () => null, set: async () => 'OK', del: async () => 0 };
     expect(() => new RedisCacheStore({ client: fake, ttlMs: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
+
+  it('rejects a bad per-call ttl and a value that does not serialize, before calling Redis', async () => {
+    const calls: unknown[][] = [];
+    const fake = { get: async () => null, set: async (...args: unknown[]) => (calls.push(args), 'OK'), del: async () => 0 };
+    const store = new RedisCacheStore<unknown>({ client: fake, prefix: 'p:' });
+    for (const ttl of [Number.NaN, 0, -5]) {
+      await expect(store.set('k', 1, ttl)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+    await expect(store.set('k', undefined)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(calls).toEqual([]);
+    // Infinity means no expiry, per call and as the default.
+    await store.set('k', 1, Number.POSITIVE_INFINITY);
+    await new RedisCacheStore<number>({ client: fake, prefix: 'p:', ttlMs: Number.POSITIVE_INFINITY }).set('k', 2);
+    await store.set('k', 3, 1.5);
+    expect(calls).toEqual([['p:k', '1'], ['p:k', '2'], ['p:k', '3', 'PX', 2]]);
+  });
 });

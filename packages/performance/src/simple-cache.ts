@@ -186,10 +186,12 @@ export class SimpleCache<K, V> {
       p = this.freeSlots.pop()!;
     } else {
       p = this.tail;
+      // An expired tail only makes room it already had: `evictions` counts live entries pushed out, as
+      // documented, so that it stays a signal that maxSize is too small.
+      if (!this.isExpired(p)) this.evictions++;
       this.unindex(p);
       this.tail = this.links[2 * p + 1]!;
       this.count--;
-      this.evictions++;
     }
     if (table !== null && intKey) table.insert(key, p);
     else this.indexGeneric(key, p);

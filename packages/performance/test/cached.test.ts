@@ -127,6 +127,19 @@ describe('cached', () => {
     expect(calls).toBe(2);
   });
 
+  it('does not count dropping an expired result for room as an eviction', () => {
+    let now = 0;
+    const f = cached({ maxSize: 2, ttlMs: 100, clock: { now: () => now } })((x: number) => x);
+    f(1);
+    now = 50;
+    f(2);
+    now = 120; // f(1) expired, f(2) live
+    f(3); // drops the expired f(1)
+    expect(f.cache.stats.evictions).toBe(0);
+    f(4); // pushes out the live f(2)
+    expect(f.cache.stats.evictions).toBe(1);
+  });
+
   it('clear() forgets results; the handle reports maxSize', () => {
     const f = cached({ maxSize: 3 })((x: number) => x);
     f(1);

@@ -237,6 +237,20 @@ describe('SimpleCache', () => {
     expect(cache.stats).toEqual({ hits: 2, misses: 1, evictions: 0 });
   });
 
+  it('does not count dropping an expired entry for room as an eviction', () => {
+    let now = 0;
+    const cache = new SimpleCache<string, number>({ maxSize: 2, ttlMs: 100, clock: { now: () => now } });
+    cache.set('a', 1);
+    now = 50;
+    cache.set('b', 2);
+    now = 120; // 'a' expired, 'b' live
+    cache.set('c', 3); // drops the expired 'a'
+    expect(cache.stats.evictions).toBe(0);
+    cache.set('d', 4); // pushes out the live 'b'
+    expect(cache.stats.evictions).toBe(1);
+    expect([...cache.keysByRecency()]).toEqual(['d', 'c']);
+  });
+
   it.each([0, -1, 1.5, Number.NaN, '10' as unknown as number])('rejects maxSize %s with INVALID_ARGUMENT', (maxSize) => {
     expect(() => new SimpleCache(maxSize)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => new SimpleCache({ maxSize })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));

@@ -131,7 +131,8 @@ export class MemoStore {
   }
 
   private link(node: MemoNode): MemoNode {
-    if (this.ttlMs !== undefined) node.expiresAt = this.clock.now() + this.ttlMs;
+    const now = this.ttlMs === undefined ? 0 : this.clock.now();
+    if (this.ttlMs !== undefined) node.expiresAt = now + this.ttlMs;
     // Index the new node before evicting: evicting a sibling must not prune the trie level it goes into.
     const previous = node.owner.get(node.key);
     node.owner.set(node.key, node);
@@ -140,8 +141,10 @@ export class MemoStore {
     if (previous !== undefined) this.unlink(previous);
     node.linked = true;
     if (this.size >= this.maxSize && this.oldest !== null) {
-      this.unlink(this.oldest);
-      this.evictions++;
+      const oldest = this.oldest;
+      // Like SimpleCache: dropping an expired result is not an eviction (stats.evictions counts live ones).
+      if (this.ttlMs === undefined || oldest.expiresAt > now) this.evictions++;
+      this.unlink(oldest);
     }
     node.older = this.newest;
     if (this.newest !== null) this.newest.newer = node;

@@ -13,6 +13,10 @@ import { collectInsights } from './insights-calibration.js';
 const COUNT = 600;
 // Forecast-rule findings are rarer (a budget crossing within the horizon), so their map takes a larger suite.
 const FORECAST_COUNT = 2000;
+// The shipped continuous-detector maps were fitted before fitCalibration shrank knots by a Jeffreys prior: keep
+// it off here, so that a refit changes them only through what changed in the detectors (the count maps of
+// bench/count-calibration.ts use the prior).
+const NO_PRIOR = { prior: 'none' } as const;
 const t0 = Date.now();
 const data = collect(suiteFor(TRAIN_SEED, COUNT));
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
@@ -42,6 +46,7 @@ for (const key of Object.keys(names) as DetectorName[]) {
   const map: CalibrationMap = fitCalibration(
     f.map((x) => x.score),
     f.map((x) => x.real),
+    NO_PRIOR,
   );
   body += `\n/** Score: ${scoreOf[key]}; fitted on ${f.length} findings (${f.filter((x) => x.real).length} real). */\nexport const ${names[key]}: CalibrationMap = {\n  scores: [${map.scores.map(round).join(', ')}],\n  probabilities: [${map.probabilities.map(round).join(', ')}],\n};\n`;
 }
@@ -51,6 +56,7 @@ for (const key of Object.keys(names) as DetectorName[]) {
   const map = fitCalibration(
     f.map((x) => x.score),
     f.map((x) => x.real),
+    NO_PRIOR,
   );
   body += `\n/** Score: the forecast rule's predictive probability that the value ${'`'}forecastHorizon${'`'} (10) runs ahead is past the budget; fitted on ${f.length} findings (${f.filter((x) => x.real).length} real) of bench/forecast-calibration.ts. */\nexport const FORECAST_CALIBRATION: CalibrationMap = {\n  scores: [${map.scores.map(round).join(', ')}],\n  probabilities: [${map.probabilities.map(round).join(', ')}],\n};\n`;
 }
@@ -61,6 +67,7 @@ for (const key of Object.keys(names) as DetectorName[]) {
   const map = fitCalibration(
     f.map((x) => pValueScore(x.pValue!)),
     f.map((x) => x.real),
+    NO_PRIOR,
   );
   body += `\n/** Score: −log10 of the newest change point's corrected p-value, for an established shift (its new level 11–30 runs old); fitted on ${f.length} insights (${f.filter((x) => x.real).length} real) of bench/insights-calibration.ts. */\nexport const ESTABLISHED_SHIFT_CALIBRATION: CalibrationMap = {\n  scores: [${map.scores.map(round).join(', ')}],\n  probabilities: [${map.probabilities.map(round).join(', ')}],\n};\n`;
 }

@@ -1,5 +1,5 @@
 /**
- * Calibration of detectAnomalies' count model (discrete baselines whose MAD is 0) on the labelled discrete suite
+ * Calibration of detectAnomalies' count model (discrete baselines whose MAD is at most one step) on the labelled discrete suite
  * of bench/count-series.ts. `fit` refits COUNT_ANOMALY_CALIBRATION and CONFIRMED_COUNT_ANOMALY_CALIBRATION on the
  * training seed and writes src/detection/count-calibration-tables.ts; without it, the script reports reliability,
  * ECE and false alarms per 1,000 stable runs on the evaluation seed.
@@ -21,7 +21,7 @@ export const COUNT_EVAL_SEED = 4_243;
 interface CountFindings {
   count: Finding[];
   confirmedCount: Finding[];
-  /** Findings on the same series scored by the robust z (MAD > 0), with the continuous maps. */
+  /** Findings on the same series scored by the robust z (MAD over one step), with the continuous maps. */
   robust: Finding[];
   stableRuns: number;
   stableFalseAt08: number;
@@ -60,7 +60,7 @@ export function formatCountCalibration(count: number): string {
     '',
     formatCalibration(table).replace('| anomaly |', '| count anomaly |').replace('| confirmedAnomaly |', '| confirmed count anomaly |'),
     '',
-    "Same series, points scored by the robust z (MAD > 0) with the continuous suite's map:",
+    "Same series, points scored by the robust z (MAD over one step) with the continuous suite's map:",
     '',
     formatCalibration(robust, { reliability: false }).replace('| anomaly |', '| robust-z anomaly |'),
     '',

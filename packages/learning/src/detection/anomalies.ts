@@ -31,9 +31,9 @@ export interface Anomaly {
    */
   readonly score: number;
   /**
-   * How the point was scored. `'robust-z'`: median / MAD. `'count'`: the baseline is discrete (more than half of
-   * it at one value, so the MAD is 0, and every run a whole number of steps from that value); the distance in
-   * steps is tested against a Poisson model of the baseline's distances (see {@link detectAnomalies}).
+   * How the point was scored. `'robust-z'`: median / MAD. `'count'`: the baseline is discrete (every run a whole
+   * number of steps from the median, and the MAD at most one step); the distance in steps is tested against a
+   * Poisson model of the baseline's distances (see {@link detectAnomalies}).
    */
   readonly model: 'robust-z' | 'count';
   readonly direction: 1 | -1;
@@ -64,8 +64,9 @@ export interface Anomaly {
  *
  * When more than half the baseline sits at one value the MAD is 0 and the robust z of any other value is infinite,
  * although on a count (failing tests, lint errors) or a quantised timing an occasional step off the usual value is
- * ordinary. If every baseline run is a whole number of steps d from the median (the step being the smallest
- * distance seen), the point's distance is tested instead against the posterior predictive of a Poisson model of
+ * ordinary; with a MAD of one step, the robust z of a few steps is still coarse. If every baseline run is a whole
+ * number of steps d from the median (the step being the smallest distance seen) and the MAD is at most one step,
+ * the point's distance is tested instead against the posterior predictive of a Poisson model of
  * those distances with Jeffreys' prior, a negative binomial: after n runs with total distance S, P(D ≥ d) =
  * I_{1/(n+1)}(d, S + ½). One failing test after 30 clean runs then has p ≈ 0.016, not 0; twelve have p ≈ 2e-19.
  * A constant baseline steps by the precision its value is recorded with: 1 for a lint count that was always 0,
@@ -95,7 +96,7 @@ export interface Anomaly {
 const RECURRING_SHARE = 0.05;
 
 /**
- * The step of a discrete baseline whose MAD is 0: the smallest distance of a run from the median, if every run
+ * The step of a discrete baseline: the smallest distance of a run from the median, if every run
  * is (to rounding) a whole number of such steps from it. A constant baseline steps by its value's recorded
  * precision (1 for 0, 0.1 for 0.4). 0 when there is no step: more than 6 decimals, or not on a lattice.
  */
@@ -149,7 +150,9 @@ export function detectAnomalies(values: ReadonlyArray<number | null | undefined>
   const base = x.slice(start, first).sort();
   const med = sortedMedian(base);
   const scale = MAD_TO_SIGMA * mad(base, med);
-  const step = scale > 0 ? 0 : latticeStep(base, med);
+  const madRaw = scale / MAD_TO_SIGMA;
+  const lattice = latticeStep(base, med);
+  const step = lattice > 0 && madRaw <= lattice * (1 + 1e-9) ? lattice : 0;
   // Count model: P(D ≥ d) for the distance d in steps, negative binomial with r = S + ½, success 1 − 1/(n+1).
   let r = 0.5;
   for (const b of base) r += Math.round(Math.abs(b - med) / (step || 1));
@@ -159,7 +162,7 @@ export function detectAnomalies(values: ReadonlyArray<number | null | undefined>
     return d <= 0 ? 1 : regularizedIncompleteBeta(1 / (base.length + 1), d, r);
   };
   const zOf = (v: number): number => {
-    if (scale > 0) return (v - med) / scale;
+    if (step === 0 && scale > 0) return (v - med) / scale;
     if (v === med) return 0;
     if (step === 0) return Math.sign(v - med) * Number.POSITIVE_INFINITY;
     const p = countP(v);

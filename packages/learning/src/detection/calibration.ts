@@ -12,11 +12,33 @@ export interface CalibrationMap {
 export interface FitCalibrationOptions {
   /** Number of equal-count bins the scores are pooled into before isotonic regression. @default 40 */
   readonly bins?: number;
+  /**
+   * `'jeffreys'`: each pooled knot's rate is the posterior mean under a Beta(½, ½) prior, (real + ½) / (n + 1),
+   * instead of real / n, so that a knot of 40 findings that were all real says 0.988, not a certainty the data
+   * cannot support; pooled again if that breaks monotonicity. `'none'`: the plain isotonic rates (the shipped
+   * continuous-detector tables were fitted so). @default 'jeffreys'
+   */
+  readonly prior?: 'jeffreys' | 'none';
 }
 
 function checkPairs(a: readonly number[], b: readonly unknown[], fn: string): void {
   if (a.length !== b.length) throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, `${fn}: got ${a.length} scores but ${b.length} outcomes; pass one outcome per score`);
   if (a.length === 0) throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, `${fn}: needs at least one (score, outcome) pair`);
+}
+
+/** Pool adjacent violators: merges neighbouring blocks (weighted means) until y is increasing. */
+function poolAdjacentViolators(blocks: ReadonlyArray<{ x: number; y: number; w: number }>): Array<{ x: number; y: number; w: number }> {
+  const stack: Array<{ x: number; y: number; w: number }> = [];
+  for (const blk of blocks) {
+    let cur = { ...blk };
+    while (stack.length > 0 && stack[stack.length - 1]!.y >= cur.y) {
+      const prev = stack.pop()!;
+      const w = prev.w + cur.w;
+      cur = { x: (prev.x * prev.w + cur.x * cur.w) / w, y: (prev.y * prev.w + cur.y * cur.w) / w, w };
+    }
+    stack.push(cur);
+  }
+  return stack;
 }
 
 /**
@@ -31,10 +53,13 @@ function checkPairs(a: readonly number[], b: readonly unknown[], fn: string): vo
  * calibrate(map, 2.5); // between 0 and 1, non-decreasing in the score
  * @see B. Zadrozny & C. Elkan, "Transforming classifier scores into accurate multiclass probability estimates", KDD 2002.
  * @see M. Ayer et al., "An empirical distribution function for sampling with incomplete information", Ann. Math. Statist. 26 (1955).
+ * @see H. Jeffreys, Theory of Probability, 3rd ed. (1961), for the Beta(½, ½) prior of `prior: 'jeffreys'`.
  */
 export function fitCalibration(scores: readonly number[], outcomes: readonly boolean[], options: FitCalibrationOptions = {}): CalibrationMap {
   checkPairs(scores, outcomes, 'fitCalibration');
   const bins = options.bins ?? 40;
+  const prior = options.prior ?? 'jeffreys';
+  if (prior !== 'jeffreys' && prior !== 'none') throw new LearningError(LearningErrorCode.INVALID_ARGUMENT, `fitCalibration: prior must be 'jeffreys' or 'none', got ${String(prior)}`);
   const order = scores.map((_, i) => i).sort((i, j) => scores[i]! - scores[j]!);
   const n = order.length;
   const blocks: Array<{ x: number; y: number; w: number }> = [];
@@ -50,17 +75,9 @@ export function fitCalibration(scores: readonly number[], outcomes: readonly boo
     }
     blocks.push({ x: sx / (hi - lo), y: sy / (hi - lo), w: hi - lo });
   }
-  // Pool adjacent violators: merge neighbouring blocks until y is non-decreasing.
-  const stack: Array<{ x: number; y: number; w: number }> = [];
-  for (const blk of blocks) {
-    let cur = { ...blk };
-    while (stack.length > 0 && stack[stack.length - 1]!.y >= cur.y) {
-      const prev = stack.pop()!;
-      const w = prev.w + cur.w;
-      cur = { x: (prev.x * prev.w + cur.x * cur.w) / w, y: (prev.y * prev.w + cur.y * cur.w) / w, w };
-    }
-    stack.push(cur);
-  }
+  let stack = poolAdjacentViolators(blocks);
+  // Shrink each pooled rate towards ½ by its own weight; light knots move more, which can break the order.
+  if (prior === 'jeffreys') stack = poolAdjacentViolators(stack.map((k) => ({ x: k.x, y: (k.y * k.w + 0.5) / (k.w + 1), w: k.w })));
   // Knots at the same score (e.g. many p-values of exactly 1) become one, so the map is a function.
   const knots: Array<{ x: number; y: number; w: number }> = [];
   for (const blk of stack) {

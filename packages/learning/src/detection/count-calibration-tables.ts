@@ -4,14 +4,14 @@
 // bench/count-series.ts (Poisson and bursty counts, 0/1 flags, timings in whole seconds or tenths).
 import type { CalibrationMap } from './calibration.js';
 
-/** Score: |z| of the count model for the newest point (nothing after it yet); fitted on 1811 findings (1451 real). */
+/** Score: |z| of the count model for the newest point (nothing after it yet); fitted on 2217 findings (1655 real). */
 export const COUNT_ANOMALY_CALIBRATION: CalibrationMap = {
-  scores: [3.7287, 4.1271, 4.5477, 4.9137, 5.4587, 5.9511, 6.2683, 6.9371, 9.7828],
-  probabilities: [0.5203, 0.6397, 0.6851, 0.6923, 0.7301, 0.7778, 0.8352, 0.9265, 1],
+  scores: [3.6733, 3.9734, 4.2248, 4.6607, 5.0943, 5.3373, 5.6854, 5.9538, 6.1698, 6.4224, 6.9849, 7.5512, 8.1802, 9.5422, 11.8084],
+  probabilities: [0.4371, 0.5299, 0.5313, 0.6021, 0.6579, 0.692, 0.7162, 0.7632, 0.8125, 0.8158, 0.8892, 0.9554, 0.9792, 0.9838, 0.9978],
 };
 
-/** Score: |z| of the count model for a point whose next run is back at the baseline; fitted on 1507 findings (1383 real). */
+/** Score: |z| of the count model for a point whose next run is back at the baseline; fitted on 1828 findings (1577 real). */
 export const CONFIRMED_COUNT_ANOMALY_CALIBRATION: CalibrationMap = {
-  scores: [3.717, 4.1197, 4.5945, 4.9392, 5.1043, 5.4612, 5.934, 6.7553, 9.7939],
-  probabilities: [0.6862, 0.7876, 0.8874, 0.8919, 0.8947, 0.9292, 0.96, 0.9735, 1],
+  scores: [3.6511, 4.0285, 4.309, 4.6911, 5.113, 5.3684, 5.6636, 6.1959, 7.0508, 7.5557, 8.0946, 9.57, 11.9875],
+  probabilities: [0.6038, 0.6495, 0.734, 0.7969, 0.7979, 0.8533, 0.883, 0.9212, 0.9312, 0.9468, 0.9819, 0.9891, 0.9973],
 };

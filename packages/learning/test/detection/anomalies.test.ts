@@ -137,7 +137,7 @@ describe('detectAnomalies on discrete and quantised metrics', () => {
   });
 });
 
-describe('detectAnomalies count model (MAD 0 on a discrete baseline)', () => {
+describe('detectAnomalies count model (discrete baseline, MAD 0 or one step)', () => {
   // Posterior predictive of a Poisson model with Jeffreys' Gamma(½) prior after n runs totalling S: negative
   // binomial with r = S + ½ and success probability n / (n + 1). Its tail P(D ≥ d) summed term by term from d
   // upwards (not 1 − the head, which cancels catastrophically for tiny tails).
@@ -180,6 +180,18 @@ describe('detectAnomalies count model (MAD 0 on a discrete baseline)', () => {
     const seconds = [...new Array<number>(26).fill(61), 60, 62, 61, 60];
     expect(detectAnomalies([...seconds, 62])).toEqual([]);
     expect(detectAnomalies([...seconds, 75])[0]).toMatchObject({ model: 'count', expected: 61 });
+  });
+
+  it('also scores a count whose MAD is one step, and leaves wider or continuous spreads to the robust z', () => {
+    const warnings = [2, 1, 3, 2, 2, 4, 1, 2, 3, 2, 0, 2, 3, 1, 2, 2, 5, 2, 1, 3, 2, 2, 1, 3, 2, 4, 2, 1, 2, 3];
+    const [a] = detectAnomalies([...warnings, 12]);
+    expect(a).toMatchObject({ model: 'count', expected: 2 });
+    // Distances from 2 total 21 over 30 runs; 12 is 10 steps out.
+    expect(a!.pValue / nbTail(30, 21, 10)).toBeCloseTo(1, 6);
+    const wide = warnings.map((w) => w * 3); // on a lattice of 3, but its MAD is one step of 3 as well
+    expect(detectAnomalies([...wide, 36])[0]?.model).toBe('count');
+    const spread = [10, 14, 7, 12, 9, 15, 6, 11, 13, 8, 10, 12, 9, 14, 7, 11, 10, 13, 8, 12, 9, 11, 10, 15, 6, 12, 9, 13, 11, 10];
+    expect(detectAnomalies([...spread, 40])[0]?.model).toBe('robust-z');
   });
 
   it('keeps a stable 0/1 count quiet at every run while the robust z alone would flag it', () => {

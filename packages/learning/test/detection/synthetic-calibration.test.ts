@@ -79,12 +79,31 @@ describe('generateCiSeries', () => {
 describe('calibration helpers', () => {
   it('fits a non-decreasing map by pool-adjacent-violators', () => {
     // Bins (one point each): outcomes 0, 1, 0, 1 → PAV pools the middle pair to 0.5.
-    const map = fitCalibration([1, 2, 3, 4], [false, true, false, true], { bins: 4 });
+    const map = fitCalibration([1, 2, 3, 4], [false, true, false, true], { bins: 4, prior: 'none' });
     expect(map.probabilities).toEqual([0, 0.5, 1]);
     expect(map.scores).toEqual([1, 2.5, 4]);
     expect(calibrate(map, 0)).toBe(0);
     expect(calibrate(map, 1.75)).toBeCloseTo(0.25, 12);
     expect(calibrate(map, 10)).toBe(1);
+  });
+
+  it('shrinks each pooled knot by a Jeffreys prior by default, so no knot claims 0 or 1', () => {
+    // Same knots as above, weights 1, 2, 1: (0 + ½) / 2, (1 + ½) / 3, (1 + ½) / 2.
+    const map = fitCalibration([1, 2, 3, 4], [false, true, false, true], { bins: 4 });
+    expect(map.probabilities).toEqual([0.25, 0.5, 0.75]);
+    // 40 findings, all real, in one knot: 40.5 / 41, not 1.
+    const all = fitCalibration(new Array<number>(40).fill(5), new Array<boolean>(40).fill(true));
+    expect(all.probabilities).toEqual([40.5 / 41]);
+    // A light knot shrinks more and would fall below a heavy one under it: the two are pooled again.
+    // Bins of 2: at score 1, 49 bins all real and one not (pooled: 0.98, weight 100); at score 2, one bin all real
+    // (1, weight 2). Shrunk: 98.5 / 101 = 0.9752 and 2.5 / 3 = 0.8333, out of order, so pooled by weight.
+    const scores = [...new Array<number>(100).fill(1), 2, 2];
+    const real = [...new Array<boolean>(98).fill(true), false, false, true, true];
+    expect(fitCalibration(scores, real, { bins: 51, prior: 'none' }).probabilities).toEqual([0.98, 1]);
+    const pooled = fitCalibration(scores, real, { bins: 51 });
+    expect(pooled.probabilities.length).toBe(1);
+    expect(pooled.probabilities[0]).toBeCloseTo((100 * (98.5 / 101) + 2 * (2.5 / 3)) / 102, 12);
+    expect(() => fitCalibration([1], [true], { prior: 'flat' as 'none' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('computes a reliability table and the ECE by hand', () => {
@@ -102,7 +121,7 @@ describe('calibration helpers', () => {
 
 describe('fitCalibration with tied scores', () => {
   it('merges knots at the same score into one', () => {
-    const map = fitCalibration([0, 0, 0, 0, 1, 2], [false, false, true, false, true, true], { bins: 6 });
+    const map = fitCalibration([0, 0, 0, 0, 1, 2], [false, false, true, false, true, true], { bins: 6, prior: 'none' });
     expect(new Set(map.scores).size).toBe(map.scores.length);
     expect(map.scores[0]).toBe(0);
     expect(map.probabilities[0]).toBeCloseTo(0.25, 12);

@@ -155,6 +155,9 @@ function checkRecord(value: unknown): void {
   if (typeof r.value !== 'number' || !Number.isFinite(r.value)) throw bad('value must be a finite number');
   if (typeof r.timestamp !== 'number' || !Number.isFinite(r.timestamp) || Math.abs(r.timestamp) > 8.64e15) throw bad('timestamp must be epoch milliseconds');
   if (typeof r.metadata !== 'object' || r.metadata === null || Array.isArray(r.metadata)) throw bad('metadata must be an object');
+  // JSON.stringify calls toJSON: a Date (or any object with toJSON) would be written as a string, a line every
+  // later reader rejects as damaged (STORE_CORRUPT). Plain JSON objects have no toJSON.
+  if (typeof (r.metadata as { toJSON?: unknown }).toJSON === 'function') throw bad('metadata must be a plain JSON object, not a Date or an object with toJSON()');
 }
 
 const isCode = (e: unknown, code: string) => (e as NodeJS.ErrnoException | undefined)?.code === code;
@@ -215,6 +218,12 @@ class FileStore implements FileMetricStore {
    * only, and what the writer knows of the file's end comes from reading its last byte.
    */
   private indexed = false;
+  /**
+   * A lower bound of the file's size: what the last look at it found, plus what this store appended since.
+   * The file only grows, so a smaller size before an append means someone truncated it (`: > metrics.jsonl`
+   * to start over) under this open store, which must then look at it again: it may have lost its header.
+   */
+  private minSize = 0;
 
   constructor(
     readonly path: string,
@@ -272,6 +281,7 @@ class FileStore implements FileMetricStore {
     this.rfh = await open(this.path, 'r');
     const st = await this.rfh.stat();
     this.ino = st.ino;
+    this.minSize = st.size;
     const headerEnd = this.eager ? -1 : await this.findHeaderEnd(st.size);
     if (headerEnd < 0) {
       // Asked for, or the file is too small or too odd (empty, no complete first line, a huge
@@ -431,6 +441,7 @@ class FileStore implements FileMetricStore {
       this.rfh = await open(this.path, 'r');
       const st = await this.rfh.stat();
       this.ino = st.ino;
+      this.minSize = st.size;
       await this.scanner.scan(this.rfh, st.size);
       this.indexed = true;
     } catch (e) {
@@ -451,24 +462,31 @@ class FileStore implements FileMetricStore {
       // Serialize now: the caller may reuse the array once append has been called.
       bytes = batchBytes(records);
     } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      if (e instanceof LearningError) return Promise.reject(e);
+      // JSON.stringify throws a TypeError on a BigInt or a cycle in metadata: a bad record, nothing written.
+      return Promise.reject(new LearningError('INVALID_RECORD', `a record cannot be written as JSON (${e instanceof Error ? e.message : String(e)}); pass records validated by @autodev/learning (validateRecord)`, { cause: e }));
     }
     return this.run(() => this.write(bytes));
   }
 
   private async write(bytes: Buffer): Promise<void> {
     await waitWhileCompacting(lockPathOf(this.path));
+    /** Size of the file the next write goes to, from the stat each append makes anyway. */
+    let size = 0;
+    /** The reader was just reopened on a replaced file, so what this store knows of it is current. */
+    let fresh = false;
     if (this.wfh !== undefined) {
       // Another process may have compacted (replaced) the file: appending through the old descriptor
       // would put records in the unlinked old file, lost. One stat per append closes that door but for
       // the instant between this check and the write (see "Compaction" in the README).
-      let current: number;
+      let current: { ino: number; size: number };
       try {
-        current = (await stat(this.path)).ino;
+        current = await stat(this.path);
       } catch (e) {
         throw io(this.path, 'the metrics file disappeared or cannot be read (was it deleted or moved?)', e);
       }
-      if (current !== this.wino) {
+      size = current.size;
+      if (current.ino !== this.wino) {
         await this.wfh.close().catch(() => undefined);
         this.wfh = undefined;
       }
@@ -481,14 +499,22 @@ class FileStore implements FileMetricStore {
         const st = await fh.stat();
         // Root ignores permission bits; a file with none set was made read-only on purpose.
         if ((st.mode & 0o222) === 0) throw Object.assign(new Error('file has no write permission bits'), { code: 'EACCES' });
-        if (st.ino !== this.ino) await this.syncEnd();
+        if (st.ino !== this.ino) {
+          await this.syncEnd();
+          fresh = true;
+        }
         this.wino = st.ino;
+        size = st.size;
       } catch (e) {
         await fh?.close().catch(() => undefined);
         throw e instanceof LearningError ? e : io(this.path, 'cannot append to the metrics file (read-only?)', e);
       }
       this.wfh = fh;
     }
+    // Truncated under this store (same inode, smaller): what it knows of the header and the last byte is stale.
+    // Without a fresh look it would append records to an emptied file without its header line, and every
+    // later open would reject the file as "not an autodev metrics file".
+    if (!fresh && this.wino === this.ino && size < this.minSize) await this.rereadAfterTruncation(size);
     const s = this.scanner;
     // Rare cases need a fresh look at the file's end: it was empty (no header yet) or ended in a torn line.
     if (!s.sawHeader || !s.endsWithNewline) await this.syncEnd();
@@ -503,6 +529,8 @@ class FileStore implements FileMetricStore {
       this.scanner.endsWithNewline = false; // a failed write may have left part of a line
       throw io(this.path, 'cannot append to the metrics file', e);
     }
+    // O_APPEND wrote at the end, which was at least `size`: the file is now at least this long.
+    this.minSize = Math.max(this.minSize, size + written);
     if (written !== buf.length) {
       // Never write the rest separately: another process could append in between, mixing lines.
       // The part written is a torn line or an incomplete batch, which readers ignore: all or nothing.
@@ -510,6 +538,27 @@ class FileStore implements FileMetricStore {
       throw io(this.path, `only ${written} of ${buf.length} bytes could be written (disk full?); nothing was stored`, undefined);
     }
     this.scanner.endsWithNewline = true;
+  }
+
+  /**
+   * The file shrank under the open store (truncated in place, same inode): forget the index and read the
+   * file again as on open, so the next append writes the header into an emptied file and starts on a fresh
+   * line after a cut. Reported as FILE_REPLACED, as a shrink seen by a query is.
+   */
+  private async rereadAfterTruncation(size: number): Promise<void> {
+    this.report({
+      code: 'FILE_REPLACED',
+      line: 0,
+      path: this.path,
+      message: `${this.path}: the file shrank to ${size} bytes under the open store (truncated by another program?); reading it again before appending`,
+    });
+    await this.rfh?.close().catch(() => undefined);
+    this.rfh = undefined;
+    try {
+      await this.openReader();
+    } catch (e) {
+      throw e instanceof LearningError ? e : io(this.path, 'cannot read the metrics file', e);
+    }
   }
 
   query(query?: MetricQuery): Promise<MetricRecord[]> {

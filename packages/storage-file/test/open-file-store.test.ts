@@ -217,4 +217,59 @@ describe('append guards the format', () => {
     expect(await store.query()).toEqual([]);
     await store.close();
   });
+
+  it('rejects metadata that JSON.stringify would not write as an object (Date, toJSON, BigInt, cycle) with INVALID_RECORD, writing nothing', async () => {
+    const path = join(await tempDir(), 'm.jsonl');
+    const store = await openFileStore({ path });
+    const before = await readFile(path, 'utf8');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const metadata of [new Date(0), { toJSON: () => 'x' }, { n: 1n }, cyclic]) {
+      const bad = { name: 'a', value: 1, timestamp: 1, metadata } as unknown as MetricRecord;
+      await expect(store.append([rec('ok', 1, 1), bad])).rejects.toMatchObject({ code: 'INVALID_RECORD', name: 'LearningError' });
+    }
+    expect(await readFile(path, 'utf8')).toBe(before);
+    await store.close();
+    // The file is still readable by every later store.
+    const again = await openFileStore({ path });
+    expect(await again.query()).toEqual([]);
+    await again.close();
+  });
+});
+
+describe('a file truncated under an open store', () => {
+  for (const eager of [false, true]) {
+    it(`emptied (: > metrics.jsonl): the next append writes the header again, so the file stays readable (eager: ${eager})`, async () => {
+      const path = join(await tempDir(), 'm.jsonl');
+      const { warnings, onWarning } = collectWarnings();
+      const store = await openFileStore({ path, eager, onWarning });
+      await store.append([rec('a', 1, 1)]);
+      expect(await store.query()).toEqual([rec('a', 1, 1)]);
+      await writeFile(path, ''); // same inode, 0 bytes: the user starts the history over
+      await store.append([rec('a', 2, 2)]);
+      expect((await readFile(path, 'utf8')).startsWith('{"format":"autodev-metrics"')).toBe(true);
+      expect(warnings.map((w) => w.code)).toContain('FILE_REPLACED');
+      expect(await store.query()).toEqual([rec('a', 2, 2)]);
+      await store.close();
+      const fresh = await openFileStore({ path });
+      expect(await fresh.query()).toEqual([rec('a', 2, 2)]);
+      await fresh.close();
+    });
+  }
+
+  it('cut inside a record: the next append starts on a fresh line and every whole record before the cut is kept', async () => {
+    const path = join(await tempDir(), 'm.jsonl');
+    const store = await openFileStore({ path, onWarning: () => undefined });
+    await store.append([rec('a', 1, 1)]);
+    await store.append([rec('a', 2, 2)]);
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.slice(0, text.length - 10)); // the last record loses its end
+    await store.append([rec('a', 3, 3)]);
+    await store.close();
+    const { warnings, onWarning } = collectWarnings();
+    const fresh = await openFileStore({ path, onWarning });
+    expect(await fresh.query()).toEqual([rec('a', 1, 1), rec('a', 3, 3)]);
+    expect(warnings.map((w) => w.code)).toEqual(['TORN_LINE']);
+    await fresh.close();
+  });
 });

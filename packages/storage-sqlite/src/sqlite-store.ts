@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { LearningError, isLearningError, matchesQuery, validateQuery } from '@autodev/learning';
 import type { JsonValue, Metadata, MetricQuery, MetricRecord, MetricStore } from '@autodev/learning';
+import { metadataTextOf } from './internal/check-record.js';
 import { decodeText, encodeText, hasUnsafeChars } from './internal/text-codec.js';
 
 /** Schema version this package writes. A database stamped with a higher one is refused (`STORE_VERSION`). */
@@ -271,7 +272,11 @@ function createSqliteStore(db: Database.Database, path: string): SqliteStore {
     let seq = Number(readSeq.get());
     if (!Number.isSafeInteger(seq) || seq < 1)
       throw new LearningError('STORE_CORRUPT', `${path}, table ${META_TABLE}: the next_seq counter is missing or invalid; restore the database from a backup`);
-    for (const r of records) insert.run(encodeText(r.name), r.timestamp, seq++, r.value, JSON.stringify(r.metadata));
+    // Checked inside the transaction: a bad record rolls back the ones inserted before it (all or nothing).
+    for (const r of records) {
+      const metadata = metadataTextOf(r);
+      insert.run(encodeText(r.name), r.timestamp, seq++, r.value, metadata);
+    }
     writeSeq.run(String(seq));
   });
   const nextName = db.prepare(`SELECT name FROM ${SQLITE_TABLE} WHERE name > ? ORDER BY name LIMIT 1`).pluck();
@@ -313,7 +318,10 @@ function createSqliteStore(db: Database.Database, path: string): SqliteStore {
     sql += ` ORDER BY timestamp_ms ${dir}, seq ${dir}`;
     if (exact && q.limit !== undefined) {
       sql += ' LIMIT ?';
-      params.push(q.limit);
+      // validateQuery accepts any whole number, such as 1e300 or Number.MAX_VALUE for "no limit", but SQLite
+      // binds a number beyond int64 as REAL and LIMIT then fails with "datatype mismatch". No table holds more
+      // rows than this, so the clamp changes no answer.
+      params.push(Math.min(q.limit, Number.MAX_SAFE_INTEGER));
     }
     let stmt = statements.get(sql);
     if (!stmt) {

@@ -76,8 +76,35 @@ describe('openSqliteStore', () => {
   it('appends all or nothing', async () => {
     await store.append([rec('m', 1, 1)]);
     const bad = { name: 'm', value: null, timestamp: 3, metadata: {} } as unknown as MetricRecord;
-    await expect(store.append([rec('m', 2, 2), bad])).rejects.toMatchObject({ code: 'STORE_IO' });
+    await expect(store.append([rec('m', 2, 2), bad])).rejects.toMatchObject({ code: 'INVALID_RECORD' });
     expect((await store.query()).map((r) => r.value)).toEqual([1]);
+  });
+
+  it('rejects records a direct caller got wrong with INVALID_RECORD instead of storing rows that break every later query', async () => {
+    await store.append([rec('m', 1, 1)]);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const bad: unknown[] = [
+      { name: 'm', value: 'abc', timestamp: 2, metadata: {} }, // SQLite would store the text in the REAL column
+      { name: 'm', value: 2, timestamp: '2026-01-01', metadata: {} },
+      { name: 'm', value: 2, timestamp: 2, metadata: [1] },
+      { name: 'm', value: 2, timestamp: 2, metadata: new Date(0) }, // JSON.stringify writes a string
+      { name: 'm', value: 2, timestamp: 2, metadata: { n: 1n } },
+      { name: 'm', value: 2, timestamp: 2, metadata: cyclic },
+      { name: 5, value: 2, timestamp: 2, metadata: {} },
+      { name: 'm', value: Number.NaN, timestamp: 2, metadata: {} },
+      null,
+    ];
+    for (const b of bad) await expect(store.append([rec('m', 2, 2), b as MetricRecord])).rejects.toMatchObject({ code: 'INVALID_RECORD', name: 'LearningError' });
+    expect(await store.query()).toEqual([rec('m', 1, 1)]);
+  });
+
+  it('accepts any whole-number limit, also beyond 64-bit integers (1e300, Number.MAX_VALUE)', async () => {
+    await store.append([rec('m', 1, 1), rec('m', 2, 2)]);
+    for (const limit of [2 ** 63, 1e300, Number.MAX_VALUE]) {
+      expect((await store.query({ limit })).map((r) => r.value)).toEqual([1, 2]);
+      expect((await store.query({ name: 'm', where: { x: 1 }, limit })).map((r) => r.value)).toEqual([]);
+    }
   });
 
   it('close is idempotent and then every method rejects with STORE_CLOSED', async () => {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { LearningError, isLearningError, validateQuery } from '@autodev/learning';
 import type { JsonValue, Metadata, MetricQuery, MetricRecord, MetricStore } from '@autodev/learning';
+import { encodeRows, type EncodedRows } from './internal/check-record.js';
 import { decodeJson, decodeText, encodeJson, encodeText, MARKER } from './internal/text-codec.js';
 
 /** Schema version this package writes. A table stamped with a higher one is refused (`STORE_VERSION`). */
@@ -264,7 +265,7 @@ function createPostgresStore(pool: pg.Pool, owned: boolean, table: string, batch
   const insertSql = `INSERT INTO ${table} (name, value, timestamp_ms, metadata)
     SELECT n, v, t, m FROM unnest($1::text[], $2::float8[], $3::float8[], $4::jsonb[]) WITH ORDINALITY AS r(n, v, t, m, i) ORDER BY i`;
 
-  const appendNow = async (records: readonly MetricRecord[]): Promise<void> => {
+  const appendNow = async (rows: EncodedRows): Promise<void> => {
     const client = await connect(pool);
     let broken: Error | undefined;
     try {
@@ -272,13 +273,13 @@ function createPostgresStore(pool: pg.Pool, owned: boolean, table: string, batch
       try {
         // Durable on resolve whatever the server's default: COMMIT waits for the WAL flush.
         await client.query('SET LOCAL synchronous_commit = on');
-        for (let start = 0; start < records.length; start += batchSize) {
-          const chunk = records.slice(start, start + batchSize);
+        for (let start = 0; start < rows.names.length; start += batchSize) {
+          const end = start + batchSize;
           await client.query(insertSql, [
-            chunk.map((r) => encodeText(r.name)),
-            chunk.map((r) => r.value),
-            chunk.map((r) => r.timestamp),
-            chunk.map((r) => JSON.stringify(encodeJson(r.metadata))),
+            rows.names.slice(start, end),
+            rows.values.slice(start, end),
+            rows.timestamps.slice(start, end),
+            rows.metadata.slice(start, end),
           ]);
         }
         await client.query('COMMIT');
@@ -311,7 +312,9 @@ function createPostgresStore(pool: pg.Pool, owned: boolean, table: string, batch
     let sql = `SELECT name, value, timestamp_ms, metadata::text FROM ${table}`;
     if (conditions.length > 0) sql += ` WHERE ${conditions.join(' AND ')}`;
     sql += ` ORDER BY timestamp_ms ${dir}, seq ${dir}`;
-    if (q.limit !== undefined) sql += ` LIMIT ${param(q.limit)}`;
+    // validateQuery accepts any whole number (1e300, Number.MAX_VALUE as "no limit"), but the driver sends such
+    // a number as "1e+300", which is no bigint. No table holds more rows than this, so the clamp changes no answer.
+    if (q.limit !== undefined) sql += ` LIMIT ${param(Math.min(q.limit, Number.MAX_SAFE_INTEGER))}`;
     const client = await connect(pool);
     let result: pg.QueryResult<Row>;
     try {
@@ -353,14 +356,17 @@ function createPostgresStore(pool: pg.Pool, owned: boolean, table: string, batch
   return {
     table,
     append(records) {
+      let rows: EncodedRows;
       try {
         ensureOpen();
         if (!Array.isArray(records)) throw new LearningError('INVALID_ARGUMENT', 'append takes an array of records');
+        // Now, not when the appends before this one are done: see encodeRows.
+        rows = encodeRows(records);
       } catch (e) {
         return rejected(e);
       }
       if (records.length === 0) return track(appendTail.then(() => undefined));
-      const run = appendTail.then(() => appendNow(records)).catch((e: unknown) => Promise.reject(wrap(e, table, 'appending records')));
+      const run = appendTail.then(() => appendNow(rows)).catch((e: unknown) => Promise.reject(wrap(e, table, 'appending records')));
       appendTail = run.catch(() => {});
       return track(run);
     },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricRecord } from '@autodev/learning';
@@ -94,11 +95,46 @@ describe('openPostgresStore', () => {
   it('appends all or nothing, across statement chunks too', async () => {
     const chunked = await openPostgresStore({ connectionString: url, schema, batchSize: 2 });
     await chunked.append([rec('m', 1, 1)]);
-    const bad = { name: 'm', value: null, timestamp: 9, metadata: {} } as unknown as MetricRecord;
-    await expect(chunked.append([rec('m', 2, 2), rec('m', 3, 3), rec('m', 4, 4), bad])).rejects.toMatchObject({ code: 'STORE_IO' });
+    // Valid for the store, refused by the server in the second statement: an index entry is limited to a few KB
+    // (random hex, so compression cannot shrink it under the limit).
+    const refused = rec(randomBytes(10_000).toString('hex'), 9, 9);
+    await expect(chunked.append([rec('m', 2, 2), rec('m', 3, 3), rec('m', 4, 4), refused])).rejects.toMatchObject({ code: 'STORE_IO' });
     await chunked.append([rec('m', 5, 5), rec('m', 6, 6), rec('m', 7, 7)]);
     expect((await chunked.query()).map((r) => r.value)).toEqual([1, 5, 6, 7]);
     await chunked.close();
+  });
+
+  it('rejects records a direct caller got wrong with INVALID_RECORD, writing nothing (no NaN stored, no row that breaks later queries)', async () => {
+    await store.append([rec('m', 1, 1)]);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const bad: unknown[] = [
+      { name: 'm', value: Number.NaN, timestamp: 2, metadata: {} }, // float8 takes NaN
+      { name: 'm', value: null, timestamp: 2, metadata: {} },
+      { name: 'm', value: 2, timestamp: '2026-01-01', metadata: {} },
+      { name: 'm', value: 2, timestamp: 2, metadata: [1] }, // jsonb takes an array
+      { name: 'm', value: 2, timestamp: 2, metadata: new Date(0) }, // JSON.stringify writes a string
+      { name: 'm', value: 2, timestamp: 2, metadata: { n: 1n } },
+      { name: 'm', value: 2, timestamp: 2, metadata: cyclic },
+      { name: 5, value: 2, timestamp: 2, metadata: {} },
+      null,
+    ];
+    for (const b of bad) await expect(store.append([rec('m', 2, 2), b as MetricRecord])).rejects.toMatchObject({ code: 'INVALID_RECORD', name: 'LearningError' });
+    expect(await store.query()).toEqual([rec('m', 1, 1)]);
+  });
+
+  it('stores what the array held when append was called, even if the caller empties it before the append runs', async () => {
+    const buffer = [rec('m', 2, 2)];
+    const first = store.append([rec('m', 1, 1)]); // the next append waits for this one
+    const second = store.append(buffer);
+    buffer.length = 0; // a collector reusing its buffer
+    await Promise.all([first, second]);
+    expect((await store.query()).map((r) => r.value)).toEqual([1, 2]);
+  });
+
+  it('accepts any whole-number limit, also beyond bigint (1e300, Number.MAX_VALUE)', async () => {
+    await store.append([rec('m', 1, 1), rec('m', 2, 2)]);
+    for (const limit of [2 ** 63, 1e300, Number.MAX_VALUE]) expect((await store.query({ limit })).map((r) => r.value)).toEqual([1, 2]);
   });
 
   it('close is idempotent, waits for pending calls, and then every method rejects with STORE_CLOSED', async () => {

@@ -88,6 +88,7 @@ interface Resolved {
 }
 
 function resolveOptions(options: CachedOptions<never>): Resolved {
+  if (typeof options === 'function') invalidArgument('cached: pass the options first, then the function: cached()(fn) or cached({ maxSize: 100 })(fn)');
   if (options === null || typeof options !== 'object') invalidArgument(`cached: expected an options object, got ${String(options)}`);
   const { maxSize = 100, ttlMs, key, clock = defaultClock } = options;
   if (!Number.isInteger(maxSize) || maxSize < 1) invalidArgument(`cached: maxSize must be an integer >= 1 (e.g. 100), got ${String(maxSize)}`);
@@ -181,7 +182,14 @@ export function cached<Args extends unknown[] = any[]>(options: CachedOptions<Ar
     const perInstance = new WeakMap<object, AnyFunction & { cache: CacheHandle }>();
     const method = function (this: object, ...args: unknown[]): unknown {
       let c = perInstance.get(this);
-      if (c === undefined) perInstance.set(this, (c = makeCached(fn, o)));
+      if (c === undefined) {
+        // A detached call (`const f = obj.method; f()`) has no instance to key the cache by; say so
+        // instead of letting the WeakMap throw "Invalid value used as weak map key".
+        if (this === null || (typeof this !== 'object' && typeof this !== 'function')) {
+          invalidArgument(`cached: method "${String(context.name)}" was called with this = ${String(this)}; call it on an instance (obj.${String(context.name)}(...)) or bind it`);
+        }
+        perInstance.set(this, (c = makeCached(fn, o)));
+      }
       return c.apply(this, args) as unknown;
     };
     copyFunctionProperties(method, fn);

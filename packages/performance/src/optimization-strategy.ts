@@ -212,6 +212,10 @@ export class OptimizationStrategy {
       invalidArgument(`mapConcurrent: concurrency must be an integer >= 1, got ${String(concurrency)}`);
     }
     if (typeof fn !== 'function') invalidArgument('mapConcurrent: fn must be a function');
+    // Array.from would throw a TypeError for null and silently give [] for a number or a plain object.
+    if (items === null || typeof (items as Partial<Iterable<T>> | undefined)?.[Symbol.iterator] !== 'function') {
+      invalidArgument('mapConcurrent: items must be an array or another iterable');
+    }
     const list = Array.from(items);
     const results = new Array<R>(list.length);
     let nextIndex = 0;

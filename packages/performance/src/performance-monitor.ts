@@ -134,6 +134,7 @@ export class PerformanceMonitor {
    * ```
    */
   static isolated(options: PerformanceMonitorOptions = {}): PerformanceMonitor {
+    if (options === null || typeof options !== 'object') invalidArgument(`PerformanceMonitor.isolated: expected an options object such as { maxBins: 2048 }, got ${String(options)}`);
     constructingIsolated = true;
     try {
       const m = new PerformanceMonitor();
@@ -328,6 +329,10 @@ export class PerformanceMonitor {
   checkBudgets(budgets: Readonly<Record<string, Budget>>): BudgetBreach[] {
     const breaches: BudgetBreach[] = [];
     for (const [name, budget] of Object.entries(budgets)) {
+      // null or a string would otherwise fail with a TypeError from Object.entries, or be read character by character.
+      if (typeof budget !== 'number' && (typeof budget !== 'object' || budget === null || Array.isArray(budget))) {
+        invalidArgument(`checkBudgets: budget "${name}" must be a number of seconds (the maximum average) or an object like { avg: 0.5, p99: 2 }, got ${JSON.stringify(budget)}`);
+      }
       const limits = typeof budget === 'number' ? { avg: budget } : budget;
       for (const [statistic, limit] of Object.entries(limits) as [BudgetBreach['statistic'], number | undefined][]) {
         if (limit === undefined) continue;

@@ -24,6 +24,10 @@ export interface SimpleCacheOptions {
 
 const NO_KEY: unique symbol = Symbol('no key');
 
+// The most slots the layout can address: IntSlotTable chains hold slot numbers in Int32Arrays (-1 ends a
+// chain), and `links` has 2 × maxSize entries, which a typed array allows up to 2^32.
+const MAX_CAPACITY = 2 ** 31;
+
 // Capacities up to which evicted string keys stay in the dictionary (see `lazyStrings`). Measured with
 // bench/lru-ab.ts: skipping `delete` wins at 1k entries, ties at 10k and loses at 30k and 100k, where the
 // larger dictionary and its rebuilds cost more cache misses than the deletes they save.
@@ -96,8 +100,11 @@ export class SimpleCache<K, V> {
     const o = typeof options === 'number' ? { maxSize: options } : options;
     if (o === null || typeof o !== 'object') invalidArgument(`SimpleCache: expected { maxSize } or a number, got ${String(o)}`);
     const { maxSize, ttlMs } = o;
-    if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > 0xfffffffe) {
+    if (!Number.isInteger(maxSize) || maxSize < 1) {
       invalidArgument(`SimpleCache: maxSize must be an integer >= 1 (e.g. 100), got ${String(maxSize)}`);
+    }
+    if (maxSize > MAX_CAPACITY) {
+      invalidArgument(`SimpleCache: maxSize must be at most 2^31 (slots are preallocated, ~30 bytes each), got ${String(maxSize)}`);
     }
     if (ttlMs !== undefined && !(typeof ttlMs === 'number' && ttlMs > 0)) {
       invalidArgument(`SimpleCache: ttlMs must be a positive number of milliseconds or undefined, got ${String(ttlMs)}`);
@@ -106,12 +113,20 @@ export class SimpleCache<K, V> {
     this.lazyStrings = maxSize <= LAZY_STRINGS_MAX_SIZE;
     this.ttlMs = ttlMs === Number.POSITIVE_INFINITY ? undefined : ttlMs;
     this.clock = o.clock ?? defaultClock;
-    this.intTable = new IntSlotTable(maxSize);
-    // `new Array(n)` keeps fast (holey) elements in V8 up to far beyond typical capacities, and allocating
-    // exactly n avoids the up-to-50% slack of growing by push.
-    this.values = new Array<V | undefined>(maxSize);
-    this.links = new Uint32Array(2 * maxSize);
-    this.expiresAt = this.ttlMs === undefined ? null : new Float64Array(maxSize);
+    try {
+      this.intTable = new IntSlotTable(maxSize);
+      // `new Array(n)` keeps fast (holey) elements in V8 up to far beyond typical capacities, and allocating
+      // exactly n avoids the up-to-50% slack of growing by push.
+      this.values = new Array<V | undefined>(maxSize);
+      this.links = new Uint32Array(2 * maxSize);
+      this.expiresAt = this.ttlMs === undefined ? null : new Float64Array(maxSize);
+    } catch (error) {
+      // "Array buffer allocation failed": say which option asked for the memory.
+      if (error instanceof RangeError) {
+        invalidArgument(`SimpleCache: could not preallocate ${maxSize} slots (about ${Math.ceil((maxSize * 30) / 2 ** 20)} MiB); use a smaller maxSize`);
+      }
+      throw error;
+    }
   }
 
   /** Number of live entries (expired entries count until they are next touched). */

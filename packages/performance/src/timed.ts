@@ -131,5 +131,9 @@ function wrapWith(
   }
   const resolved = name ?? (context ? String(context.name) : fn.name);
   if (resolved === '') invalidArgument('timed: the function is anonymous; pass a name: timed("my_operation")(fn)');
-  return makeTimed(fn, resolved, options.monitor ?? PerformanceMonitor.global);
+  const monitor = options?.monitor ?? PerformanceMonitor.global;
+  if (typeof (monitor as Partial<PerformanceMonitor>).recorder !== 'function') {
+    invalidArgument('timed: options.monitor must be a PerformanceMonitor, e.g. timed("x", { monitor: PerformanceMonitor.isolated() })');
+  }
+  return makeTimed(fn, resolved, monitor);
 }

@@ -173,6 +173,20 @@ describe('cached', () => {
     expect(getCache(() => 1)).toBeUndefined();
   });
 
+  it('says what is wrong when a decorated method is called without an instance, or cached(fn) is called', () => {
+    class Users {
+      @cached()
+      get(id: string): string {
+        return id;
+      }
+    }
+    const detached = new Users().get;
+    expect(() => detached('1')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('obj.get(...)') }));
+    expect(() => (cached as (f: unknown) => unknown)((x: number) => x)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('cached()(fn)') }),
+    );
+  });
+
   it.each([{ maxSize: 0 }, { maxSize: 2.5 }, { ttlMs: -1 }, { key: 'id' as never }])('rejects options %o with INVALID_ARGUMENT', (o) => {
     expect(() => cached(o)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });

@@ -156,5 +156,12 @@ describe('OptimizationStrategy', () => {
       await expect(mapConcurrent([], (x) => x)).resolves.toEqual([]);
       await expect(mapConcurrent([1], (x) => x, { concurrency: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     });
+
+    it('rejects items that are not iterable instead of a TypeError or a silent []', async () => {
+      for (const items of [null, undefined, 5, { length: 2 }]) {
+        await expect(mapConcurrent(items as never, (x) => x)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      }
+      await expect(mapConcurrent(new Set([1, 2]), (x) => x * 2)).resolves.toEqual([2, 4]);
+    });
   });
 });

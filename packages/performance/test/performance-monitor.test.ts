@@ -283,5 +283,14 @@ describe('PerformanceMonitor', () => {
       expect(() => m.checkBudgets({ x: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
       expect(() => m.checkBudgets({ x: { p95: Number.NaN } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     });
+
+    it('rejects a budget that is neither a number nor an object with INVALID_ARGUMENT (not a TypeError)', () => {
+      const m = PerformanceMonitor.isolated();
+      m.recordOperation('x', 1);
+      for (const budget of [null, '1', [1]]) {
+        expect(() => m.checkBudgets({ x: budget as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+      }
+      expect(() => PerformanceMonitor.isolated(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    });
   });
 });

@@ -256,6 +256,11 @@ describe('SimpleCache', () => {
     expect(() => new SimpleCache({ maxSize })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
+  it('rejects a maxSize beyond what its slot layout can address with INVALID_ARGUMENT (not a RangeError)', () => {
+    expect(() => new SimpleCache(2 ** 31 + 1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new SimpleCache(0xfffffffe)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it('rejects a non-positive ttlMs', () => {
     expect(() => new SimpleCache({ maxSize: 1, ttlMs: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });

@@ -39,6 +39,10 @@ describe('timed', () => {
     expect(() => timed('')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
+  it('rejects a monitor option that is not a PerformanceMonitor with INVALID_ARGUMENT (not a TypeError)', () => {
+    expect(() => timed('x', { monitor: {} as never })(() => 1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it('counts a throw as an error and rethrows the same error', () => {
     const monitor = PerformanceMonitor.isolated();
     const boom = new TypeError('boom');

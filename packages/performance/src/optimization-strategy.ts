@@ -182,11 +182,15 @@ export class OptimizationStrategy {
     // With an intercept every class nests O(1) (b = 0), so the best growth class always fits a little
     // better, even on flat data with one outlier. Keep O(1) unless the slope is significant: t ≥ 4
     // (p < 0.01 two-sided for ≥ 8 degrees of freedom), the test a regression table would print.
+    const closest = best;
     if (best !== 'constant' && !(fits.get(best)!.t >= MIN_SLOPE_T)) best = 'constant';
     const fit = fits.get(best)!;
     const result: ComplexityFit = { complexity: best, coefficient: fit.b, intercept: fit.a, rms };
     const runnerUp = ranked.find((c) => c !== best);
-    if (runnerUp !== undefined && rms[runnerUp] <= rms[best] * 1.1 + 1e-12 && rms[best] > 0) {
+    if (best !== closest && rms[closest] * 1.1 < rms.constant) {
+      // Not "about equally well": the growth class fits clearly better, but its slope could be noise. Say that.
+      result.warning = `fitComplexity: ${closest} fits better (normalized RMS ${rms[closest].toFixed(4)} vs ${rms.constant.toFixed(4)} for constant) but its slope is not significant (t = ${fits.get(closest)!.t.toFixed(2)} < ${MIN_SLOPE_T}), so constant is kept; take more samples over a wider range of n before trusting either`;
+    } else if (runnerUp !== undefined && rms[runnerUp] <= rms[best] * 1.1 + 1e-12 && rms[best] > 0) {
       result.warning = `fitComplexity: ${best} (normalized RMS ${rms[best].toFixed(4)}) and ${runnerUp} (${rms[runnerUp].toFixed(4)}) fit about equally well; measure over a wider range of n (e.g. 10x between smallest and largest) before trusting the class`;
     }
     return result;

@@ -93,6 +93,19 @@ describe('OptimizationStrategy', () => {
     expect(fit.warning).toMatch(/fit about equally well/);
   });
 
+  it('says why when a clearly better growth class loses to O(1) on significance, instead of "about equally well"', () => {
+    const fit = fitComplexity([
+      { n: 10, seconds: 1.0 },
+      { n: 100, seconds: 1.3 },
+      { n: 1000, seconds: 2.2 },
+      { n: 1000, seconds: 1.6 },
+    ]);
+    expect(fit.complexity).toBe('constant');
+    expect(fit.rms.logarithmic).toBeLessThan(fit.rms.constant / 1.1);
+    expect(fit.warning).toMatch(/logarithmic fits better .* not significant/);
+    expect(fit.warning).not.toMatch(/about equally well/);
+  });
+
   it('rejects too few samples and bad values', () => {
     expect(() => fitComplexity([{ n: 1, seconds: 1 }])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() =>

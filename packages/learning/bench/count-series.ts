@@ -12,6 +12,8 @@ export interface CountSeries {
   readonly values: number[];
   /** Indices of injected spikes: the only real anomalies. */
   readonly spikes: ReadonlySet<number>;
+  /** First run of the new level, for a series with a level shift. */
+  readonly shiftAt?: number;
 }
 
 function poisson(rnd: () => number, lambda: number): number {
@@ -91,7 +93,7 @@ export function generateCountSuite(seed: number, count: number, length = 60): Co
       }
       values.push(Math.round((offset + v) * step * 1e6) / 1e6);
     }
-    out.push({ kind: `${kind}${spiky ? ', spikes' : shiftAt >= 0 ? ', shift' : ', stable'}`, values, spikes });
+    out.push({ kind: `${kind}${spiky ? ', spikes' : shiftAt >= 0 ? ', shift' : ', stable'}`, values, spikes, ...(shiftAt >= 0 ? { shiftAt } : {}) });
   }
   return out;
 }

@@ -6,6 +6,8 @@
  * Run: `pnpm --filter @autodev/learning exec tsx bench/discrete-anomalies.ts [seed] [series per kind]`
  */
 import { detectAnomalies } from '../src/detection/anomalies.js';
+import { detectRegression } from '../src/detection/regression.js';
+import { generateCountSuite } from './count-series.js';
 import { mulberry32 } from '../src/stats/internal/random.js';
 
 type Gen = (rnd: () => number, length: number) => number[];
@@ -53,26 +55,31 @@ const LENGTH = 40;
 const CONFIDENT = 0.8;
 
 console.log(`Stable discrete series (${perKind} per kind, ${LENGTH} runs, every run from the 10th tested as the newest):\n`);
-console.log('| series | tested runs | flagged | flagged at ≥ 0.8 | per 1,000 runs at ≥ 0.8 |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log('| series | tested runs | anomalies | anomalies at ≥ 0.8 | per 1,000 runs at ≥ 0.8 | regressions at ≥ 0.8 per 1,000 runs |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 let k = 0;
 for (const [name, gen] of Object.entries(STABLE)) {
   const rnd = mulberry32(seed * 1000 + k++);
   let tested = 0;
   let flagged = 0;
   let confident = 0;
+  let regressions = 0;
   for (let s = 0; s < perKind; s++) {
     const values = gen(rnd, LENGTH);
     for (let end = 10; end <= LENGTH; end++) {
       tested++;
-      const a = detectAnomalies(values.slice(0, end))[0];
+      const h = values.slice(0, end);
+      const a = detectAnomalies(h)[0];
       if (a) {
         flagged++;
         if (a.confidence >= CONFIDENT) confident++;
       }
+      const r = detectRegression(h);
+      if ((r.status === 'increase' || r.status === 'decrease') && r.confidence >= CONFIDENT) regressions++;
     }
   }
-  console.log(`| ${name} | ${tested} | ${flagged} | ${confident} | ${((1000 * confident) / tested).toFixed(1)} |`);
+  const per1000 = (k: number): string => ((1000 * k) / tested).toFixed(1);
+  console.log(`| ${name} | ${tested} | ${flagged} | ${confident} | ${per1000(confident)} | ${per1000(regressions)} |`);
 }
 
 console.log(`\nReal spikes in the newest run (${perKind} per kind):\n`);
@@ -88,4 +95,36 @@ for (const [name, gen] of Object.entries(SPIKES)) {
   conf.sort((a, b) => a - b);
   const found = conf.filter((c) => c > 0).length;
   console.log(`| ${name} | ${found}/${perKind} | ${conf.filter((c) => c >= CONFIDENT).length}/${perKind} | ${conf[perKind >> 1]!.toFixed(2)} |`);
+}
+
+// The regression test on the labelled discrete suite: false alarms on series without a level shift (spikes are
+// not shifts), and level shifts found within 5 runs of their start.
+{
+  const suite = generateCountSuite(4243, 5 * perKind);
+  let runs = 0;
+  let alarms = 0;
+  let shifts = 0;
+  let found = 0;
+  for (const s of suite) {
+    if (s.shiftAt === undefined) {
+      for (let t = 12; t <= s.values.length; t++) {
+        const r = detectRegression(s.values.slice(0, t));
+        if (r.status === 'insufficient-data') continue;
+        runs++;
+        if (r.status !== 'no-change' && r.confidence >= CONFIDENT) alarms++;
+      }
+      continue;
+    }
+    shifts++;
+    for (let d = 1; d <= 5; d++) {
+      const r = detectRegression(s.values.slice(0, s.shiftAt + d));
+      if (r.status === 'increase' && r.confidence >= CONFIDENT) {
+        found++;
+        break;
+      }
+    }
+  }
+  console.log(`\nRegression test on the discrete suite of bench/count-series.ts (seed 4243, ${5 * perKind} series):\n`);
+  console.log(`- false alarms at ≥ 0.8 on series without a shift: ${alarms} in ${runs} runs = ${((1000 * alarms) / runs).toFixed(2)} per 1,000`);
+  console.log(`- level shifts found at ≥ 0.8 within 5 runs: ${found} / ${shifts} = ${((100 * found) / shifts).toFixed(1)}%`);
 }

@@ -23,7 +23,12 @@ export interface Comparison {
   readonly relativeShift: number;
   /** shiftInterval / |medianA|. */
   readonly relativeInterval: [number, number];
-  /** Two-sided Mann–Whitney U p-value (exact without ties for nA + nB ≤ 50, else tie-corrected normal approximation). */
+  /**
+   * Two-sided Mann–Whitney U p-value: exact without ties for nA + nB ≤ 50; with ties, the exact conditional
+   * (permutation) distribution of the midrank sum while that is cheap (any window of a few runs against its
+   * baseline, or about 30 vs 30; see `exactTiesCost`); otherwise the
+   * tie-corrected normal approximation with continuity correction.
+   */
   readonly pValue: number;
   /** Mann–Whitney U statistic of b: #(b > a) + ½ #(b = a). */
   readonly u: number;
@@ -121,6 +126,75 @@ export function mannWhitneyExactDistribution(m: number, n: number): Float64Array
 const EXACT_LIMIT = 50;
 
 /**
+ * Exact conditional null distribution of the rank sum of a group of size m drawn from `sortedCombined` (ties
+ * included): every subset of m of the n values is equally likely, and ranks are midranks. Returned on the
+ * doubled-rank scale (2 · midrank is an integer) as probabilities of each doubled sum 0..2mn. Dynamic programming
+ * over the distinct values: choosing t of a value's c copies can be done C(c, t) ways and adds t · its doubled
+ * midrank. Time: see {@link exactTiesCost}.
+ * @see B. Streitberg & J. Röhmel, "Exact distributions for permutation and rank tests", Statistical Software
+ * Newsletter 12 (1986); M. Hollander & D. A. Wolfe, Nonparametric Statistical Methods, 2nd ed. (1999), §4.1, comment 8.
+ */
+export function rankSumExactDistributionWithTies(sortedCombined: Float64Array, m: number): Float64Array {
+  const n = sortedCombined.length;
+  const width = 2 * m * n + 1;
+  // ways[k * width + s]: weighted number of ways to pick k of the values seen so far with doubled rank sum s.
+  let ways = new Float64Array((m + 1) * width);
+  let next = new Float64Array((m + 1) * width);
+  ways[0] = 1;
+  let seen = 0; // values in the groups processed so far
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j < n && sortedCombined[j] === sortedCombined[i]) j++;
+    const c = j - i;
+    const r2 = 2 * seen + c + 1; // doubled midrank of this group: (seen + 1) + (seen + c)
+    next.fill(0);
+    for (let k = 0; k <= Math.min(m, seen); k++) {
+      // Picking k of the first `seen` values gives a doubled sum between k(k + 1) and k(2·seen − k + 1).
+      const hi = k * (2 * seen - k + 1);
+      for (let sum = k * (k + 1); sum <= hi; sum++) {
+        const w = ways[k * width + sum]!;
+        if (w === 0) continue;
+        let choose = 1; // C(c, t), built up as t grows
+        for (let t = 0; t <= c && k + t <= m; t++) {
+          if (t > 0) choose = (choose * (c - t + 1)) / t;
+          next[(k + t) * width + sum + t * r2]! += w * choose;
+        }
+      }
+    }
+    [ways, next] = [next, ways];
+    seen += c;
+    i = j;
+  }
+  const out = ways.slice(m * width, (m + 1) * width);
+  let total = 0;
+  for (const w of out) total += w;
+  for (let sum = 0; sum < width; sum++) out[sum] = out[sum]! / total;
+  return out;
+}
+
+/**
+ * Work of {@link rankSumExactDistributionWithTies}: (m + 1) × doubled sums × Σ over distinct values of the
+ * copies that can be picked (min(c, m) + 1).
+ */
+function exactTiesCost(sortedCombined: Float64Array, m: number): number {
+  let picks = 0;
+  for (let i = 0; i < sortedCombined.length; ) {
+    let j = i;
+    while (j < sortedCombined.length && sortedCombined[j] === sortedCombined[i]) j++;
+    picks += Math.min(j - i, m) + 1;
+    i = j;
+  }
+  return (m + 1) * (2 * m * sortedCombined.length + 1) * picks;
+}
+
+/**
+ * Largest {@link exactTiesCost} for which the tied exact distribution is computed: some tens of milliseconds at
+ * most. It covers every regression window (3 or 5 runs against up to a few hundred) and two-sample comparisons
+ * of about 30 vs 30; beyond, the normal approximation is good.
+ */
+const EXACT_TIES_BUDGET = 16_000_000;
+
+/**
  * Compares two samples without assuming normality: the Hodges–Lehmann shift of b relative to a with its
  * distribution-free confidence interval, the Mann–Whitney U test, Cliff's delta, and a plain-language verdict.
  * Non-finite values are ignored.
@@ -200,9 +274,28 @@ export function compareSamples(a: readonly number[], b: readonly number[], optio
     }
     kLow = Math.min(kLow, Math.floor((N + 1) / 2));
   } else {
-    const sd = Math.sqrt(((nA * nB) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
-    const dev = Math.abs(u - N / 2);
-    pValue = sd > 0 ? Math.min(1, 2 * normalSf(Math.max(0, dev - 0.5) / sd)) : 1;
+    const sorted = tieTerm > 0 ? Float64Array.from(combined).sort() : combined;
+    const small = Math.min(nA, nB);
+    if (tieTerm > 0 && exactTiesCost(sorted, small) <= EXACT_TIES_BUDGET) {
+      // Ties (discrete metrics: counts, whole seconds): the normal approximation is poor for a window of 3–5 runs
+      // against a baseline of mostly one value, and anti-conservative — a stable 0/1 count failed the regression
+      // test about once in 120 runs. The exact conditional distribution of B's rank sum has no such error.
+      // The distribution of the smaller group's sum is the cheaper one; A's doubled sum is n(n + 1) − B's.
+      const dist = rankSumExactDistributionWithTies(sorted, small);
+      const t = Math.round(small === nB ? 2 * rankSumB : n * (n + 1) - 2 * rankSumB);
+      let lower = 0;
+      let upper = 0;
+      for (let sIdx = 0; sIdx < dist.length; sIdx++) {
+        if (sIdx <= t) lower += dist[sIdx]!;
+        if (sIdx >= t) upper += dist[sIdx]!;
+      }
+      pValue = Math.min(1, 2 * Math.min(lower, upper));
+    } else {
+      const sd = Math.sqrt(((nA * nB) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
+      const dev = Math.abs(u - N / 2);
+      pValue = sd > 0 ? Math.min(1, 2 * normalSf(Math.max(0, dev - 0.5) / sd)) : 1;
+    }
+    // The interval's order statistic from the normal approximation (ties make the exact one conservative anyway).
     const z = normalQuantile(1 - alpha / 2);
     kLow = Math.max(1, Math.min(Math.floor((N + 1) / 2), Math.round(N / 2 - z * Math.sqrt((N * (n + 1)) / 12))));
   }

@@ -67,3 +67,26 @@ describe('detectRegression with missing values', () => {
     expect(s.baseline.median).toBeCloseTo(70, 0);
   });
 });
+
+describe('detectRegression on discrete metrics', () => {
+  it('does not fail a stable 0/1 count (exact tied Mann–Whitney), and still finds a real jump in it', () => {
+    // 10% of runs have one failing test. Every run from the 12th is checked as CI would.
+    const rnd = mulberry32(2024);
+    let alarms = 0;
+    let runs = 0;
+    for (let s = 0; s < 60; s++) {
+      const v = Array.from({ length: 40 }, () => (rnd() < 0.1 ? 1 : 0));
+      for (let end = 12; end <= 40; end++) {
+        const r = detectRegression(v.slice(0, end));
+        if (r.status === 'insufficient-data') continue;
+        runs++;
+        if (r.status !== 'no-change' && r.confidence >= 0.8) alarms++;
+      }
+    }
+    expect(runs).toBeGreaterThan(1500);
+    expect(alarms).toBe(0);
+    // Five runs in a row with 2–3 failures after 30 mostly clean ones is a regression.
+    const jump = detectRegression([...new Array<number>(27).fill(0), 1, 0, 1, 2, 3, 2, 2, 3]);
+    expect(jump.status).toBe('increase');
+  });
+});

@@ -18,7 +18,10 @@ export interface RedisLikeClient {
 export interface RedisCacheStoreOptions<V> {
   /** An ioredis-compatible client (`new Redis(url)`); the store never connects or quits it. */
   client: RedisLikeClient;
-  /** Prefix of every key, so several caches share a database and `clear()` removes only this one's. @default 'autodev:cache:' */
+  /**
+   * Prefix of every key, so several caches share a database and `clear()` removes only this one's. Must not be
+   * empty. @default 'autodev:cache:'
+   */
   prefix?: string;
   /** Default time to live, milliseconds (Redis `PX`). @default undefined (no expiry) */
   ttlMs?: number;
@@ -37,7 +40,8 @@ export interface RedisCacheStoreOptions<V> {
  * import Redis from 'ioredis';
  * const l2 = new RedisCacheStore<User>({ client: new Redis(process.env.REDIS_URL), ttlMs: 60_000 });
  * ```
- * @throws {PerformanceError} INVALID_ARGUMENT when `client` lacks get/set/del or `ttlMs` is not positive.
+ * @throws {PerformanceError} INVALID_ARGUMENT when `client` lacks get/set/del, `ttlMs` is not positive, or
+ * `prefix` is empty (its `clear()` would delete the whole database).
  */
 export class RedisCacheStore<V> implements CacheStore<V> {
   readonly prefix: string;
@@ -53,6 +57,10 @@ export class RedisCacheStore<V> implements CacheStore<V> {
     }
     if (options.ttlMs !== undefined && !(typeof options.ttlMs === 'number' && options.ttlMs > 0)) {
       invalidArgument(`RedisCacheStore: ttlMs must be a positive number of milliseconds or undefined, got ${String(options.ttlMs)}`);
+    }
+    // An empty prefix would make clear() SCAN `*` and delete every key of the database, other apps' included.
+    if (options.prefix !== undefined && !(typeof options.prefix === 'string' && options.prefix.length > 0)) {
+      invalidArgument(`RedisCacheStore: prefix must be a non-empty string (clear() removes every key that starts with it), got ${JSON.stringify(options.prefix)}; use e.g. 'myapp:cache:'`);
     }
     this.client = options.client;
     this.prefix = options.prefix ?? 'autodev:cache:';

@@ -85,6 +85,12 @@ describe('RedisCacheStore options', () => {
     expect(() => new RedisCacheStore({ client: fake, ttlMs: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
+  it('refuses an empty prefix, with which clear() would delete every key of the database', () => {
+    const fake = { get: async () => null, set: async () => 'OK', del: async () => 0 };
+    expect(() => new RedisCacheStore({ client: fake, prefix: '' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/prefix must be a non-empty string/) }));
+    expect(() => new RedisCacheStore({ client: fake, prefix: 42 as unknown as string })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it('rejects a bad per-call ttl and a value that does not serialize, before calling Redis', async () => {
     const calls: unknown[][] = [];
     const fake = { get: async () => null, set: async (...args: unknown[]) => (calls.push(args), 'OK'), del: async () => 0 };

@@ -16,9 +16,10 @@ export interface CountSeries {
   readonly shiftAt?: number;
 }
 
-function poisson(rnd: () => number, lambda: number): number {
+/** A Poisson draw (Knuth's multiplication method; a rounded normal above mean 30). */
+export function poisson(rnd: () => number, lambda: number): number {
   if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal(rnd)));
-  const limit = Math.exp(-lambda); // Knuth's multiplication method
+  const limit = Math.exp(-lambda);
   let k = 0;
   let p = rnd();
   while (p > limit) {

@@ -7,22 +7,11 @@
  */
 import { detectAnomalies } from '../src/detection/anomalies.js';
 import { detectRegression } from '../src/detection/regression.js';
-import { generateCountSuite } from './count-series.js';
+import { generateCountSuite, poisson } from './count-series.js';
 import { mulberry32 } from '../src/stats/internal/random.js';
 
 type Gen = (rnd: () => number, length: number) => number[];
 
-const poisson = (rnd: () => number, lambda: number): number => {
-  // Knuth's multiplication method: fine for the small means used here.
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = rnd();
-  while (p > limit) {
-    k++;
-    p *= rnd();
-  }
-  return k;
-};
 const pick = <T>(rnd: () => number, xs: readonly T[], weights: readonly number[]): T => {
   let u = rnd() * weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < xs.length; i++) if ((u -= weights[i]!) < 0) return xs[i]!;

@@ -204,6 +204,30 @@ describe('autodev check', () => {
     expect(r.stderr).toMatch(/AUTODEV_STORE/);
   });
 
+  it('--require-data fails when a metric named with --metric (or the --where filter) matches no record', async () => {
+    const dir = await demoDir();
+    // A typo in --metric used to print a "skip" line and pass, so a gate on a misspelt metric never failed.
+    const typo = cli(['check', '--metric', 'test_duraton', '--require-data'], { cwd: dir });
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/nothing to check: no records of test_duraton \(--require-data\)/);
+    expect(typo.stderr).toMatch(/spelling of --metric/);
+    expect(cli(['check', '--metric', 'test_duration', '--metric', 'test_duraton', '--require-data'], { cwd: dir }).status).toBe(2);
+    expect(cli(['check', '--require-data', '--where', 'branch=nope'], { cwd: dir }).stderr).toMatch(/nothing to check: no records match --where/);
+    expect(cli(['check', '--require-data', '--baseline', 'branch=main', '--where', 'branch=nope'], { cwd: dir }).status).toBe(2);
+    // Without --require-data a metric with no data is a skip, as on a first run.
+    expect(cli(['check', '--metric', 'test_duraton'], { cwd: dir }).status).toBe(0);
+    expect(cli(['check', '--metric', 'coverage_percent', '--require-data'], { cwd: dir }).status).toBe(0);
+  });
+
+  it('refuses an empty --fail-on, which would make a gate that never fails', async () => {
+    const dir = await demoDir();
+    for (const value of ['', ' , ']) {
+      const r = cli(['check', '--fail-on', value], { cwd: dir });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/--fail-on needs at least one of budget, regression, anomaly/);
+    }
+  });
+
   it('says when a finding stayed below the threshold instead of "no regression"', async () => {
     const dir = tmp();
     const values = [108, 101, 105, 109, 102, 106, 110, 103, 107, 100, 104, 108, 101, 105, 109, 102, 106, 110, 103, 107, 116, 109, 113, 117, 110];
@@ -255,6 +279,39 @@ describe('autodev check', () => {
       const dir = tmp();
       await seed(dir, history([61]));
       expect(cli(['check', '--baseline', 'branch=main'], { cwd: dir }).status).toBe(1);
+    });
+
+    it('warns, and does not fail, on a change of a metric without a direction (tests), as the history mode does', async () => {
+      const dir = tmp();
+      const recs: MetricRecordInput[] = [];
+      // More tests on the feature branch is neither better nor worse: it must not fail the pull request.
+      for (let i = 0; i < 20; i++) recs.push({ name: 'tests', value: 120, timestamp: END + i * 1000, metadata: { branch: 'main' } });
+      for (let i = 0; i < 5; i++) recs.push({ name: 'tests', value: 140, timestamp: END + 100_000 + i * 1000, metadata: { branch: 'feature/x' } });
+      await seed(dir, recs);
+      const r = cli(['check', '--baseline', 'branch=main', '--candidate', 'branch=feature/x', '--json'], { cwd: dir });
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout).results).toMatchObject([{ metric: 'tests', check: 'regression', status: 'warn', detail: expect.stringMatching(/tests has no direction, so this only warns/) }]);
+      // With a direction from the policy, the same change is judged and fails.
+      writeFileSync(join(dir, 'policy.yaml'), 'metrics:\n  tests: { direction: lower }\n');
+      expect(cli(['check', '--baseline', 'branch=main', '--candidate', 'branch=feature/x', '--policy', 'policy.yaml'], { cwd: dir }).status).toBe(1);
+    });
+
+    it('applies --where to the baseline and the candidate runs', async () => {
+      const dir = tmp();
+      const recs: MetricRecordInput[] = [];
+      for (let i = 0; i < 20; i++)
+        for (const suite of ['ui', 'db']) recs.push({ name: 'test_duration_suite', value: 10 + ((i * 37) % 11) / 10, timestamp: END + i * 1000, metadata: { branch: 'main', suite } });
+      // On the feature branch only the db suite got slower.
+      for (let i = 0; i < 4; i++) {
+        recs.push({ name: 'test_duration_suite', value: 10.4, timestamp: END + 100_000 + i * 1000, metadata: { branch: 'feature/x', suite: 'ui' } });
+        recs.push({ name: 'test_duration_suite', value: 20 + i / 10, timestamp: END + 100_000 + i * 1000, metadata: { branch: 'feature/x', suite: 'db' } });
+      }
+      await seed(dir, recs);
+      const base = ['check', '--baseline', 'branch=main', '--candidate', 'branch=feature/x', '--runs', '4'];
+      expect(cli([...base, '--where', 'suite=db'], { cwd: dir }).status).toBe(1);
+      const ui = cli([...base, '--where', 'suite=ui'], { cwd: dir });
+      expect(ui.status).toBe(0);
+      expect(ui.stdout).toMatch(/ok\s+test_duration_suite\s+ok\s+4 newest runs in line with 20 baseline runs/);
     });
 
     it('skips (and passes) a metric whose baseline is smaller than --min-samples', async () => {

@@ -71,7 +71,10 @@ async function historyCheck(ctx: CommandContext, policy: LearningPolicy, failOn:
   const t = await openTracker(ctx);
   try {
     const view = filteredTracker(t.tracker, where);
-    const all = names ?? [...(await view.names())].filter((n) => !n.startsWith('autodev.'));
+    const known = await view.names();
+    const all = names ?? [...known].filter((n) => !n.startsWith('autodev.'));
+    // Named metrics without a record (matching --where): a typo in --metric or --where must not pass --require-data.
+    const missing = all.filter((n) => !known.includes(n));
     // minConfidence 0 to also see "not enough data"; findings are judged against the threshold below.
     const insights: LearningInsight[] = await runInsightEngine(view, { minConfidence: 0, policy, names: all, ...(minSamples !== undefined ? { minSamples } : {}) });
     const results: CheckResult[] = [];
@@ -100,7 +103,7 @@ async function historyCheck(ctx: CommandContext, policy: LearningPolicy, failOn:
         : 'no budget breach, regression or anomaly';
       results.push({ metric: m, check: 'ok', status: 'pass', detail });
     }
-    return results;
+    return { results, missing, checked: all.length };
   } finally {
     await t.close();
   }
@@ -125,6 +128,8 @@ async function baselineCheck(
 ) {
   const { compareSamples, detectAnomalies, createPolarityRegistry, judgeChange } = await import('@autodev/learning');
   const baselineWhere = parsePairs('--baseline', opts.baseline);
+  // --where narrows both sides (e.g. one suite of test_duration_suite), as it does without --baseline.
+  const where = parsePairs('--where', opts.where);
   let candidateWhere: Record<string, JsonValue> | undefined = opts.candidate ? parsePairs('--candidate', opts.candidate) : undefined;
   if (!candidateWhere) {
     // In CI the current branch is known: compare it with the baseline unless it is the baseline.
@@ -137,10 +142,13 @@ async function baselineCheck(
   const polarity = createPolarityRegistry(directions);
   const t = await openTracker(ctx);
   const results: CheckResult[] = [];
+  const missing: string[] = [];
+  let all: string[] = [];
   try {
-    const all = names ?? (await t.store.names()).filter((n) => !n.startsWith('autodev.'));
+    all = names ?? (await t.store.names()).filter((n) => !n.startsWith('autodev.'));
     for (const metric of all) {
-      const records = await t.tracker.getMetrics(metric);
+      const records = (await t.tracker.getMetrics(metric)).filter((r) => matches(r, where));
+      if (records.length === 0) missing.push(metric);
       const base = records.filter((r) => matches(r, baselineWhere));
       const cand = records.filter((r) => (candidateWhere ? matches(r, candidateWhere) : !matches(r, baselineWhere))).slice(-runs);
       const minSamples = minSamplesOption ?? policy.metrics[metric]?.minSamples ?? 5;
@@ -162,12 +170,13 @@ async function baselineCheck(
         const cmp: Comparison = compareSamples(baseValues, cand.map((r) => r.value));
         const dir = cmp.verdict === 'b-higher' ? 'increase' : cmp.verdict === 'b-lower' ? 'decrease' : undefined;
         const confidence = 1 - cmp.pValue;
-        if (dir && judgeChange(pol, dir) !== 'better' && Math.abs(cmp.relativeShift) >= tolerance && confidence >= minConfidence) {
+        const judged = dir && judgeChange(pol, dir);
+        if (judged && judged !== 'better' && Math.abs(cmp.relativeShift) >= tolerance && confidence >= minConfidence) {
           finding = {
             metric,
             check: 'regression',
-            status: failOn.has('regression') ? 'fail' : 'warn',
-            detail: `${cand.length} newest runs ${formatPercent(cmp.relativeShift)} vs baseline median ${formatNumber(cmp.medianA)} (interval ${formatPercent(cmp.relativeInterval[0])} … ${formatPercent(cmp.relativeInterval[1])}, p ${formatPValue(cmp.pValue)}, n ${cmp.nA}/${cmp.nB})`,
+            status: regressionStatus(judged, failOn),
+            detail: `${cand.length} newest runs ${formatPercent(cmp.relativeShift)} vs baseline median ${formatNumber(cmp.medianA)} (interval ${formatPercent(cmp.relativeInterval[0])} … ${formatPercent(cmp.relativeInterval[1])}, p ${formatPValue(cmp.pValue)}, n ${cmp.nA}/${cmp.nB})${neutralNote(judged, metric)}`,
             confidence,
             evidence: { shift: cmp.shift, relativeShift: cmp.relativeShift, pValue: cmp.pValue, effectSize: cmp.effectSize, nBaseline: cmp.nA, nCandidate: cmp.nB },
           };
@@ -175,14 +184,15 @@ async function baselineCheck(
       } else {
         const series = [...baseValues, latest];
         const a = detectAnomalies(series).find((x) => x.index === series.length - 1);
-        if (a && judgeChange(pol, a.direction > 0 ? 'increase' : 'decrease') !== 'better' && a.confidence >= minConfidence) {
+        const judged = a && judgeChange(pol, a.direction > 0 ? 'increase' : 'decrease');
+        if (a && judged && judged !== 'better' && a.confidence >= minConfidence) {
           const rel = a.expected === 0 ? Infinity : (a.value - a.expected) / Math.abs(a.expected);
           if (Math.abs(rel) >= tolerance)
             finding = {
               metric,
               check: 'regression',
-              status: failOn.has('regression') ? 'fail' : 'warn',
-              detail: `newest run ${formatNumber(a.value)} is ${formatPercent(rel)} vs baseline median ${formatNumber(a.expected)} (robust z ${formatNumber(a.score, 3)}, p ${formatPValue(a.pValue)})`,
+              status: regressionStatus(judged, failOn),
+              detail: `newest run ${formatNumber(a.value)} is ${formatPercent(rel)} vs baseline median ${formatNumber(a.expected)} (robust z ${formatNumber(a.score, 3)}, p ${formatPValue(a.pValue)})${neutralNote(judged, metric)}`,
               confidence: a.confidence,
               evidence: { value: a.value, expected: a.expected, score: a.score, pValue: a.pValue },
             };
@@ -194,8 +204,17 @@ async function baselineCheck(
   } finally {
     await t.close();
   }
-  return { results, candidateWhere };
+  return { results, candidateWhere, missing, checked: all.length };
 }
+
+/**
+ * A change of a metric without a direction (`tests`, `skipped`, any name the polarity rules do not know) is
+ * neither better nor worse: it warns and never fails, as such a step does in the history mode (an insight of kind
+ * `change`). Only a change that is worse for the metric's direction counts as a regression.
+ */
+const regressionStatus = (judged: 'worse' | 'neutral', failOn: ReadonlySet<FailKind>): CheckResult['status'] => (judged === 'worse' && failOn.has('regression') ? 'fail' : 'warn');
+const neutralNote = (judged: 'worse' | 'neutral', metric: string) =>
+  judged === 'neutral' ? `; ${metric} has no direction, so this only warns (set metrics.${metric}.direction in the policy to gate on it)` : '';
 
 const show = (where: Record<string, JsonValue>) => Object.entries(where).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
 
@@ -210,26 +229,37 @@ const show = (where: Record<string, JsonValue>) => Object.entries(where).map(([k
  */
 export async function checkCommand(ctx: CommandContext, opts: CheckOptions): Promise<number> {
   const failOn = new Set(parseChoices('--fail-on', opts.failOn ?? 'budget,regression', FAIL_KINDS));
+  // `--fail-on ""` (e.g. an unset variable in `--fail-on "$KINDS"`) would make a gate that can never fail.
+  if (failOn.size === 0)
+    throw new CliError('BAD_ARGUMENT', `--fail-on needs at least one of ${FAIL_KINDS.join(', ')}, got ${JSON.stringify(opts.failOn)}`, {
+      hint: 'to see findings without failing the build, run autodev insights (or autodev check --fail-on budget)',
+    });
   const minSamples = opts.minSamples === undefined ? undefined : parseInteger('--min-samples', opts.minSamples, 3);
   const format = ctx.options.json ? 'json' : (opts.format ?? 'text');
   const minConfidence = 0.8;
   const { policy, file } = await loadPolicy(ctx, opts.policy);
   const names = opts.metric && opts.metric.length > 0 ? [...opts.metric] : undefined;
   let results: CheckResult[];
+  let missing: string[];
+  let checked: number;
   let mode: string;
   if (opts.baseline && opts.baseline.length > 0) {
     const r = await baselineCheck(ctx, policy, failOn, minConfidence, opts, names, minSamples);
-    results = r.results;
+    ({ results, missing, checked } = r);
     mode = `newest runs${r.candidateWhere ? ` of ${show(r.candidateWhere)}` : ''} vs baseline ${show(parsePairs('--baseline', opts.baseline))}`;
   } else {
-    results = await historyCheck(ctx, policy, failOn, minConfidence, opts, names, minSamples);
+    ({ results, missing, checked } = await historyCheck(ctx, policy, failOn, minConfidence, opts, names, minSamples));
     mode = 'newest runs vs each metric’s history';
   }
-  // In CI a typo in AUTODEV_STORE or a cache that was not restored leaves nothing to check; by default that passes
-  // (a first run has no history), with --require-data it is an error.
-  if (opts.requireData && results.length === 0)
-    throw new CliError('STORE_ERROR', `nothing to check: ${names ? `no records of ${names.join(', ')}` : 'the store holds no metrics'} (--require-data)`, {
-      hint: 'check --store / AUTODEV_STORE, and that the history was restored (cache, artifact) before this step',
+  // In CI a typo in AUTODEV_STORE, --metric or --where, or a cache that was not restored, leaves nothing to check; by
+  // default that passes (a first run has no history), with --require-data it is an error. A metric named with
+  // --metric that has no record is reported as a `skip` line, so counting result lines is not enough: every metric
+  // named with --metric needs data, and without --metric at least one metric does.
+  const hasWhere = (opts.where ?? []).length > 0;
+  const nothing = names ? missing.length > 0 : missing.length === checked;
+  if (opts.requireData && nothing)
+    throw new CliError('STORE_ERROR', `nothing to check: ${names ? `no records of ${missing.join(', ')}${hasWhere ? ' matching --where' : ''}` : hasWhere ? 'no records match --where' : 'the store holds no metrics'} (--require-data)`, {
+      hint: `check ${names ? `the spelling of --metric${hasWhere ? ' and --where' : ''} (autodev trends lists the metrics), ` : hasWhere ? 'the --where filter, ' : ''}--store / AUTODEV_STORE, and that the history was restored (cache, artifact) before this step`,
     });
   const order = { fail: 0, warn: 1, skip: 2, pass: 3 } as const;
   results.sort((a, b) => order[a.status] - order[b.status] || a.metric.localeCompare(b.metric));

@@ -55,40 +55,6 @@ export interface Anomaly {
 }
 
 /**
- * Flags the newest point(s) that sit far from the recent baseline, measured by the robust z-score
- * (median / MAD, the modified z of Iglewicz & Hoaglin). The baseline is the window of points before the tested
- * ones, cut at the last significant change point so an established level shift is the new normal. A tested
- * point whose predecessor deviates the same way is treated as part of a level shift, not an anomaly, and a point
- * that more than 5% of the baseline runs reached (same side, at least as far) is not an outlier: on discrete or
- * quantised metrics the MAD is 0 or tiny and the robust z of a value seen many times would be huge.
- *
- * When more than half the baseline sits at one value the MAD is 0 and the robust z of any other value is infinite,
- * although on a count (failing tests, lint errors) or a quantised timing an occasional step off the usual value is
- * ordinary; with a MAD of one step, the robust z of a few steps is still coarse. If every baseline run is a whole
- * number of steps d from the median (the step being the smallest distance seen) and the MAD is at most one step,
- * the point's distance is tested instead against the posterior predictive of a Poisson model of
- * those distances with Jeffreys' prior, a negative binomial: after n runs with total distance S, P(D ≥ d) =
- * I_{1/(n+1)}(d, S + ½). One failing test after 30 clean runs then has p ≈ 0.016, not 0; twelve have p ≈ 2e-19.
- * A constant baseline steps by the precision its value is recorded with: 1 for a lint count that was always 0,
- * 0.1 for a timing that was always 0.4 s; one with more than 6 decimals keeps the infinite z.
- *
- * The newest point is ambiguous: a lone spike and the first run of a level shift look the same. With `recent` > 1
- * the older tested points have successors, which settle it: a point whose next run deviates the same way is a
- * shift start and is dropped; one whose next run is back at the baseline is reported with `confirmed: true` and
- * a confidence from a map fitted on such confirmed points only. On the synthetic suite that map gives ≈ 0.97 at
- * |z| = 25 where the newest-point map stops at ≈ 0.83; the remaining doubt is heavy-tailed noise, in which a
- * 20σ run can be natural (docs/detection.md, "Anomalies").
- *
- * @throws {LearningError} INVALID_ARGUMENT when an option is out of range.
- * @example
- * detectAnomalies([10, 10.1, 9.9, 10, 10.2, 9.8, 10.1, 10, 9.9, 10.1, 25])[0]?.index; // 10
- * detectAnomalies([10, 10.1, 9.9, 10, 10.2, 9.8, 10.1, 10, 9.9, 10.1, 25, 10], { recent: 2 })[0]?.confirmed; // true
- * @see B. Iglewicz & D. C. Hoaglin, How to Detect and Handle Outliers, ASQC (1993), §3.
- * @see F. R. Hampel, "The influence curve and its role in robust estimation", JASA 69 (1974).
- * @see A. Gelman et al., Bayesian Data Analysis, 3rd ed. (2013), §2.6: the Poisson–gamma model's negative binomial
- * posterior predictive; H. Jeffreys, Theory of Probability (1961) for the Gamma(½) prior.
- */
-/**
  * Largest share of baseline runs at least as far out (same side) that a point can have and still be an outlier.
  * The "isolated outlier" of Iglewicz & Hoaglin is by definition rare; a value that 1 run in 20 reaches is part of
  * the metric's distribution (a second mode, a quantisation step), whatever its robust z.
@@ -122,6 +88,40 @@ function latticeStep(sorted: Float64Array, med: number): number {
   return step;
 }
 
+/**
+ * Flags the newest point(s) that sit far from the recent baseline, measured by the robust z-score
+ * (median / MAD, the modified z of Iglewicz & Hoaglin). The baseline is the window of points before the tested
+ * ones, cut at the last significant change point so an established level shift is the new normal. A tested
+ * point whose predecessor deviates the same way is treated as part of a level shift, not an anomaly, and a point
+ * that more than 5% of the baseline runs reached (same side, at least as far) is not an outlier: on discrete or
+ * quantised metrics the MAD is 0 or tiny and the robust z of a value seen many times would be huge.
+ *
+ * When more than half the baseline sits at one value the MAD is 0 and the robust z of any other value is infinite,
+ * although on a count (failing tests, lint errors) or a quantised timing an occasional step off the usual value is
+ * ordinary; with a MAD of one step, the robust z of a few steps is still coarse. If every baseline run is a whole
+ * number of steps d from the median (the step being the smallest distance seen) and the MAD is at most one step,
+ * the point's distance is tested instead against the posterior predictive of a Poisson model of
+ * those distances with Jeffreys' prior, a negative binomial: after n runs with total distance S, P(D ≥ d) =
+ * I_{1/(n+1)}(d, S + ½). One failing test after 30 clean runs then has p ≈ 0.016, not 0; twelve have p ≈ 2e-19.
+ * A constant baseline steps by the precision its value is recorded with: 1 for a lint count that was always 0,
+ * 0.1 for a timing that was always 0.4 s; one with more than 6 decimals keeps the infinite z.
+ *
+ * The newest point is ambiguous: a lone spike and the first run of a level shift look the same. With `recent` > 1
+ * the older tested points have successors, which settle it: a point whose next run deviates the same way is a
+ * shift start and is dropped; one whose next run is back at the baseline is reported with `confirmed: true` and
+ * a confidence from a map fitted on such confirmed points only. On the synthetic suite that map gives ≈ 0.97 at
+ * |z| = 25 where the newest-point map stops at ≈ 0.83; the remaining doubt is heavy-tailed noise, in which a
+ * 20σ run can be natural (docs/detection.md, "Anomalies").
+ *
+ * @throws {LearningError} INVALID_ARGUMENT when an option is out of range.
+ * @example
+ * detectAnomalies([10, 10.1, 9.9, 10, 10.2, 9.8, 10.1, 10, 9.9, 10.1, 25])[0]?.index; // 10
+ * detectAnomalies([10, 10.1, 9.9, 10, 10.2, 9.8, 10.1, 10, 9.9, 10.1, 25, 10], { recent: 2 })[0]?.confirmed; // true
+ * @see B. Iglewicz & D. C. Hoaglin, How to Detect and Handle Outliers, ASQC (1993), §3.
+ * @see F. R. Hampel, "The influence curve and its role in robust estimation", JASA 69 (1974).
+ * @see A. Gelman et al., Bayesian Data Analysis, 3rd ed. (2013), §2.6: the Poisson–gamma model's negative binomial
+ * posterior predictive; H. Jeffreys, Theory of Probability (1961) for the Gamma(½) prior.
+ */
 export function detectAnomalies(values: ReadonlyArray<number | null | undefined>, options: AnomalyOptions = {}): Anomaly[] {
   const recent = options.recent ?? 1;
   const window = options.window ?? 30;
@@ -149,10 +149,11 @@ export function detectAnomalies(values: ReadonlyArray<number | null | undefined>
   }
   const base = x.slice(start, first).sort();
   const med = sortedMedian(base);
-  const scale = MAD_TO_SIGMA * mad(base, med);
-  const madRaw = scale / MAD_TO_SIGMA;
+  const spread = mad(base, med);
+  const scale = MAD_TO_SIGMA * spread;
+  // The count model applies on a lattice whose MAD is at most one step; elsewhere the robust z.
   const lattice = latticeStep(base, med);
-  const step = lattice > 0 && madRaw <= lattice * (1 + 1e-9) ? lattice : 0;
+  const step = lattice > 0 && spread <= lattice * (1 + 1e-9) ? lattice : 0;
   // Count model: P(D ≥ d) for the distance d in steps, negative binomial with r = S + ½, success 1 − 1/(n+1).
   let r = 0.5;
   for (const b of base) r += Math.round(Math.abs(b - med) / (step || 1));

@@ -1,4 +1,4 @@
-import { constants as fsConstants, existsSync } from 'node:fs';
+import { constants as fsConstants, existsSync, statSync } from 'node:fs';
 import { link, mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -470,61 +470,57 @@ class FileStore implements FileMetricStore {
   }
 
   private async write(bytes: Buffer): Promise<void> {
-    await waitWhileCompacting(lockPathOf(this.path));
-    /** Size of the file the next write goes to, from the stat each append makes anyway. */
-    let size = 0;
-    /** The reader was just reopened on a replaced file, so what this store knows of it is current. */
-    let fresh = false;
-    if (this.wfh !== undefined) {
-      // Another process may have compacted (replaced) the file: appending through the old descriptor
-      // would put records in the unlinked old file, lost. One stat per append closes that door but for
-      // the instant between this check and the write (see "Compaction" in the README).
-      let current: { ino: number; size: number };
+    const lock = lockPathOf(this.path);
+    /** Size of the file the write goes to, from the last look before it. */
+    let size: number;
+    /** The file's end was looked at again for this write (torn tail, missing header): once is enough. */
+    let synced = false;
+    for (;;) {
+      await waitWhileCompacting(lock);
+      /** The reader was just reopened on a replaced file, so what this store knows of it is current. */
+      let fresh = false;
+      if (this.wfh === undefined) fresh = await this.openWriter();
+      // The last look, synchronous so that nothing runs between it and the write below: is a compaction
+      // starting, and is the path still the file this descriptor appends to? Another process may have compacted
+      // (replaced) it: appending through the old descriptor would put records in the unlinked old file, lost.
+      // Both checks used to be split by awaits (a thread-pool stat), and under CPU load an append that had
+      // seen no lock could sit there past the compaction's grace period and land in the replaced file.
+      let st: { ino: number; size: number };
       try {
-        current = await stat(this.path);
+        st = statSync(this.path);
       } catch (e) {
         throw io(this.path, 'the metrics file disappeared or cannot be read (was it deleted or moved?)', e);
       }
-      size = current.size;
-      if (current.ino !== this.wino) {
-        await this.wfh.close().catch(() => undefined);
+      if (st.ino !== this.wino) {
+        await this.wfh!.close().catch(() => undefined);
         this.wfh = undefined;
+        continue;
       }
-    }
-    if (this.wfh === undefined) {
-      let fh: FileHandle | undefined;
-      try {
-        // No O_CREAT: the file exists since open; if it was deleted since, fail rather than write a headerless file.
-        fh = await open(this.path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
-        const st = await fh.stat();
-        // Root ignores permission bits; a file with none set was made read-only on purpose.
-        if ((st.mode & 0o222) === 0) throw Object.assign(new Error('file has no write permission bits'), { code: 'EACCES' });
-        if (st.ino !== this.ino) {
-          await this.syncEnd();
-          fresh = true;
-        }
-        this.wino = st.ino;
-        size = st.size;
-      } catch (e) {
-        await fh?.close().catch(() => undefined);
-        throw e instanceof LearningError ? e : io(this.path, 'cannot append to the metrics file (read-only?)', e);
+      // Truncated under this store (same inode, smaller): what it knows of the header and the last byte is stale.
+      // Without a fresh look it would append records to an emptied file without its header line, and every
+      // later open would reject the file as "not an autodev metrics file".
+      if (!fresh && this.wino === this.ino && st.size < this.minSize) {
+        await this.rereadAfterTruncation(st.size);
+        continue;
       }
-      this.wfh = fh;
+      // Rare cases need a fresh look at the file's end: it was empty (no header yet) or ended in a torn line.
+      if (!synced && (!this.scanner.sawHeader || !this.scanner.endsWithNewline)) {
+        await this.syncEnd();
+        synced = true;
+        continue;
+      }
+      if (existsSync(lock)) continue;
+      size = st.size;
+      break;
     }
-    // Truncated under this store (same inode, smaller): what it knows of the header and the last byte is stale.
-    // Without a fresh look it would append records to an emptied file without its header line, and every
-    // later open would reject the file as "not an autodev metrics file".
-    if (!fresh && this.wino === this.ino && size < this.minSize) await this.rereadAfterTruncation(size);
-    const s = this.scanner;
-    // Rare cases need a fresh look at the file's end: it was empty (no header yet) or ended in a torn line.
-    if (!s.sawHeader || !s.endsWithNewline) await this.syncEnd();
+    const wfh = this.wfh!;
     // A torn line from a crashed writer gets its own line end; a file created empty (touch) gets its header.
     const prefix = (this.scanner.endsWithNewline ? '' : '\n') + (this.scanner.sawHeader ? '' : headerLine());
     const buf = prefix === '' ? bytes : Buffer.concat([Buffer.from(prefix, 'utf8'), bytes]);
     let written: number;
     try {
-      ({ bytesWritten: written } = await this.wfh.write(buf, 0, buf.length, null));
-      if (this.fsync) await this.wfh.datasync();
+      ({ bytesWritten: written } = await wfh.write(buf, 0, buf.length, null));
+      if (this.fsync) await wfh.datasync();
     } catch (e) {
       this.scanner.endsWithNewline = false; // a failed write may have left part of a line
       throw io(this.path, 'cannot append to the metrics file', e);
@@ -538,6 +534,32 @@ class FileStore implements FileMetricStore {
       throw io(this.path, `only ${written} of ${buf.length} bytes could be written (disk full?); nothing was stored`, undefined);
     }
     this.scanner.endsWithNewline = true;
+  }
+
+  /**
+   * Opens the append descriptor on the file the path names now. When that is not the file the reader has open
+   * (replaced by a compaction elsewhere), the reader is brought up to date first; returns true then.
+   */
+  private async openWriter(): Promise<boolean> {
+    let fh: FileHandle | undefined;
+    let fresh = false;
+    try {
+      // No O_CREAT: the file exists since open; if it was deleted since, fail rather than write a headerless file.
+      fh = await open(this.path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
+      const st = await fh.stat();
+      // Root ignores permission bits; a file with none set was made read-only on purpose.
+      if ((st.mode & 0o222) === 0) throw Object.assign(new Error('file has no write permission bits'), { code: 'EACCES' });
+      if (st.ino !== this.ino) {
+        await this.syncEnd();
+        fresh = true;
+      }
+      this.wino = st.ino;
+    } catch (e) {
+      await fh?.close().catch(() => undefined);
+      throw e instanceof LearningError ? e : io(this.path, 'cannot append to the metrics file (read-only?)', e);
+    }
+    this.wfh = fh;
+    return fresh;
   }
 
   /**

@@ -78,9 +78,37 @@ export function parseProbability(what: string, raw: string): number {
  * @throws {CliError} BAD_ARGUMENT naming the option.
  */
 export function parseTime(what: string, raw: string): number {
+  const bad = () => new CliError('BAD_ARGUMENT', `${what} must be an ISO-8601 time such as 2026-01-31T12:00:00Z or epoch milliseconds, got ${JSON.stringify(raw)}`);
   const ms = /^\d+$/.test(raw.trim()) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(ms)) throw new CliError('BAD_ARGUMENT', `${what} must be an ISO-8601 time such as 2026-01-31T12:00:00Z or epoch milliseconds, got ${JSON.stringify(raw)}`);
+  // Past 2^53 epoch digits are rounded (99999999999999999 would become 1e17), so say so here rather than later.
+  if (!Number.isSafeInteger(ms)) throw bad();
+  // Date.parse rolls impossible calendar days over (2026-02-30 becomes March 2): refuse them instead.
+  const ymd = /^\s*(\d{4})-(\d{2})-(\d{2})/.exec(raw);
+  if (ymd) {
+    const [year, month, day] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth)
+      throw new CliError('BAD_ARGUMENT', `${what} ${JSON.stringify(raw)} is not a calendar date (${ymd[1]}-${ymd[2]} has ${month >= 1 && month <= 12 ? daysInMonth : 'no such month and no'} days)`);
+  }
   return ms;
+}
+
+/** How far ahead of this machine's clock a record may be dated: clocks of CI runners differ by seconds, not minutes. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Refuses a record time in the future. Stores and every analysis order runs by timestamp, so a record dated ahead
+ * (a typo in --at, a local time read as UTC, a runner with a wrong clock) stays the "newest run" until that date:
+ * `check` would judge it instead of the real newest run, and every later regression would pass unseen.
+ * @throws {CliError} BAD_ARGUMENT (or `code`) naming `what` and how far ahead it is.
+ */
+export function assertNotFuture(what: string, ms: number, now = Date.now(), code: 'BAD_ARGUMENT' | 'BAD_INPUT' = 'BAD_ARGUMENT'): void {
+  if (ms <= now + MAX_CLOCK_SKEW_MS) return;
+  const ahead = ms - now;
+  const amount = ahead >= 2 * 86_400_000 ? `${Math.round(ahead / 86_400_000)} days` : ahead >= 2 * 3_600_000 ? `${Math.round(ahead / 3_600_000)} hours` : `${Math.round(ahead / 60_000)} minutes`;
+  throw new CliError(code, `${what} ${new Date(ms).toISOString()} is ${amount} in the future; a record dated after the real newest run would be judged as the newest run until then, hiding the runs after it`, {
+    hint: 'give the time the run happened, with its zone (2026-01-31T12:00:00Z; a time without Z or an offset is local time), or check this machine\'s clock; nothing was written',
+  });
 }
 
 /**

@@ -360,6 +360,20 @@ describe('autodev export', () => {
     expect(existsSync(store(dir))).toBe(false);
   });
 
+  it('refuses records dated in the future, which would stay the newest run and hide later ones', () => {
+    const dir = tmp();
+    const r = cli(['record', 'x', '1', '--at', '2099-01-01T00:00:00Z'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--at 2099-01-01T00:00:00\.000Z is \d+ days in the future/);
+    const ok = JSON.stringify({ name: 'x', value: 1, timestamp: 1767312000000, metadata: {} });
+    writeFileSync(join(dir, 'future.jsonl'), `${ok}\n${JSON.stringify({ name: 'x', value: 2, timestamp: Date.UTC(2099, 0, 1) })}\n`);
+    const imp = cli(['import', 'records', 'future.jsonl'], { cwd: dir });
+    expect(imp.status).toBe(2);
+    expect(imp.stderr).toMatch(/future\.jsonl:2: timestamp 2099-01-01T00:00:00\.000Z is \d+ days in the future/);
+    expect(cli(['import', 'eslint', fixture('eslint.json'), '--at', '2026-02-30'], { cwd: dir }).stderr).toMatch(/--at "2026-02-30" is not a calendar date/);
+    expect(existsSync(store(dir))).toBe(false);
+  });
+
   it('rejects an unknown format and a bad time', () => {
     const dir = tmp();
     expect(cli(['export', '--format', 'xml'], { cwd: dir }).status).toBe(2);

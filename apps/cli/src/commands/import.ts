@@ -1,4 +1,5 @@
-import type { MetricRecordInput } from '@autodev/learning';
+import type { MetricRecord, MetricRecordInput } from '@autodev/learning';
+import { assertNotFuture } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { readInput } from '../internal/read-input.js';
@@ -134,18 +135,22 @@ export async function importMonitorCommand(ctx: CommandContext, file: string, op
  * and "now" would put a whole history at one instant.
  * @throws {CliError} BAD_INPUT naming the file and line (or array index) of the first bad record.
  */
-export async function parseRecordsFile(text: string, file: string): Promise<MetricRecordInput[]> {
+export async function parseRecordsFile(text: string, file: string, now = Date.now()): Promise<MetricRecordInput[]> {
   const { validateRecord } = await import('@autodev/learning');
   const check = (where: string, value: unknown): MetricRecordInput => {
     if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as { timestamp?: unknown }).timestamp === undefined)
       throw new CliError('BAD_INPUT', `${where}: expected a record { name, value, timestamp, metadata? }, got ${JSON.stringify(value)?.slice(0, 80)}`, {
         hint: 'every record needs its timestamp (epoch ms); nothing was written',
       });
+    let record: MetricRecord;
     try {
-      return validateRecord(value as MetricRecordInput);
+      record = validateRecord(value as MetricRecordInput);
     } catch (e) {
       throw new CliError('BAD_INPUT', `${where}: ${(e as Error).message}`, { cause: e, hint: 'fix or remove that record; nothing was written' });
     }
+    // A record dated in the future would stay the newest run of its metric in the target store (see assertNotFuture).
+    assertNotFuture(`${where}: timestamp`, record.timestamp, now, 'BAD_INPUT');
+    return record;
   };
   if (text.trimStart().startsWith('[')) {
     let parsed: unknown[];

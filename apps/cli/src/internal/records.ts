@@ -1,5 +1,5 @@
 import type { Metadata, MetricRecord, MetricRecordInput, MetricStore } from '@autodev/learning';
-import { parsePairs, parseTime, ciMetadata } from '../args.js';
+import { assertNotFuture, parsePairs, parseTime, ciMetadata } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { formatNumber } from '../output/format.js';
 
@@ -17,9 +17,15 @@ export function recordMetadata(ctx: CommandContext, opts: WriteOptions, extra: M
   return { ...(opts.ciMeta === false ? {} : ciMetadata(ctx.env)), ...extra, ...parsePairs('--meta', opts.meta) };
 }
 
-/** The timestamp for new records: --at, or now. */
+/**
+ * The timestamp for new records: --at, or now.
+ * @throws {CliError} BAD_ARGUMENT for a malformed --at, or one in the future (see {@link assertNotFuture}).
+ */
 export function recordTime(opts: WriteOptions, now = Date.now()): number {
-  return opts.at === undefined ? now : parseTime('--at', opts.at);
+  if (opts.at === undefined) return now;
+  const at = parseTime('--at', opts.at);
+  assertNotFuture('--at', at, now);
+  return at;
 }
 
 /**

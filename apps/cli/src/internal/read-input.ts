@@ -8,7 +8,22 @@ import { createProgress } from '../output/progress.js';
 const PROGRESS_THRESHOLD_BYTES = 4 * 1024 * 1024;
 
 /**
- * Reads a UTF-8 input file (a report, a policy, a snapshot), with a progress line for big files on a TTY.
+ * Decodes a report as text: UTF-8 (its byte order mark dropped), or UTF-16 when the file starts with a UTF-16 byte
+ * order mark, which is what Windows PowerShell 5 writes for `eslint -f json > eslint.json` or `Out-File`. Read as
+ * UTF-8, such a file was an unreadable "char '\uFFFD' is not expected" / "not valid JSON" error.
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    // Big-endian: swap each pair of bytes (a copy; a trailing odd byte is dropped) and decode as little-endian.
+    const le = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1)));
+    return le.swap16().toString('utf16le');
+  }
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/**
+ * Reads a UTF-8 (or UTF-16 with a byte order mark) input file (a report, a policy, a snapshot), with a progress line for big files on a TTY.
  * @throws {CliError} FILE_NOT_FOUND when it does not exist (with a note about unmatched globs);
  * BAD_ARGUMENT when it is a directory; BAD_INPUT when it cannot be read.
  */
@@ -35,7 +50,7 @@ export async function readInput(ctx: CommandContext, file: string, what = 'file'
       done += (chunk as Buffer).length;
       progress.update(done);
     }
-    return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+    return decodeText(Buffer.concat(chunks));
   } catch (e) {
     throw new CliError('BAD_INPUT', `cannot read ${what} ${file}: ${(e as Error).message}`, { cause: e });
   } finally {

@@ -16,6 +16,10 @@ export interface EslintSummary {
  * @see https://eslint.org/docs/latest/use/formatters/#json
  */
 export function parseEslint(text: string, file: string): EslintSummary {
+  if (text.trim() === '')
+    throw new CliError('BAD_INPUT', `${file}: the file is empty, not ESLint JSON`, {
+      hint: 'ESLint wrote nothing: run it with `eslint -f json -o eslint.json` (exit code 1 with lint errors is normal; the report is still written)',
+    });
   let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));

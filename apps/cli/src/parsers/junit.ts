@@ -27,21 +27,47 @@ type Node = Record<string, unknown>;
 
 const asArray = (v: unknown): Node[] => (v === undefined || v === null ? [] : Array.isArray(v) ? (v as Node[]) : [v as Node]);
 
+/** A `time` or count attribute that is there but is not a number of seconds / tests: named by the caller. */
+class BadAttribute extends Error {
+  constructor(readonly element: string, readonly attribute: string, readonly value: string) {
+    super(`${element} ${attribute}="${value}"`);
+  }
+}
+
 /**
  * Parses a JUnit `time`/count attribute. Surefire in some locales writes `1,234.5`; a lone comma is a
- * decimal comma (`0,5`). Returns undefined when absent or not a number.
+ * decimal comma (`0,5`). Returns undefined when absent or empty.
+ * @throws {BadAttribute} for a value that is not a finite number >= 0 (`NaN`, `Infinity`, `-5`, `1e999`): a
+ * negative or infinite duration or count is a broken report, and recording it (or 0 in its place) would be wrong.
  */
-function num(v: unknown): number | undefined {
+function num(v: unknown, element: string, attribute: string): number | undefined {
   if (typeof v !== 'string' || v.trim() === '') return undefined;
   let s = v.trim();
   if (s.includes(',') && s.includes('.')) s = s.replace(/,/g, '');
   else if (/^\d+,\d+$/.test(s)) s = s.replace(',', '.');
   const n = Number(s);
-  return Number.isFinite(n) ? n : undefined;
+  if (!Number.isFinite(n) || n < 0) throw new BadAttribute(element, attribute, v);
+  return n;
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * Decodes XML's predefined entities and character references in an attribute value (`api &amp; auth` →
+ * `api & auth`), which the parser leaves as written: `processEntities` is off so that a DOCTYPE cannot define
+ * entities that expand. An unknown reference is kept as written.
+ */
+export function decodeXmlEntities(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (ref: string, body: string) => {
+    if (body[0] !== '#') return ENTITIES[body] ?? ref;
+    const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : ref;
+  });
 }
 
 function leafSuites(suite: Node, out: JUnitSuite[], prefix: string): void {
-  const name = typeof suite['@_name'] === 'string' && suite['@_name'] !== '' ? suite['@_name'] : prefix || '(unnamed suite)';
+  const name = typeof suite['@_name'] === 'string' && suite['@_name'] !== '' ? decodeXmlEntities(suite['@_name']) : prefix || '(unnamed suite)';
   const children = asArray(suite.testsuite);
   const cases = asArray(suite.testcase);
   // Some tools (e.g. a few Gradle and pytest-xdist setups) nest suites; counts live on the leaves.
@@ -50,14 +76,16 @@ function leafSuites(suite: Node, out: JUnitSuite[], prefix: string): void {
     return;
   }
   const countCases = (child: string) => cases.filter((c) => c[child] !== undefined).length;
-  const caseTime = cases.reduce((s, c) => s + (num(c['@_time']) ?? 0), 0);
+  const el = `<testsuite name="${name}">`;
+  const caseEl = (c: Node) => `<testcase name="${typeof c['@_name'] === 'string' ? decodeXmlEntities(c['@_name']) : ''}"> of suite "${name}"`;
+  const caseTime = cases.reduce((s, c) => s + (num(c['@_time'], caseEl(c), 'time') ?? 0), 0);
   out.push({
     name,
-    tests: num(suite['@_tests']) ?? cases.length,
-    failures: num(suite['@_failures']) ?? countCases('failure'),
-    errors: num(suite['@_errors']) ?? countCases('error'),
-    skipped: num(suite['@_skipped']) ?? num(suite['@_skips']) ?? num(suite['@_disabled']) ?? countCases('skipped'),
-    time: num(suite['@_time']) ?? caseTime,
+    tests: num(suite['@_tests'], el, 'tests') ?? cases.length,
+    failures: num(suite['@_failures'], el, 'failures') ?? countCases('failure'),
+    errors: num(suite['@_errors'], el, 'errors') ?? countCases('error'),
+    skipped: num(suite['@_skipped'], el, 'skipped') ?? num(suite['@_skips'], el, 'skips') ?? num(suite['@_disabled'], el, 'disabled') ?? countCases('skipped'),
+    time: num(suite['@_time'], el, 'time') ?? caseTime,
   });
   for (const c of children) leafSuites(c, out, name);
 }
@@ -95,20 +123,12 @@ export function parseJUnit(xml: string, file: string): JUnitReport {
   const doc = parser.parse(xml) as Node;
   const suites: JUnitSuite[] = [];
   let rootTime: number | undefined;
-  if (doc.testsuites !== undefined) {
-    const roots = asArray(doc.testsuites);
-    for (const root of roots) {
-      if (typeof root !== 'object' || root === null) continue;
-      for (const s of asArray(root.testsuite)) leafSuites(s, suites, '');
-    }
-    // Wall time of the whole run when the tool writes it (vitest, jest-junit); one root only.
-    if (roots.length === 1 && typeof roots[0] === 'object' && roots[0] !== null) rootTime = num(roots[0]['@_time']);
-  } else if (doc.testsuite !== undefined) {
-    for (const s of asArray(doc.testsuite)) leafSuites(s, suites, '');
-  } else {
-    const root = Object.keys(doc).find((k) => !k.startsWith('?')) ?? '(none)';
-    throw new CliError('BAD_INPUT', `${file}: not a JUnit XML report: the root element is <${root}>, expected <testsuites> or <testsuite>`, {
-      hint: 'import coverage reports with `autodev import coverage` and ESLint output with `autodev import eslint`',
+  try {
+    rootTime = collectSuites(doc, suites, file);
+  } catch (e) {
+    if (!(e instanceof BadAttribute)) throw e;
+    throw new CliError('BAD_INPUT', `${file}: ${e.element} has ${e.attribute}="${e.value}", not a number of ${e.attribute === 'time' ? 'seconds' : 'tests'} (a finite number >= 0)`, {
+      hint: 'the report is broken: regenerate it with the test runner; nothing was written',
     });
   }
   const sum = (k: 'tests' | 'failures' | 'errors' | 'skipped' | 'time') => suites.reduce((s, x) => s + x[k], 0);
@@ -120,4 +140,26 @@ export function parseJUnit(xml: string, file: string): JUnitReport {
     skipped: sum('skipped'),
     time: rootTime !== undefined && rootTime > 0 ? rootTime : sum('time'),
   };
+}
+
+/** Collects the leaf suites of a parsed document into `suites`; returns the `<testsuites time>` when there is one. */
+function collectSuites(doc: Node, suites: JUnitSuite[], file: string): number | undefined {
+  let rootTime: number | undefined;
+  if (doc.testsuites !== undefined) {
+    const roots = asArray(doc.testsuites);
+    for (const root of roots) {
+      if (typeof root !== 'object' || root === null) continue;
+      for (const s of asArray(root.testsuite)) leafSuites(s, suites, '');
+    }
+    // Wall time of the whole run when the tool writes it (vitest, jest-junit); one root only.
+    if (roots.length === 1 && typeof roots[0] === 'object' && roots[0] !== null) rootTime = num(roots[0]['@_time'], '<testsuites>', 'time');
+  } else if (doc.testsuite !== undefined) {
+    for (const s of asArray(doc.testsuite)) leafSuites(s, suites, '');
+  } else {
+    const root = Object.keys(doc).find((k) => !k.startsWith('?')) ?? '(none)';
+    throw new CliError('BAD_INPUT', `${file}: not a JUnit XML report: the root element is <${root}>, expected <testsuites> or <testsuite>`, {
+      hint: 'import coverage reports with `autodev import coverage` and ESLint output with `autodev import eslint`',
+    });
+  }
+  return rootTime;
 }

@@ -27,6 +27,8 @@ export function metricSuffix(name: string): string {
  * @throws {CliError} BAD_INPUT naming the file when it is not JSON or not a snapshot.
  */
 export async function parseMonitorSnapshot(text: string, file: string): Promise<MonitorOperation[]> {
+  if (text.trim() === '')
+    throw new CliError('BAD_INPUT', `${file}: the file is empty, not a PerformanceMonitor snapshot`, { hint: "write it with writeFileSync(file, JSON.stringify(monitor.snapshot()))" });
   let doc: unknown;
   try {
     doc = JSON.parse(text);

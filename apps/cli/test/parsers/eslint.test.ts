@@ -13,6 +13,10 @@ describe('parseEslint', () => {
     expect(parseEslint(JSON.stringify(doc), 'm.json')).toMatchObject({ errors: 2, warnings: 1 });
   });
 
+  it('says that an empty file is empty, not that its JSON ended early', () => {
+    expect(() => parseEslint(' \n', 'eslint.json')).toThrow(/eslint\.json: the file is empty, not ESLint JSON/);
+  });
+
   it('rejects non-JSON and other shapes with the file name', () => {
     expect(() => parseEslint('✖ 3 problems', 'stylish.txt')).toThrow(/stylish\.txt: not valid JSON/);
     expect(() => parseEslint(readFileSync(fixture('eslint-malformed.json'), 'utf8'), 'eslint-malformed.json')).toThrow(/expected a JSON array/);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJUnit } from '../../src/parsers/junit.js';
+import { decodeXmlEntities, parseJUnit } from '../../src/parsers/junit.js';
 import { fixture } from '../helpers.js';
 
 const read = (f: string) => readFileSync(fixture(f), 'utf8');
@@ -59,5 +59,23 @@ describe('parseJUnit', () => {
 
   it('rejects XML that is not a JUnit report, naming the root element', () => {
     expect(() => parseJUnit('<coverage line-rate="0.5"></coverage>', 'cobertura.xml')).toThrow(/root element is <coverage>/);
+  });
+
+  it('decodes entities in suite names (jest-junit writes "api &amp; auth" for the suite "api & auth")', () => {
+    const xml = `<testsuites><testsuite name="api &amp; auth &lt;v2&gt; &#x1F680;" tests="1" time="1"/><testsuite name="caf&#233;" tests="1" time="1"/></testsuites>`;
+    expect(parseJUnit(xml, 'e.xml').suites.map((s) => s.name)).toEqual(['api & auth <v2> 🚀', 'café']);
+    expect(decodeXmlEntities('a &unknown; b &#99999999;')).toBe('a &unknown; b &#99999999;');
+  });
+
+  it('refuses a negative, NaN or infinite time or count instead of recording it (or 0 in its place)', () => {
+    const cases: [string, RegExp][] = [
+      ['<testsuite name="s" tests="3" time="-5"/>', /n\.xml: <testsuite name="s"> has time="-5", not a number of seconds/],
+      ['<testsuite name="s" tests="NaN" time="1"/>', /<testsuite name="s"> has tests="NaN", not a number of tests/],
+      ['<testsuites time="Infinity"><testsuite name="s" time="1"/></testsuites>', /<testsuites> has time="Infinity"/],
+      ['<testsuite name="s"><testcase name="a" time="1e999"/></testsuite>', /<testcase name="a"> of suite "s" has time="1e999"/],
+    ];
+    for (const [xml, message] of cases) expect(() => parseJUnit(xml, 'n.xml'), xml).toThrow(message);
+    // An empty attribute is a missing one: counted from the testcases.
+    expect(parseJUnit('<testsuite name="s" tests="" time=""><testcase name="a" time="0.5"/></testsuite>', 'n.xml')).toMatchObject({ tests: 1, time: 0.5 });
   });
 });

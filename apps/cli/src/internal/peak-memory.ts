@@ -70,7 +70,9 @@ export function startMemorySampler(rootPid: number, intervalMs = 20, platform: N
     }
     if (any) peak = Math.max(peak ?? 0, treeRss);
   };
-  sample();
+  // No sample at once: right after spawn the child is still being exec'd, and /proc shows it with 12–20 KiB of
+  // resident memory. A command that ended before the first interval was then recorded with that as its peak
+  // (memory_usage 0.02 MiB for `true`); now it gets no memory record, which `autodev run` says.
   const timer = setInterval(sample, intervalMs);
   timer.unref();
   return {

@@ -159,7 +159,10 @@ describe('autodev check', () => {
     const worse = cli(['check', '--policy', 'worse.yaml'], { cwd: dir });
     expect(worse.status).toBe(2);
     expect(worse.stderr).toMatch(/worse\.yaml: .*test_duration_max.*finite number/);
-    expect(cli(['check', '--policy', 'nope.yaml'], { cwd: dir }).stderr).toMatch(/policy file .*nope\.yaml does not exist/);
+    const missing = cli(['check', '--policy', 'nope.yaml'], { cwd: dir }).stderr;
+    expect(missing).toMatch(/policy file .*nope\.yaml does not exist/);
+    // People write the policy file; no tool "wrote the report".
+    expect(missing).not.toMatch(/wrote the report/);
     expect(cli(['check', '--fail-on', 'budget,typo'], { cwd: dir }).stderr).toMatch(/--fail-on "typo" is not one of budget, regression, anomaly/);
   });
 

@@ -258,6 +258,14 @@ describe('autodev run', () => {
     expect(r.stderr).toMatch(/command not found/);
   });
 
+  it('exits 126 for a file that is not executable, saying how to run it', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'build.sh'), '#!/bin/sh\necho hi\n', { mode: 0o644 });
+    const r = cli(['run', '--', './build.sh'], { cwd: dir });
+    expect(r.status).toBe(126);
+    expect(r.stderr).toMatch(/make it executable \(chmod \+x \.\/build\.sh\) or run it through its interpreter \(autodev run -- sh \.\/build\.sh\)/);
+  });
+
   it('passes options after the command through to it', () => {
     const r = cli(['run', '--no-memory', 'node', '-e', 'console.log(process.argv.slice(1).join(" "))', '--', '--json', '-q'], { cwd: tmp() });
     expect(r.status).toBe(0);

@@ -47,7 +47,12 @@ function runChild(ctx: CommandContext, argv: readonly string[], sampleMemory: bo
       reject(
         new CliError('SPAWN_FAILED', `cannot run ${JSON.stringify(argv[0])}: ${e.code === 'ENOENT' ? 'command not found' : e.message}`, {
           exitCode,
-          hint: e.code === 'ENOENT' ? 'check the name and PATH; for shell syntax (pipes, &&, globs) run: autodev run -- sh -c "..."' : undefined,
+          hint:
+            e.code === 'ENOENT'
+              ? 'check the name and PATH; for shell syntax (pipes, &&, globs) run: autodev run -- sh -c "..."'
+              : e.code === 'EACCES'
+                ? `make it executable (chmod +x ${argv[0]!}) or run it through its interpreter (autodev run -- sh ${argv[0]!})`
+                : undefined,
         }),
       );
     });

@@ -36,7 +36,12 @@ export async function readInput(ctx: CommandContext, file: string, what = 'file'
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT')
       throw new CliError('FILE_NOT_FOUND', `${what} ${file} does not exist`, {
-        hint: /[*?[]/.test(file) ? 'the glob matched no file; run the tool that writes the report first' : 'check the path (relative to the current directory) and that the tool wrote the report',
+        // A policy or records file is written by people, not by a tool: the report advice would mislead there.
+        hint: /[*?[]/.test(file)
+          ? 'the glob matched no file; run the tool that writes the report first'
+          : /report|snapshot/.test(what)
+            ? 'check the path (relative to the current directory) and that the tool wrote the report'
+            : 'check the path (relative to the current directory)',
       });
     if (e instanceof CliError) throw e;
     throw new CliError('BAD_INPUT', `cannot read ${what} ${file}: ${(e as Error).message}`, { cause: e });

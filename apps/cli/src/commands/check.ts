@@ -5,7 +5,7 @@ import { CliError, ExitCode } from '../errors.js';
 import { filteredTracker } from '../internal/filtered-tracker.js';
 import { loadPolicy, openTracker } from '../internal/tracker.js';
 import { formatConfidence, formatNumber, formatPercent, formatPValue } from '../output/format.js';
-import { renderMarkdownTable, renderTable } from '../output/table.js';
+import { mdCode, renderMarkdownTable, renderTable } from '../output/table.js';
 
 /** Options of `autodev check`. */
 export interface CheckOptions {
@@ -277,7 +277,7 @@ export async function checkCommand(ctx: CommandContext, opts: CheckOptions): Pro
   else if (format === 'markdown') {
     const icon = { fail: '❌', warn: '⚠️', skip: '⏭️', pass: '✅' } as const;
     const title = failed.length === 0 ? '### ✅ autodev check passed' : `### ❌ autodev check failed: ${failed.length} problem${failed.length === 1 ? '' : 's'}`;
-    const table = renderMarkdownTable(['', 'Metric', 'Check', 'Detail'], results.map((r) => [icon[r.status], `\`${r.metric}\``, r.check, r.detail]));
+    const table = renderMarkdownTable(['', 'Metric', 'Check', 'Detail'], results.map((r) => [icon[r.status], mdCode(r.metric), r.check, r.detail]));
     ctx.out(`${title}\n\n${table}\n\n<sub>${mode}; fails on ${[...failOn].join(', ')}${file ? `; policy ${file}` : ''}</sub>\n`);
   } else {
     const c = ctx.colors;

@@ -31,9 +31,19 @@ export function createColors(enabled: boolean): Colors {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-/** The number of terminal columns `s` takes: ANSI escapes are zero-width; every code point counts one. */
+// Code points a terminal draws in two columns: East Asian Wide and Fullwidth (Hangul, CJK, kana, fullwidth forms)
+// and emoji presented as emoji (Unicode UAX #11 and the Emoji_Presentation property).
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]|\p{Emoji_Presentation}/u;
+// Code points drawn in no column of their own: combining marks, format characters (zero-width joiner, variation selectors).
+const ZERO = /[\p{Mn}\p{Me}\p{Cf}]/u;
+
+/**
+ * The number of terminal columns `s` takes: ANSI escapes and combining marks take none, wide characters (CJK, Hangul,
+ * emoji) two, every other code point one. Counting code points only, a metric named `테스트_시간` (6 code points,
+ * 10 columns) pushed every later column of its row out of line.
+ */
 export function visibleWidth(s: string): number {
   let n = 0;
-  for (const _ of s.replace(ANSI, '')) n++;
+  for (const ch of s.replace(ANSI, '')) n += ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
   return n;
 }

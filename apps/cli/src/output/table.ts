@@ -24,6 +24,20 @@ export function mdCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 
+/**
+ * A markdown code span of `s` (a metric name): fenced with one more backtick than the longest run inside it, so a
+ * name with a backtick does not end the span early (CommonMark: a span ends at a run of the same length).
+ * @example
+ * mdCode('test_duration') // '`test_duration`'
+ * mdCode('a`b') // '`` a`b ``'
+ */
+export function mdCode(s: string): string {
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((run) => run.length));
+  if (longest === 0) return `\`${s}\``;
+  const fence = '`'.repeat(longest + 1);
+  return `${fence} ${s} ${fence}`;
+}
+
 /** Renders a GitHub-flavoured markdown table. */
 export function renderMarkdownTable(headers: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
   const head = `| ${headers.map(mdCell).join(' | ')} |`;

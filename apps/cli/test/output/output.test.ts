@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { colorEnabled, createColors, visibleWidth } from '../../src/output/color.js';
 import { formatNumber, formatPValue, formatPercent } from '../../src/output/format.js';
 import { sparkline } from '../../src/output/sparkline.js';
-import { mdCell, renderTable } from '../../src/output/table.js';
+import { mdCell, mdCode, renderTable } from '../../src/output/table.js';
 
 describe('sparkline', () => {
   it('maps min to the lowest bar and max to the highest', () => {
@@ -34,6 +34,18 @@ describe('colour', () => {
     const lines = t.split('\n').map((l) => visibleWidth(l));
     expect(lines[2]).toBe(lines[3]);
   });
+  it('counts wide characters (CJK, Hangul, emoji) as two columns and combining marks as none, so tables line up', () => {
+    expect(visibleWidth('테스트_시간')).toBe(11);
+    expect(visibleWidth('ビルド時間')).toBe(10);
+    expect(visibleWidth('build_🚀')).toBe(8);
+    expect(visibleWidth('durée')).toBe(5);
+    expect(visibleWidth('dure\u0301e')).toBe(5); // e + combining acute accent
+    expect(visibleWidth('▁▂▃█')).toBe(4);
+    const t = renderTable(['metric', 'runs'], [['테스트_시간', '12'], ['test_duration', '7']], ['left', 'right']);
+    const [, , a, b] = t.split('\n');
+    expect(visibleWidth(a!)).toBe(visibleWidth(b!));
+    expect(a!.endsWith('12')).toBe(true);
+  });
 });
 
 describe('formatting', () => {
@@ -55,5 +67,10 @@ describe('formatting', () => {
   });
   it('escapes markdown table cells', () => {
     expect(mdCell('a|b\nc')).toBe('a\\|b<br>c');
+  });
+  it('fences a metric name as code even when it holds backticks', () => {
+    expect(mdCode('test_duration')).toBe('`test_duration`');
+    expect(mdCode('lat`p95')).toBe('`` lat`p95 ``');
+    expect(mdCode('a``b`')).toBe('``` a``b` ```');
   });
 });

@@ -23,13 +23,25 @@ const pct = (hit: number, found: number) => (found > 0 ? (100 * hit) / found : u
 export function parseLcov(text: string, file: string): CoverageSummary {
   let lf = 0, lh = 0, brf = 0, brh = 0, fnf = 0, fnh = 0, files = 0;
   let recLf: number | undefined, recLh: number | undefined, daFound = 0, daHit = 0;
-  let inRecord = false;
+  // This record's branch and function totals, to check hit <= found per source file.
+  let recBrf = 0, recBrh = 0, recFnf = 0, recFnh = 0;
+  let inRecord = false, recordLine = 0, recordFile = '';
   const lines = text.split(/\r?\n/);
   const flush = () => {
+    // More hit than found is a broken tracefile (a merge gone wrong): it would record coverage above 100%.
+    for (const [hit, found, h, f] of [[recLh ?? daHit, recLf ?? daFound, 'LH', 'LF'], [recBrh, recBrf, 'BRH', 'BRF'], [recFnh, recFnf, 'FNH', 'FNF']] as const)
+      if (hit > found)
+        throw new CliError('BAD_INPUT', `${file}:${recordLine}: the record of ${JSON.stringify(recordFile)} has ${h} ${hit} > ${f} ${found}: more hit than found`, {
+          hint: 'the tracefile is broken (regenerate it with the coverage tool); nothing was written',
+        });
     lf += recLf ?? daFound;
     lh += recLh ?? daHit;
+    brf += recBrf;
+    brh += recBrh;
+    fnf += recFnf;
+    fnh += recFnh;
     recLf = recLh = undefined;
-    daFound = daHit = 0;
+    daFound = daHit = recBrf = recBrh = recFnf = recFnh = 0;
   };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -44,17 +56,19 @@ export function parseLcov(text: string, file: string): CoverageSummary {
     };
     switch (tag) {
       case 'TN': break;
-      case 'SF': files++; inRecord = true; break;
+      case 'SF': files++; inRecord = true; recordLine = i + 1; recordFile = rest; break;
       case 'LF': recLf = int(); break;
       case 'LH': recLh = int(); break;
-      case 'BRF': brf += int(); break;
-      case 'BRH': brh += int(); break;
-      case 'FNF': fnf += int(); break;
-      case 'FNH': fnh += int(); break;
+      case 'BRF': recBrf += int(); break;
+      case 'BRH': recBrh += int(); break;
+      case 'FNF': recFnf += int(); break;
+      case 'FNH': recFnh += int(); break;
       case 'DA': {
-        const hits = Number(rest.split(',')[1]);
+        // DA:<line>,<hits>[,<checksum>]. A malformed one was counted as a line found and not hit.
+        const m = /^(\d+),(\d+)(,.*)?$/.exec(rest.trim());
+        if (!m) throw new CliError('BAD_INPUT', `${file}:${i + 1}: DA must be <line>,<hits> with whole numbers, got ${JSON.stringify(rest)}`);
         daFound++;
-        if (hits > 0) daHit++;
+        if (Number(m[2]) > 0) daHit++;
         break;
       }
       case 'end_of_record': flush(); inRecord = false; break;

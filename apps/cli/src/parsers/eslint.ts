@@ -35,10 +35,17 @@ export function parseEslint(text: string, file: string): EslintSummary {
       throw new CliError('BAD_INPUT', `${file}: entry [${i}] is not an ESLint file result (no filePath)`);
     const e = r as { errorCount?: unknown; warningCount?: unknown; fixableErrorCount?: unknown; fixableWarningCount?: unknown; messages?: unknown };
     const msgs = Array.isArray(e.messages) ? (e.messages as { severity?: unknown }[]) : [];
-    errors += typeof e.errorCount === 'number' ? e.errorCount : msgs.filter((m) => m.severity === 2).length;
-    warnings += typeof e.warningCount === 'number' ? e.warningCount : msgs.filter((m) => m.severity === 1).length;
-    fixableErrors += typeof e.fixableErrorCount === 'number' ? e.fixableErrorCount : 0;
-    fixableWarnings += typeof e.fixableWarningCount === 'number' ? e.fixableWarningCount : 0;
+    // A count that is there must be a whole number >= 0: -2 or 1.5 lint errors would be recorded as such.
+    const count = (key: 'errorCount' | 'warningCount' | 'fixableErrorCount' | 'fixableWarningCount', otherwise: number) => {
+      const v = e[key];
+      if (typeof v !== 'number') return otherwise;
+      if (!Number.isSafeInteger(v) || v < 0) throw new CliError('BAD_INPUT', `${file}: entry [${i}] (${String((r as { filePath: string }).filePath)}) has ${key} ${JSON.stringify(v)}, not a whole number >= 0`);
+      return v;
+    };
+    errors += count('errorCount', msgs.filter((m) => m.severity === 2).length);
+    warnings += count('warningCount', msgs.filter((m) => m.severity === 1).length);
+    fixableErrors += count('fixableErrorCount', 0);
+    fixableWarnings += count('fixableWarningCount', 0);
   });
   return { errors, warnings, fixableErrors, fixableWarnings, files: results.length };
 }

@@ -37,4 +37,14 @@ describe('coverage parsers', () => {
     expect(() => parseCoverage('{"a.js":{"statementMap":{}}}', 'final.json')).toThrow(/no "total" entry/);
     expect(() => parseCoverage('<coverage/>', 'c.xml')).toThrow(/Cobertura/);
   });
+
+  it('refuses a record with more hit than found (coverage above 100%) and a malformed DA line, naming the line', () => {
+    expect(() => parseLcov('SF:a.js\nLF:10\nLH:20\nend_of_record\n', 'over.info')).toThrow(/over\.info:1: the record of "a\.js" has LH 20 > LF 10/);
+    expect(() => parseLcov('SF:ok.js\nLF:1\nLH:1\nend_of_record\nSF:b.js\nBRF:2\nBRH:5\nend_of_record\n', 'br.info')).toThrow(/br\.info:5: the record of "b\.js" has BRH 5 > BRF 2/);
+    expect(() => parseLcov('SF:c.js\nFNF:1\nFNH:3\n', 'fn.info')).toThrow(/FNH 3 > FNF 1/);
+    expect(() => parseLcov('SF:d.js\nDA:1,1\nDA:x\nend_of_record\n', 'da.info')).toThrow(/da\.info:3: DA must be <line>,<hits>/);
+    expect(() => parseLcov('SF:d.js\nDA:3,-1\nend_of_record\n', 'da.info')).toThrow(/da\.info:2: DA must be/);
+    // A checksum after the hits is part of the format.
+    expect(parseLcov('SF:e.js\nDA:1,2,abc123\nDA:2,0,def456\nend_of_record\n', 'ck.info').lines).toBe(50);
+  });
 });

@@ -13,6 +13,11 @@ describe('parseEslint', () => {
     expect(parseEslint(JSON.stringify(doc), 'm.json')).toMatchObject({ errors: 2, warnings: 1 });
   });
 
+  it('refuses a negative or fractional count instead of recording it', () => {
+    expect(() => parseEslint('[{"filePath":"/p/a.ts","errorCount":-2,"warningCount":0}]', 'e.json')).toThrow(/e\.json: entry \[0\] \(\/p\/a\.ts\) has errorCount -2, not a whole number >= 0/);
+    expect(() => parseEslint('[{"filePath":"a","errorCount":0,"warningCount":1.5}]', 'e.json')).toThrow(/warningCount 1\.5/);
+  });
+
   it('says that an empty file is empty, not that its JSON ended early', () => {
     expect(() => parseEslint(' \n', 'eslint.json')).toThrow(/eslint\.json: the file is empty, not ESLint JSON/);
   });

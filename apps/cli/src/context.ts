@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { MetricStore } from '@autodev/learning';
 import { colorEnabled, createColors, type Colors } from './output/color.js';
 import { createProgress } from './output/progress.js';
-import { openStoreAt, resolveStoreLocation, type StoreLocation } from './store-url.js';
+import { openStoreAt, resolveStoreLocation, sqliteFile, type StoreLocation } from './store-url.js';
 
 /** Options every command accepts (defined on the root program). */
 export interface GlobalOptions {
@@ -58,7 +58,10 @@ export function createContext(options: GlobalOptions, streams: Streams = { stdou
     storeLocation: () => (location ??= resolveStoreLocation(options.store, env, cwd)),
     async openStore({ readOnly = false } = {}) {
       const loc = ctx.storeLocation();
-      if (readOnly && loc.kind === 'file' && !existsSync(loc.path)) {
+      // A read-only command must not create the store: opening a `sqlite:` URL creates the database file (and its
+      // folders), so a typo in --store left an empty database behind, as a missing file store would not.
+      const sqlitePath = readOnly ? sqliteFile(loc, cwd) : undefined;
+      if (readOnly && ((loc.kind === 'file' && !existsSync(loc.path)) || (sqlitePath !== undefined && !existsSync(sqlitePath)))) {
         ctx.note(`no store at ${loc.display} yet: nothing recorded (record with \`autodev record\`, \`autodev run\` or \`autodev import\`)`);
         const { createMemoryStore } = await import('@autodev/learning');
         return createMemoryStore();

@@ -65,7 +65,24 @@ export function resolveStoreLocation(option: string | undefined, env: NodeJS.Pro
     return { kind: 'file', path, display: raw };
   }
   const name = ALIASES[scheme] ?? scheme;
-  return { kind: 'plugin', scheme: name, packageName: `@autodev/storage-${name}`, url: raw, display: redact(raw) };
+  // The sqlite plugin parses only "sqlite:" URLs: `sqlite3:ci.db` was refused by it after the alias had chosen it.
+  const url = scheme === 'sqlite3' ? `sqlite:${raw.slice(m[0].length)}` : raw;
+  return { kind: 'plugin', scheme: name, packageName: `@autodev/storage-${name}`, url, display: redact(raw) };
+}
+
+/**
+ * The database file of a `sqlite:` store URL (`sqlite:ci.db`, `sqlite:/abs/ci.db`, `sqlite:///abs/ci.db`, with an
+ * optional `?query`) resolved from `cwd`, as `@autodev/storage-sqlite` reads it; undefined for `sqlite::memory:`
+ * and for other stores. Read-only commands use it to not create a database that does not exist.
+ */
+export function sqliteFile(location: StoreLocation, cwd = process.cwd()): string | undefined {
+  if (location.kind !== 'plugin' || location.scheme !== 'sqlite') return undefined;
+  let rest = location.url.slice(location.url.indexOf(':') + 1);
+  const q = rest.indexOf('?');
+  if (q !== -1) rest = rest.slice(0, q);
+  if (rest.startsWith('//')) rest = rest.slice(2);
+  if (rest === '' || rest === ':memory:') return undefined;
+  return isAbsolute(rest) ? rest : resolve(cwd, rest);
 }
 
 /**

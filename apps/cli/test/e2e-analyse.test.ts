@@ -58,6 +58,19 @@ describe('autodev trends', () => {
     expect(r.stdout).toMatch(/build_time\s+3\s.*not enough data/);
   });
 
+  it('does not create a sqlite: store that does not exist (a typo in --store), as for the file store', () => {
+    const dir = tmp();
+    const r = cli(['trends', '--store', 'sqlite:typo/metrics.db'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/no store at sqlite:typo\/metrics\.db yet/);
+    expect(cli(['check', '--store', 'sqlite:typo/metrics.db'], { cwd: dir }).status).toBe(0);
+    expect(cli(['export', '--store', 'sqlite3:typo/metrics.db'], { cwd: dir }).status).toBe(0);
+    expect(existsSync(join(dir, 'typo'))).toBe(false);
+    // Writing creates it, through the sqlite3: alias too; then reading sees what was written.
+    expect(cli(['record', 'x', '1', '--store', 'sqlite3:typo/metrics.db'], { cwd: dir }).status).toBe(0);
+    expect(cli(['export', '--format', 'jsonl', '--store', 'sqlite:typo/metrics.db'], { cwd: dir }).stdout).toMatch(/"name":"x","value":1/);
+  });
+
   it('exits 2 for an unknown metric (listing the known ones) and a bad --window; an empty store is no error', async () => {
     const dir = await demoDir();
     const r = cli(['trends', 'test_duraton'], { cwd: dir });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STORE, importOptional, redact, resolveStoreLocation } from '../src/store-url.js';
+import { DEFAULT_STORE, importOptional, redact, resolveStoreLocation, sqliteFile } from '../src/store-url.js';
 
 describe('resolveStoreLocation', () => {
   const cwd = '/work/repo';
@@ -21,6 +21,21 @@ describe('resolveStoreLocation', () => {
     expect(resolveStoreLocation('sqlite:ci.db', {}, cwd)).toMatchObject({ kind: 'plugin', packageName: '@autodev/storage-sqlite', url: 'sqlite:ci.db' });
     expect(resolveStoreLocation('postgresql://u:pw@h/db', {}, cwd)).toMatchObject({ kind: 'plugin', packageName: '@autodev/storage-postgres', display: 'postgresql://u:***@h/db' });
     expect(resolveStoreLocation('Redis://localhost', {}, cwd)).toMatchObject({ packageName: '@autodev/storage-redis' });
+  });
+
+  it('hands the sqlite plugin a sqlite: URL for the sqlite3: alias (it parses only sqlite:)', () => {
+    expect(resolveStoreLocation('sqlite3:ci.db?synchronous=normal', {}, cwd)).toMatchObject({ packageName: '@autodev/storage-sqlite', url: 'sqlite:ci.db?synchronous=normal', display: 'sqlite3:ci.db?synchronous=normal' });
+  });
+
+  it('finds the database file of a sqlite: store, so read-only commands do not create it', () => {
+    const at = (url: string) => sqliteFile(resolveStoreLocation(url, {}, cwd), cwd);
+    expect(at('sqlite:.autodev/metrics.db')).toBe('/work/repo/.autodev/metrics.db');
+    expect(at('sqlite:/var/ci.db?busyTimeoutMs=100')).toBe('/var/ci.db');
+    expect(at('sqlite:///var/ci.db')).toBe('/var/ci.db');
+    expect(at('sqlite3:ci.db')).toBe('/work/repo/ci.db');
+    expect(at('sqlite::memory:')).toBeUndefined();
+    expect(at('postgres://h/db')).toBeUndefined();
+    expect(at('ci.jsonl')).toBeUndefined();
   });
 
   it('maps http: and https: to @autodev/storage-http (a collector), hiding credentials and tokens in what it prints', () => {

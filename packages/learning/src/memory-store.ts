@@ -1,6 +1,6 @@
 import { LearningError } from './errors.js';
-import type { MetricRecord } from './record.js';
-import { runQuery, validateQuery, type MetricQuery, type MetricStore } from './store.js';
+import { validateRecord, type MetricRecord } from './record.js';
+import { assertStorableRecord, runQuery, validateQuery, type MetricQuery, type MetricStore } from './store.js';
 
 /**
  * An in-memory `MetricStore`: the default of `MetricsTracker` and the reference every backend is
@@ -21,7 +21,13 @@ export function createMemoryStore(): MetricStore {
     // eslint-disable-next-line @typescript-eslint/require-await -- async turns throws into rejections
     async append(records) {
       ensureOpen();
-      for (const r of records) {
+      // Check the whole batch before keeping any of it (all or nothing). Records from MetricsTracker are frozen
+      // already; a direct caller's own objects are copied, so changing them later cannot change the store.
+      const kept = records.map((r) => {
+        assertStorableRecord(r);
+        return Object.isFrozen(r) && Object.isFrozen(r.metadata) ? r : validateRecord(r);
+      });
+      for (const r of kept) {
         all.push(r);
         let list = byName.get(r.name);
         if (!list) byName.set(r.name, (list = []));

@@ -24,7 +24,7 @@ export const MAX_METADATA_JSON_LENGTH = 64 * 1024;
  */
 export const MAX_METADATA_DEPTH = 64;
 /** Latest accepted timestamp: the largest valid JavaScript Date (year 275760). */
-const MAX_TIMESTAMP_MS = 8.64e15;
+export const MAX_TIMESTAMP_MS = 8.64e15;
 
 const describe = (v: unknown): string => {
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
@@ -61,7 +61,8 @@ function checkJson(name: string, v: unknown, path: string, seen: Set<object>): J
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw invalid(name, `metadata ${path} must be a finite number, got ${describe(v)}`);
-    return v;
+    // JSON has no −0: a backend that stores JSON would give back 0, so every backend keeps 0.
+    return v === 0 ? 0 : v;
   }
   if (typeof v !== 'object') throw invalid(name, `metadata ${path} must be JSON (string, number, boolean, null, array or object), got ${typeof v}`);
   if (seen.has(v)) throw invalid(name, `metadata ${path} is circular; metadata must be a tree of JSON values`);
@@ -118,7 +119,7 @@ export function validateTimestamp(timestamp: unknown, name = ''): number {
   else throw invalid(name, `timestamp must be epoch milliseconds, a Date or an ISO-8601 string, got ${describe(timestamp)}`);
   if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIMESTAMP_MS)
     throw invalid(name, `timestamp ${describe(timestamp)} is not a valid date; use epoch milliseconds or an ISO-8601 string like "2026-01-31T12:00:00Z"`);
-  return ms;
+  return ms === 0 ? 0 : ms; // −0 becomes 0, as JSON-based backends would return it
 }
 
 /** What a caller may hand in: everything but `name` and `value` optional, timestamps in any accepted form. */

@@ -1,5 +1,5 @@
 import { LearningError } from './errors.js';
-import type { JsonValue, MetricRecord } from './record.js';
+import { MAX_TIMESTAMP_MS, type JsonValue, type MetricRecord } from './record.js';
 
 /**
  * Which records to read back. Every field is optional; all given fields must match.
@@ -57,6 +57,36 @@ export function validateQuery(query: MetricQuery | undefined): MetricQuery {
   if (query.where !== undefined && (typeof query.where !== 'object' || query.where === null || Array.isArray(query.where)))
     throw bad('where must be an object of metadata key/value pairs');
   return query;
+}
+
+/**
+ * For storage backends: checks one record handed to `append` before anything is written. `MetricsTracker`
+ * validates records before they reach a store, but `append` is public and a direct caller can pass anything;
+ * what a backend would store without complaint (a text value, a NaN, metadata that JSON turns into something
+ * other than an object — an array, a `Date`, anything with `toJSON()`) breaks every later read of the row.
+ * The checks are shallow, so they cost little per record: a `BigInt` or a cycle deep in metadata is left to the
+ * backend's own `JSON.stringify`, whose TypeError it reports as INVALID_RECORD too.
+ * @throws {LearningError} INVALID_RECORD naming the record and what is wrong.
+ * @example
+ * async append(records) {
+ *   for (const r of records) assertStorableRecord(r); // before the first write: all or nothing
+ *   ...
+ * }
+ */
+export function assertStorableRecord(value: unknown): asserts value is MetricRecord {
+  if (typeof value !== 'object' || value === null) throw new LearningError('INVALID_RECORD', 'each record must be an object { name, value, timestamp, metadata }');
+  const r = value as Partial<Record<keyof MetricRecord, unknown>>;
+  const bad = (what: string) =>
+    new LearningError(
+      'INVALID_RECORD',
+      `record ${typeof r.name === 'string' ? JSON.stringify(r.name) : `with a ${typeof r.name} name`}: ${what}; pass records validated by @autodev/learning (validateRecord). Nothing of this append was written`,
+    );
+  if (typeof r.name !== 'string' || r.name === '') throw bad('name must be a non-empty string');
+  if (typeof r.value !== 'number' || !Number.isFinite(r.value)) throw bad('value must be a finite number');
+  if (typeof r.timestamp !== 'number' || !(Math.abs(r.timestamp) <= MAX_TIMESTAMP_MS)) throw bad('timestamp must be epoch milliseconds (a finite number within ±8.64e15)');
+  const m = r.metadata;
+  if (typeof m !== 'object' || m === null || Array.isArray(m) || typeof (m as { toJSON?: unknown }).toJSON === 'function')
+    throw bad('metadata must be a plain JSON object such as { branch: "main" }, not an array, a Date or an object with toJSON()');
 }
 
 /** Deep equality of JSON values (key order ignored). */

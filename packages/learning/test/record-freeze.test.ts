@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore, MAX_METADATA_DEPTH, MetricsTracker, validateRecord, type JsonValue } from '../src/index.js';
+import { assertStorableRecord, createMemoryStore, MAX_METADATA_DEPTH, MetricsTracker, validateRecord, type JsonValue } from '../src/index.js';
 
 describe('records are immutable once validated', () => {
   it('a caller cannot change stored metadata through a returned record or its input', async () => {
@@ -41,5 +41,34 @@ describe('metadata depth', () => {
     let ok: JsonValue = 1;
     for (let i = 0; i < MAX_METADATA_DEPTH - 1; i++) ok = [ok];
     expect(validateRecord({ name: 'm', value: 1, metadata: { ok } }).metadata['ok']).toBeDefined();
+  });
+});
+
+describe('−0 never reaches a store', () => {
+  it('turns a −0 value, timestamp or metadata number into 0, as a JSON-based backend would return it', () => {
+    const r = validateRecord({ name: 'm', value: -0, timestamp: -0, metadata: { delta: -0, list: [-0, 1] } });
+    expect(Object.is(r.value, 0)).toBe(true);
+    expect(Object.is(r.timestamp, 0)).toBe(true);
+    expect(Object.is(r.metadata['delta'], 0)).toBe(true);
+    expect(Object.is((r.metadata['list'] as number[])[0], 0)).toBe(true);
+  });
+});
+
+describe('assertStorableRecord (for backends)', () => {
+  it('accepts a validated record and rejects what a direct caller of append might pass, with INVALID_RECORD', () => {
+    expect(() => assertStorableRecord(validateRecord({ name: 'm', value: 1, timestamp: 1 }))).not.toThrow();
+    const bad: unknown[] = [
+      null,
+      'm',
+      { name: '', value: 1, timestamp: 1, metadata: {} },
+      { name: 'm', value: '1', timestamp: 1, metadata: {} },
+      { name: 'm', value: Number.POSITIVE_INFINITY, timestamp: 1, metadata: {} },
+      { name: 'm', value: 1, timestamp: 8.64e15 + 1, metadata: {} },
+      { name: 'm', value: 1, timestamp: 1, metadata: null },
+      { name: 'm', value: 1, timestamp: 1, metadata: ['a'] },
+      { name: 'm', value: 1, timestamp: 1, metadata: new Date(0) },
+    ];
+    for (const b of bad) expect(() => assertStorableRecord(b)).toThrow(expect.objectContaining({ code: 'INVALID_RECORD' }));
+    expect(() => assertStorableRecord({ name: 'm', value: Number.NaN, timestamp: 1, metadata: {} })).toThrow(/record "m": value must be a finite number/);
   });
 });

@@ -3,7 +3,7 @@ import { link, mkdir, open, readFile, rename, stat, unlink, type FileHandle } fr
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
-import { LearningError, validateQuery, type MetricQuery, type MetricRecord, type MetricStore } from '@autodev/learning';
+import { assertStorableRecord, LearningError, validateQuery, type MetricQuery, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { batchBytes, headerLine } from './internal/format.js';
 import { RecordIndex } from './internal/record-index.js';
 import { Scanner, type FileStoreWarning } from './internal/scanner.js';
@@ -145,19 +145,6 @@ async function acquireCompactionLock(lock: string): Promise<void> {
     }
     await waitWhileCompacting(lock);
   }
-}
-
-function checkRecord(value: unknown): void {
-  const r = value as MetricRecord;
-  const bad = (what: string) => new LearningError('INVALID_RECORD', `record ${JSON.stringify(r?.name)}: ${what}; pass records validated by @autodev/learning (validateRecord)`);
-  if (typeof r !== 'object' || r === null) throw new LearningError('INVALID_RECORD', 'each record must be an object');
-  if (typeof r.name !== 'string' || r.name === '') throw bad('name must be a non-empty string');
-  if (typeof r.value !== 'number' || !Number.isFinite(r.value)) throw bad('value must be a finite number');
-  if (typeof r.timestamp !== 'number' || !Number.isFinite(r.timestamp) || Math.abs(r.timestamp) > 8.64e15) throw bad('timestamp must be epoch milliseconds');
-  if (typeof r.metadata !== 'object' || r.metadata === null || Array.isArray(r.metadata)) throw bad('metadata must be an object');
-  // JSON.stringify calls toJSON: a Date (or any object with toJSON) would be written as a string, a line every
-  // later reader rejects as damaged (STORE_CORRUPT). Plain JSON objects have no toJSON.
-  if (typeof (r.metadata as { toJSON?: unknown }).toJSON === 'function') throw bad('metadata must be a plain JSON object, not a Date or an object with toJSON()');
 }
 
 const isCode = (e: unknown, code: string) => (e as NodeJS.ErrnoException | undefined)?.code === code;
@@ -458,7 +445,7 @@ class FileStore implements FileMetricStore {
     try {
       // Records come validated from learning; a direct caller's NaN would still become `null` in JSON
       // and damage the file for every later reader, so the few checks that protect the format stay here.
-      for (const r of records) checkRecord(r as unknown);
+      for (const r of records) assertStorableRecord(r as unknown);
       // Serialize now: the caller may reuse the array once append has been called.
       bytes = batchBytes(records);
     } catch (e) {

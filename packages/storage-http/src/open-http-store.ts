@@ -1,6 +1,6 @@
 import { constants } from 'node:buffer';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { isLearningError, LearningError, validateQuery, validateRecord, type MetricQuery, type MetricRecord, type MetricRecordInput, type MetricStore } from '@autodev/learning';
+import { assertStorableRecord, isLearningError, LearningError, validateQuery, validateRecord, type MetricQuery, type MetricRecord, type MetricRecordInput, type MetricStore } from '@autodev/learning';
 import { HttpStoreError, type HttpStoreErrorCode } from './errors.js';
 import { routeFor, type ProxyRoute } from './proxy.js';
 import { exchange, TransportError, type Answer } from './transport.js';
@@ -334,17 +334,28 @@ export async function openHttpStoreIn(options: HttpStoreOptions, env: Readonly<R
     url: where,
     proxy: route?.label,
     append(records: readonly MetricRecord[]) {
-      return run(async () => {
-        if (records.length === 0) return;
+      // The body is made now, not when the requests queued before this one are done: the caller may reuse its
+      // array once append has been called. A malformed record is refused here, before anything is sent.
+      let body: string;
+      const count = records.length;
+      try {
+        for (const r of records) assertStorableRecord(r);
         // Exactly the four fields: a record read from another backend may carry extras the collector refuses.
-        const body = JSON.stringify(records.map((r) => ({ name: r.name, value: r.value, timestamp: r.timestamp, metadata: r.metadata })));
+        body = JSON.stringify(records.map((r) => ({ name: r.name, value: r.value, timestamp: r.timestamp, metadata: r.metadata })));
+      } catch (e) {
+        if (isLearningError(e)) return Promise.reject(e);
+        // JSON.stringify's TypeError: a BigInt or a cycle in metadata.
+        return Promise.reject(new LearningError('INVALID_RECORD', `a record cannot be sent as JSON (${e instanceof Error ? e.message : String(e)}); pass records validated by @autodev/learning (validateRecord)`, { cause: e }));
+      }
+      return run(async () => {
+        if (count === 0) return;
         // The collector says how many it stored. Anything else is not a collector's answer to this batch (a
         // proxy's page, a GET it was turned into): resolving would lose the records without a word.
         await send('POST', 'v1/records', body, (json) => {
           const appended = (json as { appended?: unknown } | null)?.appended;
-          if (appended === records.length) return;
+          if (appended === count) return;
           return new Refusal(
-            `${typeof appended === 'number' ? `{"appended":${appended}}` : 'without an "appended" count'} for a batch of ${records.length} record${records.length === 1 ? '' : 's'}; the records may or may not have been stored (is this an @autodev/server collector?)`,
+            `${typeof appended === 'number' ? `{"appended":${appended}}` : 'without an "appended" count'} for a batch of ${count} record${count === 1 ? '' : 's'}; the records may or may not have been stored (is this an @autodev/server collector?)`,
           );
         });
       });

@@ -265,9 +265,14 @@ describe('typed HTTP errors (LearningError STORE_IO with an HttpStoreError cause
   it("hands the collector's validation errors back as learning's own codes", async () => {
     const { url, backing } = await collector();
     const store = await openHttpStore({ url });
-    // A record that skipped MetricsTracker's validation: the collector validates again.
-    const e = await rejection(store.append([rec('ok', 1, 1), rec('', 1, 1)]), 'INVALID_RECORD');
-    expect(e.message).toMatch(/records\[1\]: metric name must not be empty/);
+    // A record that skipped MetricsTracker's validation: the collector validates again (a control character in
+    // a name passes the client's shallow check, not the collector's validateRecord).
+    const e = await rejection(store.append([rec('ok', 1, 1), rec('bad\u0007name', 1, 1)]), 'INVALID_RECORD');
+    expect(e.message).toMatch(/records\[1\]: .*must not contain control characters/);
+    expect(await backing.query()).toEqual([]);
+    // A malformed record is refused before anything is sent (assertStorableRecord).
+    const local = await rejection(store.append([rec('ok', 1, 1), rec('', 1, 1)]), 'INVALID_RECORD');
+    expect(local.message).toMatch(/name must be a non-empty string/);
     expect(await backing.query()).toEqual([]);
     // Queries are checked before they are sent, with learning's validateQuery.
     await rejection(store.query({ limit: -1 }), 'INVALID_ARGUMENT');

@@ -50,7 +50,9 @@ const plainAll = (rs: readonly MetricRecord[]) => rs.map(plain);
  * (within and across appends), every filter and their combinations, `order: 'desc'` with `limit`,
  * invalid queries, `names()` sorted and distinct, durability across reopen, concurrent appends,
  * all-or-nothing batches through `MetricsTracker.recordMetrics`, `STORE_CLOSED` after an
- * idempotent `close()`, and a fast-check model check against `createMemoryStore()`.
+ * idempotent `close()`, a fast-check model check against `createMemoryStore()`, results that callers cannot
+ * change (frozen or copied, also after a reopen), `append` reading its array when called, INVALID_RECORD for a
+ * malformed record with nothing of its batch written, and limits up to Number.MAX_VALUE.
  * @example
  * // packages/storage-file/test/contract.test.ts
  * import { describeMetricStoreContract } from '@autodev/learning/testing';
@@ -129,6 +131,63 @@ export function describeMetricStoreContract<F extends StoreFixture>(
           names.push('injected');
           expect(plainAll(await f.store.query({ name: 'm' }))).toEqual([plain(makeRecord('m', 1, 1)), plain(makeRecord('m', 2, 2))]);
           expect(await f.store.names()).toEqual(['m']);
+          // The records themselves: frozen (an assignment throws) or copies (it changes nothing the store holds).
+          const [r] = await f.store.query({ name: 'm' });
+          const loose = r as unknown as { value: number; metadata: Record<string, unknown> };
+          for (const change of [() => (loose.value = 99), () => (loose.metadata.branch = 'injected')]) {
+            try {
+              change();
+            } catch {
+              // frozen: fine
+            }
+          }
+          expect(plainAll(await f.store.query({ name: 'm' }))).toEqual([plain(makeRecord('m', 1, 1)), plain(makeRecord('m', 2, 2))]);
+          if (reopen) {
+            await f.store.close();
+            const again = await reopen(f);
+            extra.push(again);
+            const [s] = await again.store.query({ name: 'm' });
+            const looseAgain = s as unknown as { value: number; metadata: Record<string, unknown> };
+            try {
+              looseAgain.metadata.branch = 'injected';
+            } catch {
+              // frozen: fine
+            }
+            expect(plainAll(await again.store.query({ name: 'm' }))).toEqual([plain(makeRecord('m', 1, 1)), plain(makeRecord('m', 2, 2))]);
+          }
+        },
+        timeoutMs,
+      );
+
+      it(
+        'append reads its array when called: a caller may reuse it before the append resolves',
+        async () => {
+          const batch = [makeRecord('reuse', 1, 1), makeRecord('reuse', 2, 2)];
+          const pending = f.store.append(batch);
+          batch.length = 0;
+          batch.push(makeRecord('reuse', 3, 3));
+          await pending;
+          expect(plainAll(await f.store.query({ name: 'reuse' }))).toEqual([plain(makeRecord('reuse', 1, 1)), plain(makeRecord('reuse', 2, 2))]);
+        },
+        timeoutMs,
+      );
+
+      it(
+        'rejects a malformed record with INVALID_RECORD and writes nothing of its batch',
+        async () => {
+          const good = makeRecord('ok', 1, 1);
+          const malformed: unknown[] = [
+            { name: 'bad', value: '1', timestamp: 1, metadata: {} },
+            { name: 'bad', value: Number.NaN, timestamp: 1, metadata: {} },
+            { name: 'bad', value: 1, timestamp: 1, metadata: [] },
+            { name: 'bad', value: 1, timestamp: 1, metadata: new Date(0) },
+            { name: '', value: 1, timestamp: 1, metadata: {} },
+            null,
+          ];
+          for (const bad of malformed) {
+            await expect(f.store.append([good, bad as MetricRecord])).rejects.toMatchObject({ code: 'INVALID_RECORD' });
+          }
+          expect(await f.store.query({})).toEqual([]);
         },
         timeoutMs,
       );
@@ -227,6 +286,11 @@ export function describeMetricStoreContract<F extends StoreFixture>(
           expect(await values({ name: 'test_duration', where: { branch: 'main' }, order: 'desc', limit: 1 })).toEqual([13]);
           expect(await values({ limit: 0 })).toEqual([]);
           expect(await values({ limit: 100 })).toHaveLength(7);
+          // Any whole number is a valid limit, also beyond what a database integer holds.
+          for (const limit of [2 ** 31, 2 ** 53, 2 ** 64, 1e300, Number.MAX_VALUE]) {
+            expect(await values({ limit })).toHaveLength(7);
+            expect(await values({ order: 'desc', limit })).toHaveLength(7);
+          }
           expect(await values({ order: 'desc', from: 2000, to: 3500, limit: 3 })).toEqual([95, 12, 100]);
         },
         timeoutMs,

@@ -2,16 +2,17 @@
 // Its "disk" is a Map of JSON texts, so the example runs anywhere; a real backend writes a file or a
 // table instead, and its test passes a `reopen` that opens the same file or database again.
 import { LearningError } from '../../src/errors.js';
-import type { MetricRecord } from '../../src/record.js';
-import { runQuery, validateQuery, type MetricQuery, type MetricStore } from '../../src/store.js';
+import { validateRecord, type MetricRecord, type MetricRecordInput } from '../../src/record.js';
+import { assertStorableRecord, runQuery, validateQuery, type MetricQuery, type MetricStore } from '../../src/store.js';
 
 export function openJsonTextStore(disk: Map<string, string>, key: string): MetricStore {
   let records: MetricRecord[];
   try {
-    records = JSON.parse(disk.get(key) ?? '[]') as MetricRecord[];
+    // validateRecord checks what was read and freezes it, so no caller can change what later queries return.
+    records = (JSON.parse(disk.get(key) ?? '[]') as MetricRecordInput[]).map((r) => validateRecord(r));
   } catch (cause) {
     // Never "repair" by dropping data: say where the damage is and stop.
-    throw new LearningError('STORE_CORRUPT', `${key}: not valid JSON; restore it from a backup`, { cause });
+    throw new LearningError('STORE_CORRUPT', `${key}: not a valid list of records; restore it from a backup`, { cause });
   }
   let closed = false;
   const ensureOpen = () => {
@@ -20,6 +21,8 @@ export function openJsonTextStore(disk: Map<string, string>, key: string): Metri
   return {
     async append(batch) {
       ensureOpen();
+      // append is public: reject a malformed record before anything is written (all or nothing).
+      for (const r of batch) assertStorableRecord(r);
       if (batch.length === 0) return;
       // Build the new state, then replace the text in one step: all of the batch or none of it.
       const next = [...records, ...batch];

@@ -36,6 +36,21 @@ export function parsePairs(option: string, pairs: readonly string[] | undefined)
   return out;
 }
 
+/**
+ * When a `key=value` filter matched nothing, the usual cause is a value recorded as a number or boolean
+ * (`--meta pr:=59`, or by a library user) but matched as text (`--where pr=59` compares the string "59").
+ * Returns a sentence suggesting the `:=` form for such values, or undefined when no value looks like one.
+ * @example
+ * whereTypeHint('--where', { pr: '59' }) // '--where pr=59 matches the text "59"; for a number recorded …'
+ */
+export function whereTypeHint(option: string, where: Metadata | undefined): string | undefined {
+  for (const [key, value] of Object.entries(where ?? {})) {
+    if (typeof value !== 'string' || !/^\s*(-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null)\s*$/.test(value)) continue;
+    return `${option} ${key}=${value} matches the text "${value}"; for a ${/true|false/.test(value) ? 'boolean' : value.trim() === 'null' ? 'null' : 'number'} recorded with ${key}:=${value.trim()}, use ${option} ${key}:=${value.trim()}`;
+  }
+  return undefined;
+}
+
 /** Commander collector for repeatable options: `--meta a=1 --meta b=2` → `['a=1', 'b=2']`. */
 export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertNotFuture, parseFiniteNumber, parseProbability, parseTime } from '../src/args.js';
+import { assertNotFuture, parseFiniteNumber, parseProbability, parseTime, whereTypeHint } from '../src/args.js';
 
 describe('parseFiniteNumber', () => {
   it('takes decimal numbers', () => {
@@ -44,5 +44,15 @@ describe('assertNotFuture', () => {
   it('refuses a time further ahead, saying how far', () => {
     expect(() => assertNotFuture('--at', now + 3 * 3_600_000, now)).toThrow(/--at 2026-01-31T15:00:00\.000Z is 3 hours in the future/);
     expect(() => assertNotFuture('--at', Date.UTC(2099, 0, 1), now)).toThrow(/is 26633 days in the future/);
+  });
+});
+
+describe('whereTypeHint', () => {
+  it('suggests key:=value for a filter value that looks like a number, boolean or null', () => {
+    expect(whereTypeHint('--where', { pr: '59' })).toBe('--where pr=59 matches the text "59"; for a number recorded with pr:=59, use --where pr:=59');
+    expect(whereTypeHint('--a', { flaky: 'true' })).toMatch(/for a boolean recorded with flaky:=true, use --a flaky:=true/);
+    expect(whereTypeHint('--where', { branch: 'main' })).toBeUndefined();
+    expect(whereTypeHint('--where', { pr: 59 })).toBeUndefined();
+    expect(whereTypeHint('--where', undefined)).toBeUndefined();
   });
 });

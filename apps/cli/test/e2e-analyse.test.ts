@@ -419,3 +419,14 @@ describe('autodev demo', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('autodev-demo-'))).toEqual([]);
   });
 });
+
+describe('--where on a value recorded as a number', () => {
+  it('says to use key:=value when key=value matched nothing', async () => {
+    const dir = tmp();
+    await seed(dir, [{ name: 'build_time', value: 100, timestamp: END, metadata: { pr: 59 } }]);
+    const r = cli(['trends', '--where', 'pr=59'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/no records match the --where filter \(--where pr=59 matches the text "59"; for a number recorded with pr:=59, use --where pr:=59\)/);
+    expect(cli(['trends', '--where', 'pr:=59'], { cwd: dir }).stdout).toMatch(/build_time/);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Comparison, JsonValue, LearningInsight, LearningPolicy, MetricRecord, Polarity } from '@autodev/learning';
-import { ciMetadata, parseChoices, parseInteger, parsePairs } from '../args.js';
+import { ciMetadata, parseChoices, parseInteger, parsePairs, whereTypeHint } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { filteredTracker } from '../internal/filtered-tracker.js';
@@ -259,7 +259,9 @@ export async function checkCommand(ctx: CommandContext, opts: CheckOptions): Pro
   const nothing = names ? missing.length > 0 : missing.length === checked;
   if (opts.requireData && nothing)
     throw new CliError('STORE_ERROR', `nothing to check: ${names ? `no records of ${missing.join(', ')}${hasWhere ? ' matching --where' : ''}` : hasWhere ? 'no records match --where' : 'the store holds no metrics'} (--require-data)`, {
-      hint: `check ${names ? `the spelling of --metric${hasWhere ? ' and --where' : ''} (autodev trends lists the metrics), ` : hasWhere ? 'the --where filter, ' : ''}--store / AUTODEV_STORE, and that the history was restored (cache, artifact) before this step`,
+      hint:
+        whereTypeHint('--where', parsePairs('--where', opts.where)) ??
+        `check ${names ? `the spelling of --metric${hasWhere ? ' and --where' : ''} (autodev trends lists the metrics), ` : hasWhere ? 'the --where filter, ' : ''}--store / AUTODEV_STORE, and that the history was restored (cache, artifact) before this step`,
     });
   const order = { fail: 0, warn: 1, skip: 2, pass: 3 } as const;
   results.sort((a, b) => order[a.status] - order[b.status] || a.metric.localeCompare(b.metric));

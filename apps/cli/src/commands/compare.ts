@@ -1,5 +1,5 @@
 import type { Comparison } from '@autodev/learning';
-import { parsePairs } from '../args.js';
+import { parsePairs, whereTypeHint } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { openTracker } from '../internal/tracker.js';
@@ -28,7 +28,9 @@ export async function compareCommand(ctx: CommandContext, metric: string, opts: 
       if (n === 0) {
         const known = await t.store.names();
         throw new CliError('BAD_ARGUMENT', `no ${metric} records match ${flag} ${show(where)} in ${ctx.storeLocation().display}`, {
-          hint: known.includes(metric) ? `check the metadata key and value (e.g. ${flag} branch=main); \`autodev export --metric ${metric} --format jsonl\` shows what is recorded` : `no metric named ${metric}; known: ${known.slice(0, 15).join(', ') || '(none)'}`,
+          hint: known.includes(metric)
+            ? (whereTypeHint(flag, where) ?? `check the metadata key and value (e.g. ${flag} branch=main); \`autodev export --metric ${metric} --format jsonl\` shows what is recorded`)
+            : `no metric named ${metric}; known: ${known.slice(0, 15).join(', ') || '(none)'}`,
         });
       }
     }

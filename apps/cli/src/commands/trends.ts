@@ -1,5 +1,5 @@
 import type { TrendAnalysis } from '@autodev/learning';
-import { parseInteger, parsePairs } from '../args.js';
+import { parseInteger, parsePairs, whereTypeHint } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { openTracker } from '../internal/tracker.js';
@@ -55,7 +55,8 @@ export async function trendsCommand(ctx: CommandContext, metrics: readonly strin
     return ExitCode.OK;
   }
   if (rows.length === 0) {
-    ctx.note(hasWhere ? 'no records match the --where filter' : 'no metrics recorded yet');
+    const typeHint = whereTypeHint('--where', where);
+    ctx.note(hasWhere ? `no records match the --where filter${typeHint ? ` (${typeHint})` : ''}` : 'no metrics recorded yet');
     return ExitCode.OK;
   }
   const c = ctx.colors;

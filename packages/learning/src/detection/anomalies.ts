@@ -61,6 +61,9 @@ export interface Anomaly {
  */
 const RECURRING_SHARE = 0.05;
 
+/** Farthest a baseline run may sit from the median, in steps, for the baseline to count as a lattice. */
+const MAX_LATTICE_STEPS = 10_000;
+
 /**
  * The step of a discrete baseline: the smallest distance of a run from the median, if every run
  * is (to rounding) a whole number of such steps from it. A constant baseline steps by its value's recorded
@@ -83,7 +86,8 @@ function latticeStep(sorted: Float64Array, med: number): number {
   }
   for (const b of sorted) {
     const k = Math.abs(b - med) / step;
-    if (Math.abs(k - Math.round(k)) > 1e-6 * Math.max(1, k)) return 0;
+    // Beyond MAX_LATTICE_STEPS the rounding test says nothing (and a denormal step makes k infinite): not a lattice.
+    if (!(k <= MAX_LATTICE_STEPS) || Math.abs(k - Math.round(k)) > 1e-6 * Math.max(1, k)) return 0;
   }
   return step;
 }
@@ -160,7 +164,9 @@ export function detectAnomalies(values: ReadonlyArray<number | null | undefined>
   const countP = (v: number): number => {
     // Off-lattice values are rounded down to the step below: never more alarming than the lattice point.
     const d = Math.floor(Math.abs(v - med) / step + 1e-6);
-    return d <= 0 ? 1 : regularizedIncompleteBeta(1 / (base.length + 1), d, r);
+    if (d <= 0) return 1;
+    // Too many steps out for the incomplete beta (or an infinite distance): as far out as it gets.
+    return Number.isFinite(d) && d <= 1e12 ? regularizedIncompleteBeta(1 / (base.length + 1), d, r) : 0;
   };
   const zOf = (v: number): number => {
     if (step === 0 && scale > 0) return (v - med) / scale;

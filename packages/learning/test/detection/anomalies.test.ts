@@ -194,6 +194,28 @@ describe('detectAnomalies count model (discrete baseline, MAD 0 or one step)', (
     expect(detectAnomalies([...spread, 40])[0]?.model).toBe('robust-z');
   });
 
+  it('does not take denormal or tiny differences for a lattice, and never fails on extreme distances', () => {
+    // fast-check found this: the smallest distance 5e-324 made every other distance an "integer" number of steps.
+    expect(() => detectAnomalies([0, 0, 0, 0, 0, 0, -5e-324, -6.624337284156405e-170, 1.3214183098216576e-180])).not.toThrow();
+    expect(() => detectAnomalies([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1e300])).not.toThrow();
+    const [far] = detectAnomalies([...new Array<number>(20).fill(0), 1, 0, 0, 1e300]);
+    expect(far).toMatchObject({ model: 'count', pValue: 0 });
+  });
+
+  // Mostly one value (the count model's case), with any finite doubles mixed in: tiny, huge, denormal.
+  const mostlyOneValue = fc
+    .tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.array(fc.oneof(fc.constant(null), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: -3, max: 3 })), { minLength: 1, maxLength: 30 }))
+    .map(([mode, others]) => [...new Array<number>(12).fill(mode), ...others.map((o) => (o === null ? mode : o))]);
+  test.prop([mostlyOneValue, fc.integer({ min: 1, max: 3 })], { numRuns: 300 })('never throws, and gives p-values and confidences in [0, 1]', (values, recent) => {
+    for (const a of detectAnomalies(values, { recent })) {
+      expect(a.pValue).toBeGreaterThanOrEqual(0);
+      expect(a.pValue).toBeLessThanOrEqual(1);
+      expect(a.confidence).toBeGreaterThanOrEqual(0);
+      expect(a.confidence).toBeLessThanOrEqual(1);
+      expect(Number.isNaN(a.score)).toBe(false);
+    }
+  });
+
   it('keeps a stable 0/1 count quiet at every run while the robust z alone would flag it', () => {
     // 10% ones: early baselines are often all 0 (MAD 0). Each prefix from the 10th run on is tested as newest.
     const rnd = mulberry32(99);

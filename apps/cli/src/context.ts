@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { MetricStore } from '@autodev/learning';
 import { colorEnabled, createColors, type Colors } from './output/color.js';
 import { createProgress } from './output/progress.js';
-import { openStoreAt, resolveStoreLocation, sqliteFile, type StoreLocation } from './store-url.js';
+import { openStoreAt, resolveStoreLocation, storeMissing, type StoreLocation } from './store-url.js';
 
 /** Options every command accepts (defined on the root program). */
 export interface GlobalOptions {
@@ -34,8 +34,9 @@ export interface CommandContext {
   /** The resolved store location (without opening it). */
   storeLocation(): StoreLocation;
   /**
-   * Opens the store. With `{ readOnly: true }` a file store that does not exist yet is not created:
-   * an empty in-memory store stands in and a note says so.
+   * Opens the store. With `{ readOnly: true }` a store that does not exist yet is not created: for a file
+   * store an empty in-memory store stands in; a plugin that understands `readOnly` returns an empty store
+   * with `exists: false`. Either way a note says so.
    */
   openStore(options?: { readOnly?: boolean }): Promise<MetricStore>;
 }
@@ -58,11 +59,11 @@ export function createContext(options: GlobalOptions, streams: Streams = { stdou
     storeLocation: () => (location ??= resolveStoreLocation(options.store, env, cwd)),
     async openStore({ readOnly = false } = {}) {
       const loc = ctx.storeLocation();
-      // A read-only command must not create the store: opening a `sqlite:` URL creates the database file (and its
-      // folders), so a typo in --store left an empty database behind, as a missing file store would not.
-      const sqlitePath = readOnly ? sqliteFile(loc, cwd) : undefined;
-      if (readOnly && ((loc.kind === 'file' && !existsSync(loc.path)) || (sqlitePath !== undefined && !existsSync(sqlitePath)))) {
-        ctx.note(`no store at ${loc.display} yet: nothing recorded (record with \`autodev record\`, \`autodev run\` or \`autodev import\`)`);
+      // A read-only command must not create the store (a typo in --store would leave an empty one behind).
+      // Plugins are asked with openStore(url, { readOnly }) and answer `exists: false` (see openStoreAt).
+      const noStoreYet = () => ctx.note(`no store at ${loc.display} yet: nothing recorded (record with \`autodev record\`, \`autodev run\` or \`autodev import\`)`);
+      if (readOnly && loc.kind === 'file' && !existsSync(loc.path)) {
+        noStoreYet();
         const { createMemoryStore } = await import('@autodev/learning');
         return createMemoryStore();
       }
@@ -78,7 +79,9 @@ export function createContext(options: GlobalOptions, streams: Streams = { stdou
       const progress = createProgress(`reading ${loc.display} (${Math.round(size / 1e6)} MB)`, 0, { enabled: size >= 16e6 });
       const timer = size >= 16e6 ? setInterval(() => progress.update(0), 80) : undefined;
       try {
-        return await openStoreAt(loc, { readOnly, onWarning: (m) => ctx.note(`autodev: warning: ${m}`) });
+        const store = await openStoreAt(loc, { readOnly, cwd, onWarning: (m) => ctx.note(`autodev: warning: ${m}`) });
+        if (readOnly && storeMissing(store)) noStoreYet();
+        return store;
       } finally {
         if (timer) clearInterval(timer);
         progress.done();

@@ -12,18 +12,32 @@ export type StoreLocation =
   | { readonly kind: 'file'; readonly path: string; readonly display: string }
   | { readonly kind: 'plugin'; readonly scheme: string; readonly packageName: string; readonly url: string; readonly display: string };
 
+/** The second argument of a plugin's `openStore`, passed only to plugins that list its keys in `OPEN_STORE_OPTIONS`. */
+export interface OpenStoreOptions {
+  /**
+   * Set for read-only commands: create and change nothing. When no store exists at the URL, the plugin
+   * returns one that answers empty, rejects `append` (`STORE_IO`) and has `exists: false`.
+   */
+  readOnly?: boolean;
+}
+
 /**
  * The module a storage plugin must export. `autodev --store x:...` imports `@autodev/storage-x` and
  * calls `openStore(url)`; the package maps the URL to its options and returns a `MetricStore`
- * (the interface from `@autodev/learning`, checked by its contract suite).
+ * (the interface from `@autodev/learning`, checked by its contract suite). A plugin that also exports
+ * `OPEN_STORE_OPTIONS` containing `'readOnly'` is called `openStore(url, { readOnly })`; others are called
+ * with the URL alone, as before (a second parameter of theirs may mean something else).
  * @example
  * // @autodev/storage-redis/src/index.ts
- * export async function openStore(url: string): Promise<MetricStore> {
- *   return openRedisStore({ url });
+ * export const OPEN_STORE_OPTIONS = ['readOnly'];
+ * export async function openStore(url: string, { readOnly = false } = {}): Promise<MetricStore & { exists?: boolean }> {
+ *   return openRedisStore({ url, readOnly }); // readOnly: create nothing; { exists: false, ... } when there is no store
  * }
  */
 export interface StorePlugin {
-  openStore(url: string): Promise<MetricStore>;
+  openStore(url: string, options?: OpenStoreOptions): Promise<MetricStore>;
+  /** The keys of {@link OpenStoreOptions} the plugin understands (its `OPEN_STORE_OPTIONS` export; empty when it has none). */
+  readonly options: readonly string[];
 }
 
 // A drive letter (C:\ or C:/) is a Windows path, not a URL scheme.
@@ -68,21 +82,6 @@ export function resolveStoreLocation(option: string | undefined, env: NodeJS.Pro
   // The sqlite plugin parses only "sqlite:" URLs: `sqlite3:ci.db` was refused by it after the alias had chosen it.
   const url = scheme === 'sqlite3' ? `sqlite:${raw.slice(m[0].length)}` : raw;
   return { kind: 'plugin', scheme: name, packageName: `@autodev/storage-${name}`, url, display: redact(raw) };
-}
-
-/**
- * The database file of a `sqlite:` store URL (`sqlite:ci.db`, `sqlite:/abs/ci.db`, `sqlite:///abs/ci.db`, with an
- * optional `?query`) resolved from `cwd`, as `@autodev/storage-sqlite` reads it; undefined for `sqlite::memory:`
- * and for other stores. Read-only commands use it to not create a database that does not exist.
- */
-export function sqliteFile(location: StoreLocation, cwd = process.cwd()): string | undefined {
-  if (location.kind !== 'plugin' || location.scheme !== 'sqlite') return undefined;
-  let rest = location.url.slice(location.url.indexOf(':') + 1);
-  const q = rest.indexOf('?');
-  if (q !== -1) rest = rest.slice(0, q);
-  if (rest.startsWith('//')) rest = rest.slice(2);
-  if (rest === '' || rest === ':memory:') return undefined;
-  return isAbsolute(rest) ? rest : resolve(cwd, rest);
 }
 
 /**
@@ -143,12 +142,17 @@ export async function loadStorePlugin(location: Extract<StoreLocation, { kind: '
       `the store ${location.display} uses the "${location.scheme}:" scheme, which needs the package ${location.packageName}, and it is not installed`,
       { hint: `install it next to @autodev/cli: npm install ${location.packageName} (or pnpm add / yarn add), or use a file store: --store .autodev/metrics.jsonl` },
     );
-  const openStore = (mod as { openStore?: unknown; default?: { openStore?: unknown } }).openStore ?? (mod as { default?: { openStore?: unknown } }).default?.openStore;
+  type PluginModule = { openStore?: unknown; OPEN_STORE_OPTIONS?: unknown };
+  const exports = mod as PluginModule & { default?: PluginModule };
+  const fromDefault = exports.openStore === undefined;
+  const openStore = fromDefault ? exports.default?.openStore : exports.openStore;
   if (typeof openStore !== 'function')
     throw new CliError('STORE_ERROR', `${location.packageName} does not export openStore(url); it is not an autodev storage plugin, or a version too old for this CLI`, {
       hint: 'a storage plugin must export `async function openStore(url: string): Promise<MetricStore>`',
     });
-  return { openStore: openStore as StorePlugin['openStore'] };
+  const declared = fromDefault ? exports.default?.OPEN_STORE_OPTIONS : exports.OPEN_STORE_OPTIONS;
+  const options = Array.isArray(declared) ? declared.filter((o): o is string => typeof o === 'string') : [];
+  return { openStore: openStore as StorePlugin['openStore'], options };
 }
 
 /** Wraps a backend failure (not a typed learning error) into a CLI error naming the store. */
@@ -158,18 +162,25 @@ function storeError(display: string, e: unknown): CliError {
 
 /**
  * Opens the store for a location: the embedded `@autodev/storage-file` for paths and `file:` URLs
- * (read-only when asked), the plugin's `openStore(url)` otherwise.
+ * (read-only when asked), the plugin's `openStore(url, { readOnly })` otherwise — `openStore(url)` for a plugin
+ * that does not declare `readOnly` in `OPEN_STORE_OPTIONS`. A read-only plugin store that does not exist has
+ * `exists: false` (see {@link storeMissing}).
  * @throws {CliError} STORE_PLUGIN_MISSING / STORE_ERROR; `LearningError`s of the backend pass through.
  */
 export async function openStoreAt(
   location: StoreLocation,
-  { readOnly = false, onWarning }: { readOnly?: boolean; onWarning?: (message: string) => void } = {},
+  { readOnly = false, onWarning, cwd = process.cwd() }: { readOnly?: boolean; onWarning?: (message: string) => void; cwd?: string } = {},
 ): Promise<MetricStore> {
   if (location.kind === 'file') {
     const { openFileStore } = await import('@autodev/storage-file');
     // Read-only commands never create, write or lock the file; recoveries (a torn last line) are reported, not thrown.
     return openFileStore({ path: location.path, readOnly, ...(onWarning ? { onWarning: (w) => onWarning(w.message) } : {}) });
   }
-  const plugin = await loadStorePlugin(location);
-  return plugin.openStore(location.url);
+  const plugin = await loadStorePlugin(location, cwd);
+  return plugin.options.includes('readOnly') ? plugin.openStore(location.url, { readOnly }) : plugin.openStore(location.url);
+}
+
+/** Whether a store opened read-only said there is no store at its URL yet (`exists: false`; the property is optional). */
+export function storeMissing(store: MetricStore): boolean {
+  return (store as MetricStore & { exists?: unknown }).exists === false;
 }

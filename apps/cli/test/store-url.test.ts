@@ -1,5 +1,8 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STORE, importOptional, redact, resolveStoreLocation, sqliteFile } from '../src/store-url.js';
+import { DEFAULT_STORE, importOptional, loadStorePlugin, openStoreAt, redact, resolveStoreLocation, storeMissing } from '../src/store-url.js';
+import { useTempDir } from './helpers.js';
 
 describe('resolveStoreLocation', () => {
   const cwd = '/work/repo';
@@ -25,17 +28,6 @@ describe('resolveStoreLocation', () => {
 
   it('hands the sqlite plugin a sqlite: URL for the sqlite3: alias (it parses only sqlite:)', () => {
     expect(resolveStoreLocation('sqlite3:ci.db?synchronous=normal', {}, cwd)).toMatchObject({ packageName: '@autodev/storage-sqlite', url: 'sqlite:ci.db?synchronous=normal', display: 'sqlite3:ci.db?synchronous=normal' });
-  });
-
-  it('finds the database file of a sqlite: store, so read-only commands do not create it', () => {
-    const at = (url: string) => sqliteFile(resolveStoreLocation(url, {}, cwd), cwd);
-    expect(at('sqlite:.autodev/metrics.db')).toBe('/work/repo/.autodev/metrics.db');
-    expect(at('sqlite:/var/ci.db?busyTimeoutMs=100')).toBe('/var/ci.db');
-    expect(at('sqlite:///var/ci.db')).toBe('/var/ci.db');
-    expect(at('sqlite3:ci.db')).toBe('/work/repo/ci.db');
-    expect(at('sqlite::memory:')).toBeUndefined();
-    expect(at('postgres://h/db')).toBeUndefined();
-    expect(at('ci.jsonl')).toBeUndefined();
   });
 
   it('maps http: and https: to @autodev/storage-http (a collector), hiding credentials and tokens in what it prints', () => {
@@ -72,5 +64,68 @@ describe('importOptional', () => {
   it('resolves to the module when installed and to undefined when not', async () => {
     expect(typeof ((await importOptional('@autodev/storage-http')) as { openStore?: unknown }).openStore).toBe('function');
     expect(await importOptional('@autodev/storage-surely-not-installed', '/')).toBeUndefined();
+  });
+});
+
+describe('openStoreAt read-only (the plugin protocol)', () => {
+  const tmp = useTempDir();
+
+  it('asks the sqlite plugin not to create a missing database (every URL form), and it answers exists: false', async () => {
+    const dir = tmp();
+    for (const url of [`sqlite:${dir}/typo/m.db`, `sqlite://${dir}/typo/m.db?busyTimeoutMs=100`, `sqlite3:${dir}/typo/m.db`, 'sqlite::memory:']) {
+      const store = await openStoreAt(resolveStoreLocation(url, {}, dir), { readOnly: true, cwd: dir });
+      expect(storeMissing(store)).toBe(true);
+      expect(await store.names()).toEqual([]);
+      await store.close();
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    // Not read-only: created as before; then read-only finds it.
+    const writer = await openStoreAt(resolveStoreLocation(`sqlite:${dir}/typo/m.db`, {}, dir), { cwd: dir });
+    await writer.append([{ name: 'x', value: 1, timestamp: 1, metadata: {} }]);
+    await writer.close();
+    const reader = await openStoreAt(resolveStoreLocation(`sqlite3:${dir}/typo/m.db`, {}, dir), { readOnly: true, cwd: dir });
+    expect(storeMissing(reader)).toBe(false);
+    expect(await reader.names()).toEqual(['x']);
+    await reader.close();
+  });
+
+  /** Writes a plugin package @autodev/storage-<name> into <dir>/node_modules that logs how openStore was called. */
+  const fakePlugin = (dir: string, name: string, source: string) => {
+    const at = join(dir, 'node_modules', '@autodev', `storage-${name}`);
+    mkdirSync(at, { recursive: true });
+    writeFileSync(join(at, 'package.json'), JSON.stringify({ name: `@autodev/storage-${name}`, type: 'module', main: 'index.js' }));
+    writeFileSync(join(at, 'index.js'), source);
+  };
+  const store = `{ append: async () => {}, query: async () => [], names: async () => [], close: async () => {} }`;
+
+  it('passes { readOnly } only to plugins that list it in OPEN_STORE_OPTIONS; others get the URL alone, as before', async () => {
+    const dir = tmp();
+    // Like @autodev/storage-http, whose second parameter is the environment: it must not receive { readOnly }.
+    fakePlugin(dir, 'legacy', `export const calls = []; export async function openStore(url, env = { FROM: 'default' }) { calls.push([arguments.length, env.FROM]); return ${store}; }`);
+    fakePlugin(dir, 'modern', `export const OPEN_STORE_OPTIONS = ['readOnly']; export const calls = []; export async function openStore(url, options) { calls.push(options); return { ...${store}, exists: !options.readOnly }; }`);
+    fakePlugin(dir, 'cjsish', `const calls = []; export default { OPEN_STORE_OPTIONS: ['readOnly'], calls, async openStore(url, options) { calls.push(options); return ${store}; } };`);
+    const open = (url: string, readOnly: boolean) => openStoreAt(resolveStoreLocation(url, {}, dir), { readOnly, cwd: dir });
+
+    const legacy = await open('legacy:x', true);
+    expect(storeMissing(legacy)).toBe(false);
+    await open('legacy:x', false);
+    const legacyMod = (await importOptional('@autodev/storage-legacy', dir)) as { calls: unknown[] };
+    expect(legacyMod.calls).toEqual([
+      [1, 'default'],
+      [1, 'default'],
+    ]);
+
+    expect(storeMissing(await open('modern:x', true))).toBe(true);
+    expect(storeMissing(await open('modern:x', false))).toBe(false);
+    expect(((await importOptional('@autodev/storage-modern', dir)) as { calls: unknown[] }).calls).toEqual([{ readOnly: true }, { readOnly: false }]);
+
+    await open('cjsish:x', true);
+    expect(((await importOptional('@autodev/storage-cjsish', dir)) as { default: { calls: unknown[] } }).default.calls).toEqual([{ readOnly: true }]);
+  });
+
+  it('reads the options the bundled plugins declare', async () => {
+    const options = async (url: string) => (await loadStorePlugin(resolveStoreLocation(url, {}, '/') as Extract<ReturnType<typeof resolveStoreLocation>, { kind: 'plugin' }>)).options;
+    expect(await options('sqlite:x.db')).toContain('readOnly');
+    expect(await options('postgres://h/db')).toContain('readOnly');
   });
 });

@@ -40,13 +40,31 @@ function redact(url: unknown): unknown {
   return typeof url === 'string' ? url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@') : url;
 }
 
+/** The second argument of {@link openStore}, as the `autodev` CLI passes it. */
+export interface OpenStoreOptions {
+  /**
+   * Create and change nothing (no schema, no tables, no migration); a missing store answers empty with
+   * `exists: false`, and `append` rejects. The CLI sets it for its read-only commands.
+   */
+  readOnly?: boolean;
+}
+
+/**
+ * The options of {@link openStore}'s second argument that this plugin understands. The `autodev` CLI passes
+ * `{ readOnly }` only to plugins that export this list with `'readOnly'` in it, so plugins whose `openStore`
+ * takes something else as its second argument keep working.
+ */
+export const OPEN_STORE_OPTIONS: readonly string[] = Object.freeze(['readOnly']);
+
 /**
  * The storage plugin entry point: the `autodev` CLI maps `postgres://` and `postgresql://` URLs to this
- * package and calls `openStore(url)`. Same as `openPostgresStore(parsePostgresUrl(url))`.
+ * package and calls `openStore(url, { readOnly })`. Same as `openPostgresStore({ ...parsePostgresUrl(url), readOnly })`.
  * @throws {LearningError} INVALID_ARGUMENT for a malformed URL; otherwise as {@link openPostgresStore}.
  * @example
  * const store = await openStore(process.env.DATABASE_URL ?? 'postgres://localhost/metrics');
+ * const maybe = await openStore('postgres://ci@db/metrics?schema=typo', { readOnly: true }); // creates nothing; maybe.exists === false
  */
-export async function openStore(url: string): Promise<PostgresStore> {
-  return openPostgresStore(parsePostgresUrl(url));
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<PostgresStore> {
+  const parsed = parsePostgresUrl(url);
+  return openPostgresStore(options?.readOnly === undefined ? parsed : { ...parsed, readOnly: options.readOnly });
 }

@@ -14,7 +14,7 @@ export interface PostgresStoreOptions {
   /** A `pg.Pool` you own: the store borrows connections and leaves the pool open on `close()`. */
   pool?: pg.Pool;
   /**
-   * Schema holding the table; created when missing.
+   * Schema holding the table; created when missing (not with `readOnly`).
    * @default 'public'
    */
   schema?: string;
@@ -33,12 +33,24 @@ export interface PostgresStoreOptions {
    * @default 10000
    */
   batchSize?: number;
+  /**
+   * Open for reading only, creating and changing nothing: no schema, no tables, no migration, no lock.
+   * `append` rejects with `STORE_IO` ("opened read-only"). When the schema or table does not exist, the store
+   * answers empty and has `exists: false`.
+   * @default false
+   */
+  readOnly?: boolean;
 }
 
 /** A `MetricStore` backed by one PostgreSQL table. */
 export interface PostgresStore extends MetricStore {
   /** The quoted, schema-qualified table name, e.g. `"public"."autodev_metrics"`. */
   readonly table: string;
+  /**
+   * `false` only for a store opened with `readOnly` whose table does not exist (or whose schema does not):
+   * it answers empty and nothing was created. `true` otherwise.
+   */
+  readonly exists: boolean;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
@@ -60,12 +72,15 @@ function wrap(e: unknown, where: string, doing: string): LearningError {
   const code = errorCode(e);
   const detail = e instanceof Error ? e.message : String(e);
   let hint = 'see `cause` for the driver error';
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH')
+  if (code === '28000' && detail.includes('no PostgreSQL user name specified'))
+    // pg sends no user when the URL has none and neither PGUSER nor USER is set (a container, a CI job).
+    hint = 'put the user name in the URL (postgres://user@host/db) or set PGUSER';
+  else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH')
     hint = 'check the host and port in the connection string and that PostgreSQL is running';
   else if (code === '28P01' || code === '28000') hint = 'check the user name and password';
   else if (code === '3D000') hint = 'create the database or fix its name in the connection string';
   else if (code === '42501') hint = 'grant this user CREATE on the schema (first open) or SELECT/INSERT on the tables';
-  else if (code === '42P01') hint = 'the table was dropped while the store was open; open the store again to recreate it';
+  else if (code === '42P01') hint = 'the table was dropped while the store was open; open the store again (not read-only) to recreate it';
   else if (code.startsWith('53')) hint = 'the server is out of resources (disk, memory or connections)';
   return new LearningError('STORE_IO', `PostgreSQL failed while ${doing} on ${where}: ${detail}; ${hint}`, { cause: e });
 }
@@ -129,7 +144,9 @@ async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
  * for a team, where many CI runners on many machines append into one database at once.
  *
  * Opening runs the migration under a transaction-scoped advisory lock, so runners that open a fresh
- * database at the same moment do not race; later opens only read the schema version.
+ * database at the same moment do not race; later opens only read the schema version. With `readOnly: true`
+ * nothing is created or changed: a missing schema or table gives an empty store with `exists: false`
+ * (holding no connection), and `append` rejects with `STORE_IO`.
  *
  * @throws {LearningError} INVALID_ARGUMENT when neither or both of `connectionString` and `pool` are given, or a name or number is invalid.
  * @throws {LearningError} STORE_IO when the server cannot be reached, rejects the login, or the user may not create the tables.
@@ -156,6 +173,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   if (!Number.isInteger(maxConnections) || maxConnections < 1)
     throw new LearningError('INVALID_ARGUMENT', `maxConnections must be a whole number >= 1, got ${String(maxConnections)}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new LearningError('INVALID_ARGUMENT', `batchSize must be a whole number >= 1, got ${String(batchSize)}`);
+  if (options.readOnly !== undefined && typeof options.readOnly !== 'boolean')
+    throw new LearningError('INVALID_ARGUMENT', `readOnly must be true or false, got ${JSON.stringify(options.readOnly)}`);
+  const readOnly = options.readOnly === true;
 
   const owned = options.pool === undefined;
   const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: maxConnections });
@@ -163,13 +183,99 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // listener that would crash the process. The pool drops the connection and the next query reconnects.
   if (owned) pool.on('error', () => {});
   const qualified = `${quote(schema)}.${quote(table)}`;
+  let exists = true;
   try {
-    await migrate(pool, schema, table);
+    if (readOnly) exists = await inspect(pool, schema, table);
+    else await migrate(pool, schema, table);
   } catch (e) {
     if (owned) await pool.end().catch(() => {});
-    throw wrap(e, qualified, 'preparing the schema');
+    throw wrap(e, qualified, readOnly ? 'opening the store read-only' : 'preparing the schema');
   }
-  return createPostgresStore(pool, owned, qualified, batchSize);
+  if (!exists) {
+    if (owned) await pool.end().catch(() => {});
+    return emptyStore(qualified);
+  }
+  return createPostgresStore(pool, owned, qualified, batchSize, readOnly);
+}
+
+/**
+ * `readOnly`: whether the table exists, checking its version and columns as {@link migrate} does, with
+ * reads only (to_regclass is NULL for a missing schema too, without an error).
+ */
+async function inspect(pool: pg.Pool, schema: string, table: string): Promise<boolean> {
+  const qualified = `${quote(schema)}.${quote(table)}`;
+  const client = await connect(pool);
+  try {
+    const found = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [qualified]);
+    if (found.rows[0]?.t == null) return false;
+    checkVersion(await readVersion(client, `${quote(schema)}.${quote(`${table}_schema`)}`), qualified);
+    await checkColumns(client, schema, table, qualified);
+    return true;
+  } finally {
+    client.release();
+  }
+}
+
+const readOnlyError = (table: string) =>
+  new LearningError('STORE_IO', `the PostgreSQL store ${table} was opened read-only; open it without readOnly to append records`);
+
+/** The store of a `readOnly` open where the table does not exist: empty, holds no connection, refuses `append`. */
+function emptyStore(table: string): PostgresStore {
+  let closed = false;
+  const ensureOpen = () => {
+    if (closed) throw new LearningError('STORE_CLOSED', `the PostgreSQL store ${table} is closed; open it again with openPostgresStore()`);
+  };
+  // What f throws becomes the rejection (an executor that throws rejects its promise).
+  const run = <T>(f: () => T) => new Promise<T>((resolve) => resolve(f()));
+  return {
+    table,
+    exists: false,
+    append: () =>
+      run(() => {
+        ensureOpen();
+        throw readOnlyError(table);
+      }),
+    query: (query?: MetricQuery) =>
+      run(() => {
+        ensureOpen();
+        validateQuery(query);
+        return [];
+      }),
+    names: () =>
+      run(() => {
+        ensureOpen();
+        return [];
+      }),
+    close: () => {
+      closed = true;
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Refuses tables written by a newer version; true when they are at this version. */
+function checkVersion(version: number | undefined, qualified: string): boolean {
+  if (version !== undefined && version > POSTGRES_SCHEMA_VERSION)
+    throw new LearningError(
+      'STORE_VERSION',
+      `${qualified} has schema version ${version}, newer than the ${POSTGRES_SCHEMA_VERSION} this @autodev/storage-postgres understands; upgrade @autodev/storage-postgres`,
+    );
+  return version === POSTGRES_SCHEMA_VERSION;
+}
+
+async function checkColumns(client: pg.PoolClient, schema: string, table: string, qualified: string): Promise<void> {
+  const cols = await client.query<{ column_name: string; data_type: string }>(
+    'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+    [schema, table],
+  );
+  const types = new Map(cols.rows.map((c) => [c.column_name, c.data_type]));
+  const expected = { seq: 'bigint', name: 'text', value: 'double precision', timestamp_ms: 'double precision', metadata: 'jsonb' };
+  for (const [c, type] of Object.entries(expected))
+    if (types.get(c) !== type)
+      throw new LearningError(
+        'STORE_CORRUPT',
+        `${qualified} exists but its column "${c}" is ${types.get(c) ?? 'missing'}, not ${type}; it was not created by @autodev/storage-postgres — choose another table or schema`,
+      );
 }
 
 async function readVersion(client: pg.PoolClient, versionTable: string): Promise<number | undefined> {
@@ -185,14 +291,7 @@ async function migrate(pool: pg.Pool, schema: string, table: string): Promise<vo
   const client = await connect(pool);
   let broken: Error | undefined;
   try {
-    const check = (version: number | undefined) => {
-      if (version !== undefined && version > POSTGRES_SCHEMA_VERSION)
-        throw new LearningError(
-          'STORE_VERSION',
-          `${qualified} has schema version ${version}, newer than the ${POSTGRES_SCHEMA_VERSION} this @autodev/storage-postgres understands; upgrade @autodev/storage-postgres`,
-        );
-      return version === POSTGRES_SCHEMA_VERSION;
-    };
+    const check = (version: number | undefined) => checkVersion(version, qualified);
     // Fast path without DDL or locks: a runner whose user may only read and insert can open a ready table.
     if (check(await readVersion(client, versionTable))) return;
     await client.query('BEGIN');
@@ -211,18 +310,7 @@ async function migrate(pool: pg.Pool, schema: string, table: string): Promise<vo
           timestamp_ms double precision NOT NULL,
           metadata jsonb NOT NULL
         )`);
-        const cols = await client.query<{ column_name: string; data_type: string }>(
-          'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
-          [schema, table],
-        );
-        const types = new Map(cols.rows.map((c) => [c.column_name, c.data_type]));
-        const expected = { seq: 'bigint', name: 'text', value: 'double precision', timestamp_ms: 'double precision', metadata: 'jsonb' };
-        for (const [c, type] of Object.entries(expected))
-          if (types.get(c) !== type)
-            throw new LearningError(
-              'STORE_CORRUPT',
-              `${qualified} exists but its column "${c}" is ${types.get(c) ?? 'missing'}, not ${type}; it was not created by @autodev/storage-postgres — choose another table or schema`,
-            );
+        await checkColumns(client, schema, table, qualified);
         await client.query(`CREATE INDEX IF NOT EXISTS ${quote(`${table}_name_time`)} ON ${qualified} (name, timestamp_ms, seq)`);
         await client.query(`CREATE INDEX IF NOT EXISTS ${quote(`${table}_time`)} ON ${qualified} (timestamp_ms, seq)`);
         await client.query(
@@ -244,7 +332,7 @@ async function migrate(pool: pg.Pool, schema: string, table: string): Promise<vo
   }
 }
 
-function createPostgresStore(pool: pg.Pool, owned: boolean, table: string, batchSize: number): PostgresStore {
+function createPostgresStore(pool: pg.Pool, owned: boolean, table: string, batchSize: number, readOnly: boolean): PostgresStore {
   let closed = false;
   let closing: Promise<void> | undefined;
   // Appends of one store run one after another, so records of two un-awaited appends keep call order (as
@@ -355,10 +443,12 @@ function createPostgresStore(pool: pg.Pool, owned: boolean, table: string, batch
 
   return {
     table,
+    exists: true,
     append(records) {
       let rows: EncodedRows;
       try {
         ensureOpen();
+        if (readOnly) throw readOnlyError(table);
         if (!Array.isArray(records)) throw new LearningError('INVALID_ARGUMENT', 'append takes an array of records');
         // Now, not when the appends before this one are done: see encodeRows.
         rows = encodeRows(records);

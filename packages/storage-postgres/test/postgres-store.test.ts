@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricRecord } from '@autodev/learning';
-import { openPostgresStore, openStore, parsePostgresUrl, POSTGRES_SCHEMA_VERSION, type PostgresStore } from '../src/index.js';
+import { OPEN_STORE_OPTIONS, openPostgresStore, openStore, parsePostgresUrl, POSTGRES_SCHEMA_VERSION, type PostgresStore } from '../src/index.js';
 import { databaseUrl, randomSchema } from './fixtures/database-url.js';
 
 const url = databaseUrl();
@@ -227,5 +227,91 @@ describe('openStore / parsePostgresUrl', () => {
     expect(await s.names()).toEqual(['m']);
     expect(s.table).toBe(`"${schema}"."from_url"`);
     await s.close();
+  });
+});
+
+describe('readOnly', () => {
+  const readOnlyRejection = { code: 'STORE_IO', message: expect.stringContaining('opened read-only') };
+  const withParams = (params: Record<string, string>) => {
+    const u = new URL(url);
+    for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+    return u.toString();
+  };
+  const schemaExists = async (name: string) => (await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [name])).rowCount === 1;
+  const relationExists = async (qualified: string) => (await admin.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [qualified])).rows[0]?.t != null;
+
+  it('creates no schema and no tables for a missing store, answers empty with exists: false, and refuses append', async () => {
+    const missing = randomSchema();
+    schemas.push(missing); // dropped after all, should the code under test create it after all
+    const s = await openStore(withParams({ schema: missing }), { readOnly: true });
+    expect(s.exists).toBe(false);
+    expect(s.table).toBe(`"${missing}"."autodev_metrics"`);
+    expect(await s.query()).toEqual([]);
+    expect(await s.query({ name: 'm', where: { a: 1 }, limit: 3 })).toEqual([]);
+    expect(await s.names()).toEqual([]);
+    await expect(s.query({ limit: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(s.append([rec('m', 1, 1)])).rejects.toMatchObject(readOnlyRejection);
+    await s.close();
+    await expect(s.names()).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+    expect(await schemaExists(missing)).toBe(false);
+    // A missing table in an existing schema: not created either.
+    const t = await openPostgresStore({ connectionString: url, schema, table: 'typo_table', readOnly: true });
+    expect(t.exists).toBe(false);
+    await t.close();
+    expect(await relationExists(`"${schema}"."typo_table"`)).toBe(false);
+    expect(await relationExists(`"${schema}"."typo_table_schema"`)).toBe(false);
+    // Opened for writing, the same URL creates it as before.
+    const created = await openStore(withParams({ schema: missing }));
+    expect(created.exists).toBe(true);
+    await created.close();
+    expect(await relationExists(`"${missing}"."autodev_metrics"`)).toBe(true);
+  });
+
+  it('reads an existing store, sees later appends, and refuses append', async () => {
+    await store.append([rec('b', 2, 2, { k: 'x' }), rec('a', 1, 1)]);
+    const s = await openStore(withParams({ schema }), { readOnly: true });
+    expect(s.exists).toBe(true);
+    expect(await s.names()).toEqual(['a', 'b']);
+    expect(await s.query({ where: { k: 'x' } })).toEqual([rec('b', 2, 2, { k: 'x' })]);
+    await expect(s.append([rec('c', 3, 3)])).rejects.toMatchObject(readOnlyRejection);
+    await expect(s.append([])).rejects.toMatchObject(readOnlyRejection);
+    await store.append([rec('c', 3, 3)]);
+    expect(await s.names()).toEqual(['a', 'b', 'c']);
+    await s.close();
+    expect((await admin.query(`SELECT count(*)::int AS n FROM "${schema}".autodev_metrics`)).rows[0]).toEqual({ n: 3 });
+  });
+
+  it('still refuses a newer schema version and a foreign table, and says it understands readOnly (OPEN_STORE_OPTIONS)', async () => {
+    await admin.query(`CREATE TABLE "${schema}".foreign_t (seq bigint, name text, value text)`);
+    await expect(openPostgresStore({ connectionString: url, schema, table: 'foreign_t', readOnly: true })).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+    await admin.query(`UPDATE "${schema}".autodev_metrics_schema SET version = $1`, [POSTGRES_SCHEMA_VERSION + 1]);
+    await expect(openPostgresStore({ connectionString: url, schema, readOnly: true })).rejects.toMatchObject({ code: 'STORE_VERSION' });
+    await expect(openPostgresStore({ connectionString: url, schema, readOnly: 1 as unknown as boolean })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(OPEN_STORE_OPTIONS).toContain('readOnly');
+  });
+});
+
+describe('connecting without a user name', () => {
+  it('says to put the user in the URL or set PGUSER', async () => {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    u.searchParams.set('schema', schema);
+    // pg falls back to PGUSER, then to USER as it was when pg was loaded (pg.defaults.user).
+    const saved = { env: process.env.PGUSER, defaults: pg.defaults.user };
+    delete process.env.PGUSER;
+    pg.defaults.user = undefined;
+    try {
+      const err = await openStore(u.toString(), { readOnly: true }).catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        code: 'STORE_IO',
+        message: expect.stringMatching(/no PostgreSQL user name specified in startup packet; put the user name in the URL \(postgres:\/\/user@host\/db\) or set PGUSER/),
+        cause: expect.objectContaining({ code: '28000' }),
+      });
+    } finally {
+      if (saved.env === undefined) delete process.env.PGUSER;
+      else process.env.PGUSER = saved.env;
+      pg.defaults.user = saved.defaults;
+    }
   });
 });

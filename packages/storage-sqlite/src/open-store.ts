@@ -30,13 +30,31 @@ export function parseSqliteUrl(url: string): SqliteStoreOptions {
   return options;
 }
 
+/** The second argument of {@link openStore}, as the `autodev` CLI passes it. */
+export interface OpenStoreOptions {
+  /**
+   * Create and change nothing (no file, no folders, no tables); a missing store answers empty with
+   * `exists: false`, and `append` rejects. The CLI sets it for its read-only commands.
+   */
+  readOnly?: boolean;
+}
+
+/**
+ * The options of {@link openStore}'s second argument that this plugin understands. The `autodev` CLI passes
+ * `{ readOnly }` only to plugins that export this list with `'readOnly'` in it, so plugins whose `openStore`
+ * takes something else as its second argument keep working.
+ */
+export const OPEN_STORE_OPTIONS: readonly string[] = Object.freeze(['readOnly']);
+
 /**
  * The storage plugin entry point: the `autodev` CLI maps a `sqlite:` URL to this package and calls
- * `openStore(url)`. Same as `openSqliteStore(parseSqliteUrl(url))`.
+ * `openStore(url, { readOnly })`. Same as `openSqliteStore({ ...parseSqliteUrl(url), readOnly })`.
  * @throws {LearningError} INVALID_ARGUMENT for a malformed URL; otherwise as {@link openSqliteStore}.
  * @example
  * const store = await openStore('sqlite:.autodev/metrics.db');
+ * const maybe = await openStore('sqlite:typo.db', { readOnly: true }); // creates nothing; maybe.exists === false
  */
-export async function openStore(url: string): Promise<SqliteStore> {
-  return openSqliteStore(parseSqliteUrl(url));
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<SqliteStore> {
+  const parsed = parseSqliteUrl(url);
+  return openSqliteStore(options?.readOnly === undefined ? parsed : { ...parsed, readOnly: options.readOnly });
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { LearningError, isLearningError, matchesQuery, validateQuery } from '@autodev/learning';
@@ -15,7 +15,7 @@ const META_TABLE = 'autodev_meta';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
-  /** Database file; parent folders are created. `':memory:'` gives a private, non-persistent database. */
+  /** Database file; parent folders are created (not with `readOnly`). `':memory:'` gives a private, non-persistent database. */
   path: string;
   /**
    * How long a write waits for another process holding the write lock before failing with `STORE_IO`.
@@ -30,12 +30,24 @@ export interface SqliteStoreOptions {
    * @default 'full'
    */
   synchronous?: 'full' | 'normal';
+  /**
+   * Open for reading only, creating and changing nothing: no file, no folders, no tables, no schema
+   * migration, no switch to WAL mode. `append` rejects with `STORE_IO` ("opened read-only"). When the file
+   * or its tables do not exist (or `path` is `':memory:'`), the store answers empty and has `exists: false`.
+   * @default false
+   */
+  readOnly?: boolean;
 }
 
 /** A `MetricStore` backed by one SQLite database file. */
 export interface SqliteStore extends MetricStore {
   /** Absolute path of the database file (or `':memory:'`). */
   readonly path: string;
+  /**
+   * `false` only for a store opened with `readOnly` where none exists yet (no file, or no records table):
+   * it answers empty and nothing was created. `true` otherwise.
+   */
+  readonly exists: boolean;
 }
 
 interface SqliteErrorLike {
@@ -175,6 +187,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /**
  * Opens (creating if needed) a SQLite-backed `MetricStore`: WAL mode, one transaction per `append`,
  * indexed by metric name and timestamp. Several processes may append to the same file at once.
+ * With `readOnly: true` nothing is created or changed: a missing database gives an empty store with
+ * `exists: false`, and `append` rejects with `STORE_IO`.
  *
  * @throws {LearningError} INVALID_ARGUMENT when `path` or an option is invalid.
  * @throws {LearningError} STORE_IO when the file cannot be opened or created (a folder, no permission).
@@ -196,9 +210,12 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     throw new LearningError('INVALID_ARGUMENT', `busyTimeoutMs must be a whole number of milliseconds >= 0, got ${String(busyTimeoutMs)}`);
   if (synchronous !== 'full' && synchronous !== 'normal')
     throw new LearningError('INVALID_ARGUMENT', `synchronous must be "full" or "normal", got ${JSON.stringify(synchronous)}`);
+  if (options.readOnly !== undefined && typeof options.readOnly !== 'boolean')
+    throw new LearningError('INVALID_ARGUMENT', `readOnly must be true or false, got ${JSON.stringify(options.readOnly)}`);
 
   const memory = options.path === ':memory:';
   const path = memory ? options.path : resolve(options.path);
+  if (options.readOnly === true) return memory ? emptyStore(path) : openReadOnly(path, busyTimeoutMs);
   let db: Database.Database;
   try {
     if (!memory) mkdirSync(dirname(path), { recursive: true });
@@ -212,7 +229,92 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     db.close();
     throw wrap(e, path, 'preparing the schema');
   }
-  return createSqliteStore(db, path);
+  return createSqliteStore(db, path, false);
+}
+
+/** `readOnly`: reads an existing database as it is; a missing one gives {@link emptyStore}. */
+function openReadOnly(path: string, busyTimeoutMs: number): SqliteStore {
+  if (!existsSync(path)) return emptyStore(path);
+  let db: Database.Database;
+  try {
+    // Not better-sqlite3's `readonly`: a read-only connection to a WAL database creates the -wal and -shm files
+    // beside it and cannot remove them when it closes. A read-write connection with query_only removes them
+    // (SQLite checkpoints on the last close), and query_only makes SQLite refuse any write on it.
+    db = new Database(path, { timeout: busyTimeoutMs, fileMustExist: true });
+  } catch (e) {
+    if (!existsSync(path)) return emptyStore(path); // removed in between
+    throw wrap(e, path, 'opening the database read-only');
+  }
+  try {
+    db.pragma('query_only = ON');
+    const tables = new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)`).pluck().all(SQLITE_TABLE, META_TABLE) as string[]);
+    if (!tables.has(SQLITE_TABLE)) {
+      db.close();
+      return emptyStore(path);
+    }
+    if (tables.has(META_TABLE)) {
+      const version = db.prepare(`SELECT value FROM ${META_TABLE} WHERE key = 'schema_version'`).pluck().get() as string | undefined;
+      checkVersion(version, path);
+    }
+    checkColumns(db, path);
+  } catch (e) {
+    db.close();
+    throw wrap(e, path, 'opening the database read-only');
+  }
+  return createSqliteStore(db, path, true);
+}
+
+const readOnlyError = (path: string) =>
+  new LearningError('STORE_IO', `the SQLite store ${path} was opened read-only; open it without readOnly to append records`);
+
+/** The store of a `readOnly` open where no database exists: empty, creates nothing, refuses `append`. */
+function emptyStore(path: string): SqliteStore {
+  let closed = false;
+  const ensureOpen = () => {
+    if (closed) throw new LearningError('STORE_CLOSED', `the SQLite store ${path} is closed; open it again with openSqliteStore()`);
+  };
+  // What f throws becomes the rejection (an executor that throws rejects its promise).
+  const run = <T>(f: () => T) => new Promise<T>((resolve) => resolve(f()));
+  return {
+    path,
+    exists: false,
+    append: () =>
+      run(() => {
+        ensureOpen();
+        throw readOnlyError(path);
+      }),
+    query: (query?: MetricQuery) =>
+      run(() => {
+        ensureOpen();
+        validateQuery(query);
+        return [];
+      }),
+    names: () =>
+      run(() => {
+        ensureOpen();
+        return [];
+      }),
+    close: () => {
+      closed = true;
+      return Promise.resolve();
+    },
+  };
+}
+
+function checkVersion(value: string | undefined, path: string): void {
+  const version = value === undefined ? undefined : Number(value);
+  if (version !== undefined && !(version <= SQLITE_SCHEMA_VERSION))
+    throw new LearningError(
+      'STORE_VERSION',
+      `${path} has schema version ${value}, newer than the ${SQLITE_SCHEMA_VERSION} this @autodev/storage-sqlite understands; upgrade @autodev/storage-sqlite`,
+    );
+}
+
+function checkColumns(db: Database.Database, path: string): void {
+  const columns = (db.pragma(`table_info(${SQLITE_TABLE})`) as { name: string }[]).map((c) => c.name);
+  for (const c of ['seq', 'name', 'value', 'timestamp_ms', 'metadata'])
+    if (!columns.includes(c))
+      throw new LearningError('STORE_CORRUPT', `${path}: table ${SQLITE_TABLE} exists but has no column "${c}"; it was not created by @autodev/storage-sqlite — use another file`);
 }
 
 async function migrate(db: Database.Database, path: string, synchronous: 'full' | 'normal', busyTimeoutMs: number): Promise<void> {
@@ -226,12 +328,7 @@ async function migrate(db: Database.Database, path: string, synchronous: 'full' 
       db.transaction(() => {
         db.exec(`CREATE TABLE IF NOT EXISTS ${META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
         const row = db.prepare(`SELECT value FROM ${META_TABLE} WHERE key = 'schema_version'`).get() as { value: string } | undefined;
-        const version = row === undefined ? undefined : Number(row.value);
-        if (version !== undefined && !(version <= SQLITE_SCHEMA_VERSION))
-          throw new LearningError(
-            'STORE_VERSION',
-            `${path} has schema version ${row?.value}, newer than the ${SQLITE_SCHEMA_VERSION} this @autodev/storage-sqlite understands; upgrade @autodev/storage-sqlite`,
-          );
+        checkVersion(row?.value, path);
         // Clustered by (name, timestamp_ms, seq): the records of one metric sit together in time order, so
         // a query for one metric is one range scan (several times faster than rowid + index lookups, see
         // the README). seq breaks timestamp ties; it comes from the counter in autodev_meta, bumped inside
@@ -248,10 +345,7 @@ async function migrate(db: Database.Database, path: string, synchronous: 'full' 
         db.exec(`INSERT OR IGNORE INTO ${META_TABLE} (key, value) VALUES ('next_seq', '1')`);
         if (row === undefined) db.prepare(`INSERT INTO ${META_TABLE} (key, value) VALUES ('schema_version', ?)`).run(String(SQLITE_SCHEMA_VERSION));
       }).immediate();
-      const columns = (db.pragma(`table_info(${SQLITE_TABLE})`) as { name: string }[]).map((c) => c.name);
-      for (const c of ['seq', 'name', 'value', 'timestamp_ms', 'metadata'])
-        if (!columns.includes(c))
-          throw new LearningError('STORE_CORRUPT', `${path}: table ${SQLITE_TABLE} exists but has no column "${c}"; it was not created by @autodev/storage-sqlite — use another file`);
+      checkColumns(db, path);
       return;
     } catch (e) {
       if (!errorCode(e).startsWith('SQLITE_BUSY') || Date.now() > deadline) throw e;
@@ -260,25 +354,13 @@ async function migrate(db: Database.Database, path: string, synchronous: 'full' 
   }
 }
 
-function createSqliteStore(db: Database.Database, path: string): SqliteStore {
+function createSqliteStore(db: Database.Database, path: string, readOnly: boolean): SqliteStore {
   let closed = false;
   const ensureOpen = () => {
     if (closed) throw new LearningError('STORE_CLOSED', `the SQLite store ${path} is closed; open it again with openSqliteStore()`);
   };
-  const insert = db.prepare(`INSERT INTO ${SQLITE_TABLE} (name, timestamp_ms, seq, value, metadata) VALUES (?, ?, ?, ?, ?)`);
-  const readSeq = db.prepare(`SELECT value FROM ${META_TABLE} WHERE key = 'next_seq'`).pluck();
-  const writeSeq = db.prepare(`UPDATE ${META_TABLE} SET value = ? WHERE key = 'next_seq'`);
-  const appendAll = db.transaction((records: readonly MetricRecord[]) => {
-    let seq = Number(readSeq.get());
-    if (!Number.isSafeInteger(seq) || seq < 1)
-      throw new LearningError('STORE_CORRUPT', `${path}, table ${META_TABLE}: the next_seq counter is missing or invalid; restore the database from a backup`);
-    // Checked inside the transaction: a bad record rolls back the ones inserted before it (all or nothing).
-    for (const r of records) {
-      const metadata = metadataTextOf(r);
-      insert.run(encodeText(r.name), r.timestamp, seq++, r.value, metadata);
-    }
-    writeSeq.run(String(seq));
-  });
+  // Not prepared read-only: the database may lack the autodev_meta table they use, and they are never run.
+  const appendAll = readOnly ? undefined : prepareAppend(db, path);
   const nextName = db.prepare(`SELECT name FROM ${SQLITE_TABLE} WHERE name > ? ORDER BY name LIMIT 1`).pluck();
   const firstName = db.prepare(`SELECT name FROM ${SQLITE_TABLE} ORDER BY name LIMIT 1`).pluck();
 
@@ -333,9 +415,11 @@ function createSqliteStore(db: Database.Database, path: string): SqliteStore {
 
   return {
     path,
+    exists: true,
     append(records) {
       try {
         ensureOpen();
+        if (appendAll === undefined) throw readOnlyError(path);
         if (!Array.isArray(records)) throw new LearningError('INVALID_ARGUMENT', 'append takes an array of records');
         // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading read locks.
         if (records.length > 0) appendAll.immediate(records);
@@ -405,4 +489,22 @@ function createSqliteStore(db: Database.Database, path: string): SqliteStore {
       return Promise.resolve();
     },
   };
+}
+
+/** The all-or-nothing append transaction. */
+function prepareAppend(db: Database.Database, path: string) {
+  const insert = db.prepare(`INSERT INTO ${SQLITE_TABLE} (name, timestamp_ms, seq, value, metadata) VALUES (?, ?, ?, ?, ?)`);
+  const readSeq = db.prepare(`SELECT value FROM ${META_TABLE} WHERE key = 'next_seq'`).pluck();
+  const writeSeq = db.prepare(`UPDATE ${META_TABLE} SET value = ? WHERE key = 'next_seq'`);
+  return db.transaction((records: readonly MetricRecord[]) => {
+    let seq = Number(readSeq.get());
+    if (!Number.isSafeInteger(seq) || seq < 1)
+      throw new LearningError('STORE_CORRUPT', `${path}, table ${META_TABLE}: the next_seq counter is missing or invalid; restore the database from a backup`);
+    // Checked inside the transaction: a bad record rolls back the ones inserted before it (all or nothing).
+    for (const r of records) {
+      const metadata = metadataTextOf(r);
+      insert.run(encodeText(r.name), r.timestamp, seq++, r.value, metadata);
+    }
+    writeSeq.run(String(seq));
+  });
 }

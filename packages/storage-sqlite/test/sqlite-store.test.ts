@@ -1,10 +1,11 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import type { MetricRecord } from '@autodev/learning';
-import { openSqliteStore, openStore, parseSqliteUrl, SQLITE_SCHEMA_VERSION, type SqliteStore } from '../src/index.js';
+import { OPEN_STORE_OPTIONS, openSqliteStore, openStore, parseSqliteUrl, SQLITE_SCHEMA_VERSION, type SqliteStore } from '../src/index.js';
 
 let dir: string;
 let path: string;
@@ -179,5 +180,86 @@ describe('openStore / parseSqliteUrl', () => {
     expect(await s.names()).toEqual(['m']);
     await s.close();
     await expect(openStore('file:x')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+describe('readOnly', () => {
+  const readOnlyRejection = { code: 'STORE_IO', message: expect.stringContaining('opened read-only') };
+
+  it('creates no file and no folders for a missing database, answers empty with exists: false, and refuses append', async () => {
+    const missing = join(dir, 'typo', 'deeper', 'metrics.db');
+    const s = await openStore(`sqlite:${missing}`, { readOnly: true });
+    expect(s.exists).toBe(false);
+    expect(await s.query()).toEqual([]);
+    expect(await s.query({ name: 'm', where: { a: 1 }, limit: 3 })).toEqual([]);
+    expect(await s.names()).toEqual([]);
+    await expect(s.query({ limit: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(s.append([rec('m', 1, 1)])).rejects.toMatchObject(readOnlyRejection);
+    await s.close();
+    await expect(s.names()).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+    expect(existsSync(join(dir, 'typo'))).toBe(false);
+    const beside = await openSqliteStore({ path: join(dir, 'beside.db'), readOnly: true });
+    expect(beside.exists).toBe(false);
+    await beside.close();
+    expect(readdirSync(dir).filter((f) => !f.startsWith('metrics.db'))).toEqual([]); // metrics.db is the open store of beforeEach
+    // Opened for writing, the same URL creates it as before.
+    const created = await openStore(`sqlite:${missing}`);
+    expect(created.exists).toBe(true);
+    await created.close();
+    expect(existsSync(missing)).toBe(true);
+  });
+
+  it('reads an existing database without changing it or leaving -wal/-shm files, sees later appends, and refuses append', async () => {
+    await store.append([rec('b', 2, 2, { k: 'x' }), rec('a', 1, 1)]);
+    await store.close();
+    const before = await readFile(path);
+    const s = await openStore(`sqlite:${path}?busyTimeoutMs=100`, { readOnly: true });
+    expect(s.exists).toBe(true);
+    expect(await s.names()).toEqual(['a', 'b']);
+    expect(await s.query({ where: { k: 'x' } })).toEqual([rec('b', 2, 2, { k: 'x' })]);
+    await expect(s.append([rec('c', 3, 3)])).rejects.toMatchObject(readOnlyRejection);
+    await expect(s.append([])).rejects.toMatchObject(readOnlyRejection);
+    await s.close();
+    expect(readdirSync(dir)).toEqual(['metrics.db']);
+    expect((await readFile(path)).equals(before)).toBe(true);
+    // A writer appending while it is open: the reader sees the committed records.
+    const reader = await openSqliteStore({ path, readOnly: true });
+    store = await openSqliteStore({ path });
+    await store.append([rec('c', 3, 3)]);
+    expect(await reader.names()).toEqual(['a', 'b', 'c']);
+    await reader.close();
+  });
+
+  it('treats a file without the records table as no store (leaving it as it was), and still refuses foreign, newer or damaged ones', async () => {
+    await writeFile(join(dir, 'empty.db'), '');
+    const empty = await openSqliteStore({ path: join(dir, 'empty.db'), readOnly: true });
+    expect(empty.exists).toBe(false);
+    expect(await empty.names()).toEqual([]);
+    await empty.close();
+    expect((await readFile(join(dir, 'empty.db'))).length).toBe(0);
+
+    const foreign = new Database(join(dir, 'foreign.db'));
+    foreign.exec('CREATE TABLE autodev_metrics (x TEXT)');
+    foreign.close();
+    await expect(openSqliteStore({ path: join(dir, 'foreign.db'), readOnly: true })).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+
+    await store.close();
+    const db = new Database(path);
+    db.prepare(`UPDATE autodev_meta SET value = ? WHERE key = 'schema_version'`).run(String(SQLITE_SCHEMA_VERSION + 1));
+    db.close();
+    await expect(openSqliteStore({ path, readOnly: true })).rejects.toMatchObject({ code: 'STORE_VERSION' });
+
+    await writeFile(join(dir, 'junk.db'), 'not a database '.repeat(40));
+    await expect(openSqliteStore({ path: join(dir, 'junk.db'), readOnly: true })).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+    await expect(openSqliteStore({ path, readOnly: 'yes' as unknown as boolean })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('gives an empty store for sqlite::memory:, and says it understands readOnly (OPEN_STORE_OPTIONS)', async () => {
+    const s = await openStore('sqlite::memory:', { readOnly: true });
+    expect(s.exists).toBe(false);
+    expect(await s.query()).toEqual([]);
+    await expect(s.append([rec('m', 1, 1)])).rejects.toMatchObject(readOnlyRejection);
+    await s.close();
+    expect(OPEN_STORE_OPTIONS).toContain('readOnly');
   });
 });

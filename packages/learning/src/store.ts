@@ -89,6 +89,36 @@ export function assertStorableRecord(value: unknown): asserts value is MetricRec
     throw bad('metadata must be a plain JSON object such as { branch: "main" }, not an array, a Date or an object with toJSON()');
 }
 
+/**
+ * For storage backends opened read-only where nothing exists yet: a store that answers empty, holds nothing,
+ * refuses `append` with STORE_IO, and has `exists: false`, so that a caller (the `autodev` CLI) can say "no store
+ * yet" instead of creating one on a typo. `what` names the location in messages (`the SQLite store ci.db`).
+ * @example
+ * if (options.readOnly && !existsSync(path)) return { ...createMissingStore(`the SQLite store ${path}`), path };
+ */
+export function createMissingStore(what: string): MetricStore & { readonly exists: false } {
+  let closed = false;
+  // What f throws becomes the rejection (an executor that throws rejects its promise).
+  const run = <T>(f: () => T) =>
+    new Promise<T>((resolve) => {
+      if (closed) throw new LearningError('STORE_CLOSED', `${what} is closed; open it again`);
+      resolve(f());
+    });
+  return {
+    exists: false,
+    append: () =>
+      run(() => {
+        throw new LearningError('STORE_IO', `${what} was opened read-only and does not exist yet; open it without readOnly to append records`);
+      }),
+    query: (query?: MetricQuery) => run(() => (validateQuery(query), [])),
+    names: () => run(() => []),
+    close: () => {
+      closed = true;
+      return Promise.resolve();
+    },
+  };
+}
+
 /** Deep equality of JSON values (key order ignored). */
 export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a === b) return true;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { LearningError, isLearningError, validateQuery } from '@autodev/learning';
+import { createMissingStore, LearningError, isLearningError, validateQuery } from '@autodev/learning';
 import type { JsonValue, Metadata, MetricQuery, MetricRecord, MetricStore } from '@autodev/learning';
 import { encodeRows, type EncodedRows } from './internal/check-record.js';
 import { decodeJson, decodeText, encodeJson, encodeText, MARKER } from './internal/text-codec.js';
@@ -193,7 +193,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   if (!exists) {
     if (owned) await pool.end().catch(() => {});
-    return emptyStore(qualified);
+    return { ...createMissingStore(`the PostgreSQL store ${qualified}`), table: qualified };
   }
   return createPostgresStore(pool, owned, qualified, batchSize, readOnly);
 }
@@ -218,40 +218,6 @@ async function inspect(pool: pg.Pool, schema: string, table: string): Promise<bo
 
 const readOnlyError = (table: string) =>
   new LearningError('STORE_IO', `the PostgreSQL store ${table} was opened read-only; open it without readOnly to append records`);
-
-/** The store of a `readOnly` open where the table does not exist: empty, holds no connection, refuses `append`. */
-function emptyStore(table: string): PostgresStore {
-  let closed = false;
-  const ensureOpen = () => {
-    if (closed) throw new LearningError('STORE_CLOSED', `the PostgreSQL store ${table} is closed; open it again with openPostgresStore()`);
-  };
-  // What f throws becomes the rejection (an executor that throws rejects its promise).
-  const run = <T>(f: () => T) => new Promise<T>((resolve) => resolve(f()));
-  return {
-    table,
-    exists: false,
-    append: () =>
-      run(() => {
-        ensureOpen();
-        throw readOnlyError(table);
-      }),
-    query: (query?: MetricQuery) =>
-      run(() => {
-        ensureOpen();
-        validateQuery(query);
-        return [];
-      }),
-    names: () =>
-      run(() => {
-        ensureOpen();
-        return [];
-      }),
-    close: () => {
-      closed = true;
-      return Promise.resolve();
-    },
-  };
-}
 
 /** Refuses tables written by a newer version; true when they are at this version. */
 function checkVersion(version: number | undefined, qualified: string): boolean {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { LearningError, isLearningError, matchesQuery, validateQuery } from '@autodev/learning';
+import { createMissingStore, LearningError, isLearningError, matchesQuery, validateQuery } from '@autodev/learning';
 import type { JsonValue, Metadata, MetricQuery, MetricRecord, MetricStore } from '@autodev/learning';
 import { metadataTextOf } from './internal/check-record.js';
 import { decodeText, encodeText, hasUnsafeChars } from './internal/text-codec.js';
@@ -215,7 +215,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
 
   const memory = options.path === ':memory:';
   const path = memory ? options.path : resolve(options.path);
-  if (options.readOnly === true) return memory ? emptyStore(path) : openReadOnly(path, busyTimeoutMs);
+  if (options.readOnly === true) return memory ? missingStore(path) : openReadOnly(path, busyTimeoutMs);
   let db: Database.Database;
   try {
     if (!memory) mkdirSync(dirname(path), { recursive: true });
@@ -234,7 +234,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
 
 /** `readOnly`: reads an existing database as it is; a missing one gives {@link emptyStore}. */
 function openReadOnly(path: string, busyTimeoutMs: number): SqliteStore {
-  if (!existsSync(path)) return emptyStore(path);
+  if (!existsSync(path)) return missingStore(path);
   let db: Database.Database;
   try {
     // Not better-sqlite3's `readonly`: a read-only connection to a WAL database creates the -wal and -shm files
@@ -242,7 +242,7 @@ function openReadOnly(path: string, busyTimeoutMs: number): SqliteStore {
     // (SQLite checkpoints on the last close), and query_only makes SQLite refuse any write on it.
     db = new Database(path, { timeout: busyTimeoutMs, fileMustExist: true });
   } catch (e) {
-    if (!existsSync(path)) return emptyStore(path); // removed in between
+    if (!existsSync(path)) return missingStore(path); // removed in between
     throw wrap(e, path, 'opening the database read-only');
   }
   try {
@@ -250,7 +250,7 @@ function openReadOnly(path: string, busyTimeoutMs: number): SqliteStore {
     const tables = new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)`).pluck().all(SQLITE_TABLE, META_TABLE) as string[]);
     if (!tables.has(SQLITE_TABLE)) {
       db.close();
-      return emptyStore(path);
+      return missingStore(path);
     }
     if (tables.has(META_TABLE)) {
       const version = db.prepare(`SELECT value FROM ${META_TABLE} WHERE key = 'schema_version'`).pluck().get() as string | undefined;
@@ -264,42 +264,11 @@ function openReadOnly(path: string, busyTimeoutMs: number): SqliteStore {
   return createSqliteStore(db, path, true);
 }
 
+/** The store of a `readOnly` open where no database exists: see createMissingStore. */
+const missingStore = (path: string): SqliteStore => ({ ...createMissingStore(`the SQLite store ${path}`), path });
+
 const readOnlyError = (path: string) =>
   new LearningError('STORE_IO', `the SQLite store ${path} was opened read-only; open it without readOnly to append records`);
-
-/** The store of a `readOnly` open where no database exists: empty, creates nothing, refuses `append`. */
-function emptyStore(path: string): SqliteStore {
-  let closed = false;
-  const ensureOpen = () => {
-    if (closed) throw new LearningError('STORE_CLOSED', `the SQLite store ${path} is closed; open it again with openSqliteStore()`);
-  };
-  // What f throws becomes the rejection (an executor that throws rejects its promise).
-  const run = <T>(f: () => T) => new Promise<T>((resolve) => resolve(f()));
-  return {
-    path,
-    exists: false,
-    append: () =>
-      run(() => {
-        ensureOpen();
-        throw readOnlyError(path);
-      }),
-    query: (query?: MetricQuery) =>
-      run(() => {
-        ensureOpen();
-        validateQuery(query);
-        return [];
-      }),
-    names: () =>
-      run(() => {
-        ensureOpen();
-        return [];
-      }),
-    close: () => {
-      closed = true;
-      return Promise.resolve();
-    },
-  };
-}
 
 function checkVersion(value: string | undefined, path: string): void {
   const version = value === undefined ? undefined : Number(value);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { MetricStore } from '@autodev/learning';
+import type { MetricStore, OpenStoreOptions } from '@autodev/learning';
 import { CliError } from './errors.js';
 
 /** Where the history lives when neither `--store` nor `AUTODEV_STORE` says otherwise. */
@@ -11,15 +11,6 @@ export const DEFAULT_STORE = '.autodev/metrics.jsonl';
 export type StoreLocation =
   | { readonly kind: 'file'; readonly path: string; readonly display: string }
   | { readonly kind: 'plugin'; readonly scheme: string; readonly packageName: string; readonly url: string; readonly display: string };
-
-/** The second argument of a plugin's `openStore`, passed only to plugins that list its keys in `OPEN_STORE_OPTIONS`. */
-export interface OpenStoreOptions {
-  /**
-   * Set for read-only commands: create and change nothing. When no store exists at the URL, the plugin
-   * returns one that answers empty, rejects `append` (`STORE_IO`) and has `exists: false`.
-   */
-  readOnly?: boolean;
-}
 
 /**
  * The module a storage plugin must export. `autodev --store x:...` imports `@autodev/storage-x` and

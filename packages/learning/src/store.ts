@@ -90,6 +90,20 @@ export function assertStorableRecord(value: unknown): asserts value is MetricRec
 }
 
 /**
+ * The second argument of a storage plugin's `openStore(url, options)`: what the `autodev` CLI asks of a store
+ * it opens by URL. A plugin declares the keys it understands in its `OPEN_STORE_OPTIONS` export; the CLI passes
+ * this argument only to plugins that do.
+ */
+export interface OpenStoreOptions {
+  /**
+   * Create and change nothing (no file, folder, schema, table or migration). Where no store exists yet, return
+   * one that answers empty, refuses `append` and has `exists: false` ({@link createMissingStore}). The CLI sets it
+   * for its read-only commands.
+   */
+  readOnly?: boolean;
+}
+
+/**
  * For storage backends opened read-only where nothing exists yet: a store that answers empty, holds nothing,
  * refuses `append` with STORE_IO, and has `exists: false`, so that a caller (the `autodev` CLI) can say "no store
  * yet" instead of creating one on a typo. `what` names the location in messages (`the SQLite store ci.db`).

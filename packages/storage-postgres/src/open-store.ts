@@ -1,4 +1,4 @@
-import { LearningError } from '@autodev/learning';
+import { LearningError, type OpenStoreOptions } from '@autodev/learning';
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from './postgres-store.js';
 
 const OWN_PARAMS = ['schema', 'table', 'maxConnections', 'batchSize'] as const;
@@ -38,15 +38,6 @@ export function parsePostgresUrl(url: string): PostgresStoreOptions {
 /** The URL without its password, for error messages. */
 function redact(url: unknown): unknown {
   return typeof url === 'string' ? url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@') : url;
-}
-
-/** The second argument of {@link openStore}, as the `autodev` CLI passes it. */
-export interface OpenStoreOptions {
-  /**
-   * Create and change nothing (no schema, no tables, no migration); a missing store answers empty with
-   * `exists: false`, and `append` rejects. The CLI sets it for its read-only commands.
-   */
-  readOnly?: boolean;
 }
 
 /**

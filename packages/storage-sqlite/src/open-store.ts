@@ -1,4 +1,4 @@
-import { LearningError } from '@autodev/learning';
+import { LearningError, type OpenStoreOptions } from '@autodev/learning';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 
 /**
@@ -28,15 +28,6 @@ export function parseSqliteUrl(url: string): SqliteStoreOptions {
     else throw new LearningError('INVALID_ARGUMENT', `unknown option "${key}" in the SQLite storage URL ${JSON.stringify(url)}; known: synchronous, busyTimeoutMs`);
   }
   return options;
-}
-
-/** The second argument of {@link openStore}, as the `autodev` CLI passes it. */
-export interface OpenStoreOptions {
-  /**
-   * Create and change nothing (no file, no folders, no tables); a missing store answers empty with
-   * `exists: false`, and `append` rejects. The CLI sets it for its read-only commands.
-   */
-  readOnly?: boolean;
 }
 
 /**

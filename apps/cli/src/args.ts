@@ -111,6 +111,13 @@ export function parseTime(what: string, raw: string): number {
 /** How far ahead of this machine's clock a record may be dated: clocks of CI runners differ by seconds, not minutes. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
+/** How far `ms` is ahead of `now`, in words ("3 days"), or undefined when it is not more than MAX_CLOCK_SKEW_MS ahead. */
+export function aheadOfClock(ms: number, now = Date.now()): string | undefined {
+  if (ms <= now + MAX_CLOCK_SKEW_MS) return undefined;
+  const ahead = ms - now;
+  return ahead >= 2 * 86_400_000 ? `${Math.round(ahead / 86_400_000)} days` : ahead >= 2 * 3_600_000 ? `${Math.round(ahead / 3_600_000)} hours` : `${Math.round(ahead / 60_000)} minutes`;
+}
+
 /**
  * Refuses a record time in the future. Stores and every analysis order runs by timestamp, so a record dated ahead
  * (a typo in --at, a local time read as UTC, a runner with a wrong clock) stays the "newest run" until that date:
@@ -118,9 +125,8 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
  * @throws {CliError} BAD_ARGUMENT (or `code`) naming `what` and how far ahead it is.
  */
 export function assertNotFuture(what: string, ms: number, now = Date.now(), code: 'BAD_ARGUMENT' | 'BAD_INPUT' = 'BAD_ARGUMENT'): void {
-  if (ms <= now + MAX_CLOCK_SKEW_MS) return;
-  const ahead = ms - now;
-  const amount = ahead >= 2 * 86_400_000 ? `${Math.round(ahead / 86_400_000)} days` : ahead >= 2 * 3_600_000 ? `${Math.round(ahead / 3_600_000)} hours` : `${Math.round(ahead / 60_000)} minutes`;
+  const amount = aheadOfClock(ms, now);
+  if (amount === undefined) return;
   throw new CliError(code, `${what} ${new Date(ms).toISOString()} is ${amount} in the future; a record dated after the real newest run would be judged as the newest run until then, hiding the runs after it`, {
     hint: 'give the time the run happened, with its zone (2026-01-31T12:00:00Z; a time without Z or an offset is local time), or check this machine\'s clock; nothing was written',
   });

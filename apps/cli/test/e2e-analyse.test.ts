@@ -430,3 +430,18 @@ describe('--where on a value recorded as a number', () => {
     expect(cli(['trends', '--where', 'pr:=59'], { cwd: dir }).stdout).toMatch(/build_time/);
   });
 });
+
+describe('check and a run dated in the future', () => {
+  it('warns that a future-dated newest run is the one judged until then', async () => {
+    const dir = tmp();
+    const now = Date.now();
+    const values = [10, 10.2, 9.9, 10.1, 10, 9.8, 10.1, 10, 10.2, 9.9, 10];
+    await seed(dir, [
+      ...values.map((value, i) => ({ name: 'build_time', value, timestamp: now - (values.length - i) * 60_000 })),
+      { name: 'build_time', value: 10, timestamp: now + 3 * 86_400_000 },
+    ]);
+    const r = cli(['check'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/warn\s+build_time\s+data\s+the newest run is dated \S+, 3 days ahead of this machine's clock/);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Comparison, JsonValue, LearningInsight, LearningPolicy, MetricRecord, Polarity } from '@autodev/learning';
-import { ciMetadata, parseChoices, parseInteger, parsePairs, whereTypeHint } from '../args.js';
+import { aheadOfClock, ciMetadata, parseChoices, parseInteger, parsePairs, whereTypeHint } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { filteredTracker } from '../internal/filtered-tracker.js';
@@ -94,6 +94,20 @@ async function historyCheck(ctx: CommandContext, policy: LearningPolicy, failOn:
       // verdict on the run being checked, which is fine (the runs while it was news already failed on it).
       const over = isPastFinding(i);
       results.push({ metric, check: kind, status: failOn.has(kind) && !over ? 'fail' : 'warn', detail: i.description, confidence: i.confidence, evidence: { ...i.evidence } });
+    }
+    // A run dated ahead of this machine's clock (written by another client, or before --at refused such times) stays
+    // "the newest run" until that date: it is the one judged, and the real newest runs are not. Say so.
+    const now = Date.now();
+    for (const m of all) {
+      const [newest] = await t.tracker.getMetrics(m, { where, order: 'desc', limit: 1 });
+      const ahead = newest === undefined ? undefined : aheadOfClock(newest.timestamp, now);
+      if (ahead === undefined) continue;
+      results.push({
+        metric: m,
+        check: 'data',
+        status: 'warn',
+        detail: `the newest run is dated ${new Date(newest!.timestamp).toISOString()}, ${ahead} ahead of this machine's clock: until then it is the run judged here, not the real newest one; fix the clock of the machine that recorded it (to drop the record: autodev export --format jsonl, delete its line, autodev import records into a new store)`,
+      });
     }
     for (const m of all) {
       if (results.some((r) => r.metric === m)) continue;

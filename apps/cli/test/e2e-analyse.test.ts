@@ -292,6 +292,18 @@ describe('autodev check', () => {
       expect(r.stdout).toMatch(/newest runs of branch=feature\/x vs baseline branch=main/);
     });
 
+    it('does not fail on a difference a Mann–Whitney test calls significant at 5% but not at the calibrated 0.8', async () => {
+      // p = 0.012 (significant at 5%): "confidence" 1 − p = 0.99 failed the PR before; the calibrated map says 0.64.
+      const dir = tmp();
+      const recs: MetricRecordInput[] = [];
+      for (let i = 0; i < 30; i++) recs.push({ name: 'test_duration', value: 100 + ((i * 37) % 11) - 5, timestamp: END + i * 1000, metadata: { branch: 'main' } });
+      [104, 103, 105, 102, 104].forEach((value, i) => recs.push({ name: 'test_duration', value, timestamp: END + 100_000 + i * 1000, metadata: { branch: 'feature/x' } }));
+      await seed(dir, recs);
+      const r = cli(['check', '--baseline', 'branch=main', '--candidate', 'branch=feature/x', '--json'], { cwd: dir });
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ passed: true, failed: 0 });
+    });
+
     it('judges a single run against the baseline distribution', async () => {
       const dir = tmp();
       await seed(dir, history([61]));

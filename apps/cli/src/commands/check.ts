@@ -140,7 +140,7 @@ async function baselineCheck(
   names: string[] | undefined,
   minSamplesOption: number | undefined,
 ) {
-  const { compareSamples, detectAnomalies, createPolarityRegistry, judgeChange } = await import('@autodev/learning');
+  const { calibrate, compareSamples, detectAnomalies, createPolarityRegistry, judgeChange, pValueScore, REGRESSION_CALIBRATION } = await import('@autodev/learning');
   const baselineWhere = parsePairs('--baseline', opts.baseline);
   // --where narrows both sides (e.g. one suite of test_duration_suite), as it does without --baseline.
   const where = parsePairs('--where', opts.where);
@@ -183,7 +183,9 @@ async function baselineCheck(
       if (cand.length >= 2) {
         const cmp: Comparison = compareSamples(baseValues, cand.map((r) => r.value));
         const dir = cmp.verdict === 'b-higher' ? 'increase' : cmp.verdict === 'b-lower' ? 'decrease' : undefined;
-        const confidence = 1 - cmp.pValue;
+        // The regression detector's calibrated map of the p-value, as in the history mode: 0.8 at p ≈ 0.005.
+        // 1 − p made p = 0.05 a "0.95" failure: a PR whose runs matched main failed on about 2% of metrics.
+        const confidence = calibrate(REGRESSION_CALIBRATION, pValueScore(cmp.pValue));
         const judged = dir && judgeChange(pol, dir);
         if (judged && judged !== 'better' && Math.abs(cmp.relativeShift) >= tolerance && confidence >= minConfidence) {
           finding = {
@@ -206,7 +208,7 @@ async function baselineCheck(
               metric,
               check: 'regression',
               status: regressionStatus(judged, failOn),
-              detail: `newest run ${formatNumber(a.value)} is ${formatPercent(rel)} vs baseline median ${formatNumber(a.expected)} (robust z ${formatNumber(a.score, 3)}, p ${formatPValue(a.pValue)})${neutralNote(judged, metric)}`,
+              detail: `newest run ${formatNumber(a.value)} is ${formatPercent(rel)} vs baseline median ${formatNumber(a.expected)} (${a.model === 'count' ? 'count-model z' : 'robust z'} ${formatNumber(a.score, 3)}, p ${formatPValue(a.pValue)})${neutralNote(judged, metric)}`,
               confidence: a.confidence,
               evidence: { value: a.value, expected: a.expected, score: a.score, pValue: a.pValue },
             };

@@ -184,7 +184,8 @@ async function baselineCheck(
         const cmp: Comparison = compareSamples(baseValues, cand.map((r) => r.value));
         const dir = cmp.verdict === 'b-higher' ? 'increase' : cmp.verdict === 'b-lower' ? 'decrease' : undefined;
         // The regression detector's calibrated map of the p-value, as in the history mode: 0.8 at p ≈ 0.005.
-        // 1 − p made p = 0.05 a "0.95" failure: a PR whose runs matched main failed on about 2% of metrics.
+        // 1 − p made p = 0.05 a "0.95" failure: a PR whose runs matched main failed on about 3% of metrics
+        // (bench/baseline-gate.mjs).
         const confidence = calibrate(REGRESSION_CALIBRATION, pValueScore(cmp.pValue));
         const judged = dir && judgeChange(pol, dir);
         if (judged && judged !== 'better' && Math.abs(cmp.relativeShift) >= tolerance && confidence >= minConfidence) {

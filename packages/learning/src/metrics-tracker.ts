@@ -4,8 +4,9 @@ import { runInsightEngine } from './insights/insight-engine.js';
 import type { InsightRule } from './insights/insight-rule.js';
 import type { LearningInsight } from './insights/learning-insight.js';
 import { createPolarityRegistry, type Polarity, type PolarityRegistry } from './insights/polarity.js';
-import { parsePolicy, type LearningPolicy } from './insights/policy.js';
+import { toPolicy, type LearningPolicy } from './insights/policy.js';
 import { createMemoryStore } from './memory-store.js';
+import { checkOptions } from './options.js';
 import { validateMetricName, validateRecord, type Metadata, type MetricRecord, type MetricRecordInput } from './record.js';
 import { validateQuery, type MetricQuery, type MetricStore } from './store.js';
 import { analyzeSeries, type TrendAnalysis } from './trends.js';
@@ -71,14 +72,6 @@ export interface RecordMetricOptions {
 const isPolarityRegistry = (p: unknown): p is PolarityRegistry =>
   typeof p === 'object' && p !== null && typeof (p as PolarityRegistry).polarityOf === 'function' && typeof (p as PolarityRegistry).with === 'function';
 
-const isParsedPolicy = (p: unknown): p is LearningPolicy =>
-  typeof p === 'object' &&
-  p !== null &&
-  Object.isFrozen(p) &&
-  typeof (p as LearningPolicy).metrics === 'object' &&
-  typeof (p as LearningPolicy).settings === 'object' &&
-  !('performance' in p);
-
 /**
  * Records development metrics and analyzes them: the guide's `MetricsTracker`.
  *
@@ -121,7 +114,7 @@ export class MetricsTracker {
       throw new LearningError('INVALID_ARGUMENT', 'rules must be an array of functions (ctx) => LearningInsight[]');
     this.storage = storage;
     this.#now = now;
-    this.policy = isParsedPolicy(policy) ? policy : parsePolicy(policy);
+    this.policy = toPolicy(policy);
     this.polarity = isPolarityRegistry(polarity) ? polarity : createPolarityRegistry(polarity ?? {});
     this.#rules = Array.from<InsightRule<MetricsTracker>>(rules);
   }
@@ -135,7 +128,8 @@ export class MetricsTracker {
    * await tracker.recordMetric('test_duration', 12.5, { suite: 'integration', branch: 'main' });
    */
   async recordMetric(name: string, value: number, metadata?: Metadata, options: RecordMetricOptions = {}): Promise<MetricRecord> {
-    const record = validateRecord({ name, value, metadata, timestamp: options?.timestamp }, this.#now);
+    const { timestamp } = checkOptions<RecordMetricOptions>('recordMetric', options, ['timestamp']);
+    const record = validateRecord({ name, value, metadata, timestamp }, this.#now);
     await this.storage.append([record]);
     return record;
   }
@@ -172,7 +166,9 @@ export class MetricsTracker {
    */
   async getMetrics(name?: string, filter: Omit<MetricQuery, 'name'> = {}): Promise<MetricRecord[]> {
     if (name !== undefined) validateMetricNameArg(name);
-    const query = validateQuery({ ...filter, ...(name === undefined ? {} : { name }) });
+    // `name` stays accepted in the filter (getMetrics(undefined, { name })) as before.
+    const checked = checkOptions<MetricQuery>('getMetrics filter', filter, ['from', 'to', 'where', 'order', 'limit', 'name']);
+    const query = validateQuery({ ...checked, ...(name === undefined ? {} : { name }) });
     return this.storage.query(query);
   }
 
@@ -194,7 +190,7 @@ export class MetricsTracker {
    */
   async analyzeTrends(name: string, options: AnalyzeTrendsOptions = {}): Promise<TrendAnalysis> {
     validateMetricNameArg(name);
-    const { windowSize = 10, where } = options ?? {};
+    const { windowSize = 10, where } = checkOptions<AnalyzeTrendsOptions>('analyzeTrends', options, ['windowSize', 'where']);
     if (!(windowSize === Infinity || (Number.isInteger(windowSize) && windowSize >= 0)))
       throw new LearningError('INVALID_ARGUMENT', `windowSize must be a whole number >= 0 (0 or Infinity = all points), got ${String(windowSize)}`);
     const records = await this.getMetrics(name, where === undefined ? {} : { where });
@@ -217,8 +213,9 @@ export class MetricsTracker {
    * @see docs/insights.md for each rule and how its confidence is computed.
    */
   async generateInsights(options: GenerateInsightsOptions = {}): Promise<LearningInsight[]> {
+    const { minConfidence } = checkOptions<GenerateInsightsOptions>('generateInsights', options, ['minConfidence']);
     return runInsightEngine<MetricsTracker>(this, {
-      ...(options?.minConfidence === undefined ? {} : { minConfidence: options.minConfidence }),
+      ...(minConfidence === undefined ? {} : { minConfidence }),
       rules: this.#rules,
       policy: this.policy,
       polarity: this.polarity,
@@ -250,11 +247,17 @@ export class MetricsTracker {
    */
   async compare(name: string, groupA: Where, groupB: Where, options?: CompareOptions): Promise<Comparison> {
     validateMetricNameArg(name);
+    // A missing group would read as "no filter" (every record of the metric), comparing a group with everything.
+    for (const [arg, group] of [['groupA', groupA], ['groupB', groupB]] as const) {
+      if (typeof group !== 'object' || group === null || Array.isArray(group))
+        throw new LearningError('INVALID_ARGUMENT', `compare: ${arg} must be a metadata filter such as { branch: 'main' }, got ${group === null ? 'null' : Array.isArray(group) ? 'an array' : typeof group}`);
+    }
+    const checked = checkOptions<CompareOptions>('compare', options, ['confidenceLevel', 'minSampleSize']);
     const [a, b] = await Promise.all([this.getMetrics(name, { where: groupA }), this.getMetrics(name, { where: groupB })]);
     return compareSamples(
       a.map((r) => r.value),
       b.map((r) => r.value),
-      options,
+      checked,
     );
   }
 

@@ -1,4 +1,5 @@
 import { LearningError } from './errors.js';
+import { checkOptions } from './options.js';
 import { assertFiniteValues, neumaierSum, varianceUnchecked, type NumericArray } from './stats/descriptive.js';
 import { MAD_NORMAL_CONSISTENCY, madAround } from './stats/robust.js';
 import { mannKendall, theilSen } from './stats/trend.js';
@@ -85,9 +86,14 @@ export interface AnalyzeSeriesOptions {
  */
 export function analyzeSeries(values: NumericArray, options: AnalyzeSeriesOptions = {}): TrendAnalysis {
   assertFiniteValues(values, 'analyzeSeries', 0);
-  const { metric = '', alpha = 0.05, minPoints = MIN_TREND_POINTS } = options;
+  const checked = checkOptions<AnalyzeSeriesOptions>('analyzeSeries', options, ['metric', 'count', 'alpha', 'minPoints']);
+  const { metric = '', alpha = 0.05, minPoints = MIN_TREND_POINTS } = checked;
   const n = values.length;
-  const count = options.count ?? n;
+  const count = checked.count ?? n;
+  // Both are copied into the result as given: a NaN count or a numeric metric would reach the caller's report.
+  if (typeof metric !== 'string') throw new LearningError('INVALID_ARGUMENT', `metric must be a string (the name reported), got ${typeof metric}`);
+  if (!(Number.isInteger(count) && count >= n))
+    throw new LearningError('INVALID_ARGUMENT', `count must be a whole number >= the number of values (${n}): how many records matched before windowing; got ${String(count)}`);
   if (!(alpha > 0 && alpha < 1)) throw new LearningError('INVALID_ARGUMENT', `alpha must be in (0, 1), got ${String(alpha)}`);
   if (!(Number.isInteger(minPoints) && minPoints >= 3)) throw new LearningError('INVALID_ARGUMENT', `minPoints must be a whole number >= 3, got ${String(minPoints)}`);
   const list = Array.isArray(values) ? (values as number[]).slice() : Array.from(values);

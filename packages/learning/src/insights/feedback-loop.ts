@@ -1,4 +1,5 @@
 import { LearningError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { Metadata, MetricRecord, MetricRecordInput } from '../record.js';
 import { validateMetadata, validateMetricName } from '../record.js';
 import type { InsightTracker } from './insight-rule.js';
@@ -6,7 +7,7 @@ import { DEFAULT_MIN_CONFIDENCE, listMetricNames, RESERVED_METRIC_PREFIX, runIns
 import { compareInsights, isPastFinding, type InsightKind, type LearningInsight } from './learning-insight.js';
 import { categoryOf, whatToDo } from './builtin-rules.js';
 import { createPolarityRegistry, judgeChange, type Polarity, type PolarityRegistry } from './polarity.js';
-import { EMPTY_POLICY, type LearningPolicy } from './policy.js';
+import { EMPTY_POLICY, toPolicy, type LearningPolicy } from './policy.js';
 import { adjustConfidence, learnReliability, logit, pooledShift, type MetricReliability, type OutcomeTest } from './reliability.js';
 import { suggestFromInsights, type OptimizationContext, type OptimizationSuggestion } from './suggestions.js';
 
@@ -25,6 +26,8 @@ export type FindingFamily = 'shift' | 'trend' | 'anomaly';
 
 /** What became of a finding. */
 export type FindingOutcome = 'pending' | 'confirmed' | 'refuted';
+const FINDING_OUTCOMES: readonly FindingOutcome[] = ['pending', 'confirmed', 'refuted'];
+const FINDING_FAMILIES: readonly FindingFamily[] = ['shift', 'trend', 'anomaly'];
 
 /** A statistical claim the loop raised and follows up. */
 export interface Finding {
@@ -188,18 +191,22 @@ export class FeedbackLoop {
   #lastTimestamp = -Infinity;
   #seq = 0;
 
-  constructor(tracker: FeedbackTracker, options: FeedbackLoopOptions = {}) {
+  constructor(tracker: FeedbackTracker, optionsInput: FeedbackLoopOptions = {}) {
     if (typeof tracker !== 'object' || tracker === null || typeof tracker.getMetrics !== 'function' || typeof tracker.recordMetric !== 'function')
       throw new LearningError('INVALID_ARGUMENT', 'FeedbackLoop needs a MetricsTracker (an object with recordMetric and getMetrics)');
+    // null and misspelt keys (the guide's `confirm_after`) used to be a TypeError or silently the default.
+    const options = checkOptions<FeedbackLoopOptions>('FeedbackLoop', optionsInput, ['minConfidence', 'confirmAfter', 'priorStrength', 'persist', 'now', 'policy', 'polarity']);
     const o = {
       minConfidence: options.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
       confirmAfter: options.confirmAfter ?? 3,
       priorStrength: options.priorStrength ?? 4,
       persist: options.persist ?? true,
       now: options.now ?? Date.now,
-      policy: options.policy,
+      policy: options.policy === undefined ? undefined : toPolicy(options.policy),
       polarity: options.polarity,
     };
+    if (typeof o.now !== 'function') throw new LearningError('INVALID_ARGUMENT', 'now must be a function returning epoch milliseconds');
+    if (typeof o.persist !== 'boolean') throw new LearningError('INVALID_ARGUMENT', `persist must be true or false, got ${String(o.persist)}`);
     if (!(o.minConfidence >= 0 && o.minConfidence <= 1)) throw new LearningError('INVALID_ARGUMENT', `minConfidence must be in [0, 1], got ${String(o.minConfidence)}`);
     if (!(Number.isInteger(o.confirmAfter) && o.confirmAfter >= 1)) throw new LearningError('INVALID_ARGUMENT', `confirmAfter must be a whole number >= 1, got ${String(o.confirmAfter)}`);
     if (!(o.priorStrength > 0 && Number.isFinite(o.priorStrength))) throw new LearningError('INVALID_ARGUMENT', `priorStrength must be a finite number > 0, got ${String(o.priorStrength)}`);
@@ -403,7 +410,11 @@ export class FeedbackLoop {
    * Findings raised so far, oldest first, with their outcome (pending, confirmed, refuted).
    * Includes findings stored by earlier loops on the same tracker when `persist` is on.
    */
-  async history(filter: { metric?: string; outcome?: FindingOutcome } = {}): Promise<Finding[]> {
+  async history(filterInput: { metric?: string; outcome?: FindingOutcome } = {}): Promise<Finding[]> {
+    const filter = checkOptions('history', filterInput, ['metric', 'outcome']);
+    // A misspelt outcome ('confirm') used to match nothing and read as "no findings".
+    if (filter.outcome !== undefined && !(FINDING_OUTCOMES as readonly unknown[]).includes(filter.outcome))
+      throw new LearningError('INVALID_ARGUMENT', `history: outcome must be one of ${FINDING_OUTCOMES.join(', ')}, got ${JSON.stringify(filter.outcome)}`);
     await this.#load();
     return this.#findings.filter((f) => (filter.metric === undefined || f.metric === filter.metric) && (filter.outcome === undefined || f.outcome === filter.outcome));
   }
@@ -414,6 +425,9 @@ export class FeedbackLoop {
    * Reflects findings loaded so far (call `history()` first after a restart).
    */
   reliability(metric: string, family: FindingFamily = 'shift'): MetricReliability {
+    // An unknown family used to answer with the perfect outcome test's empty record, as if it were learned.
+    if (!(FINDING_FAMILIES as readonly unknown[]).includes(family))
+      throw new LearningError('INVALID_ARGUMENT', `reliability: family must be one of ${FINDING_FAMILIES.join(', ')}, got ${JSON.stringify(family)}`);
     return this.#learned(metric, family).reliability;
   }
 

@@ -17,7 +17,7 @@ import { defaultDetectors } from './internal/detectors.js';
 import type { InsightDetectors } from './internal/detector-types.js';
 import { compareInsights, LearningInsight } from './learning-insight.js';
 import { createPolarityRegistry, type Polarity, type PolarityRegistry } from './polarity.js';
-import { EMPTY_POLICY, type LearningPolicy } from './policy.js';
+import { EMPTY_POLICY, toPolicy, type LearningPolicy } from './policy.js';
 
 /** Metric names starting with this prefix are reserved for autodev's own records (the feedback loop's findings). */
 export const RESERVED_METRIC_PREFIX = 'autodev.';
@@ -115,7 +115,11 @@ function applyPolicyPolarity(base: PolarityRegistry, policy: LearningPolicy): Po
  * for (const i of insights) console.log(`[${i.category}] ${i.description}`);
  * @see docs/insights.md
  */
-export async function runInsightEngine<T extends InsightTracker>(tracker: T, options: InsightEngineOptions<T> = {}): Promise<LearningInsight[]> {
+export async function runInsightEngine<T extends InsightTracker>(tracker: T, optionsInput: InsightEngineOptions<T> = {}): Promise<LearningInsight[]> {
+  check(typeof tracker === 'object' && tracker !== null && typeof tracker.getMetrics === 'function' && typeof tracker.analyzeTrends === 'function',
+    'runInsightEngine needs a tracker (a MetricsTracker, or an object with getMetrics and analyzeTrends)');
+  const options: InsightEngineOptions<T> = optionsInput ?? {};
+  check(typeof options === 'object' && !Array.isArray(options), `options must be an object such as { minConfidence: 0.8 }, got ${typeof options}`);
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   check(typeof minConfidence === 'number' && minConfidence >= 0 && minConfidence <= 1, `minConfidence must be a number in [0, 1], got ${String(minConfidence)}`);
   const minSamples = options.minSamples ?? 5;
@@ -128,7 +132,14 @@ export async function runInsightEngine<T extends InsightTracker>(tracker: T, opt
   check(maxHistory === Infinity || isWhole(maxHistory, 20), `maxHistory must be a whole number >= 20 or Infinity, got ${String(maxHistory)}`);
   const rules = options.rules ?? [];
   check(Array.isArray(rules) && rules.every((r) => typeof r === 'function'), 'rules must be an array of functions (ctx) => LearningInsight[]');
-  const policy = options.policy ?? EMPTY_POLICY;
+  // The guide's raw automation_policy.yaml object is accepted too (it used to fail with a TypeError on policy.metrics).
+  const policy = options.policy === undefined ? EMPTY_POLICY : toPolicy(options.policy);
+  check(options.polarity === undefined || (typeof options.polarity === 'object' && options.polarity !== null && typeof options.polarity.polarityOf === 'function' && typeof options.polarity.with === 'function'),
+    'polarity must be a registry from createPolarityRegistry({ ... })');
+  // A string would be spread into its characters (names: 'test_duration' → metrics "t", "e", …) and silently find nothing.
+  check(options.names === undefined || (Array.isArray(options.names) && options.names.every((n) => typeof n === 'string')),
+    'names must be an array of metric names such as ["test_duration"]');
+  check(options.now === undefined || typeof options.now === 'function', 'now must be a function returning epoch milliseconds');
   const polarity = applyPolicyPolarity(options.polarity ?? createPolarityRegistry(), policy);
   const builtins = new Set<BuiltinRuleName>(options.builtins === false ? [] : options.builtins === true || options.builtins === undefined ? BUILTIN_RULES : options.builtins);
   for (const b of builtins) check(BUILTIN_RULES.includes(b), `unknown built-in rule "${String(b)}"; use one of ${BUILTIN_RULES.join(', ')}`);

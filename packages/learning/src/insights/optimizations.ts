@@ -1,4 +1,5 @@
 import { LearningError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import type { Metadata, MetricRecord } from '../record.js';
 import type { FeedbackLoop, Finding } from './feedback-loop.js';
 import { RESERVED_METRIC_PREFIX } from './insight-engine.js';
@@ -40,6 +41,7 @@ export interface OptimizationAction {
 
 /** Where an application stands: open while its metric is watched, then kept or reverted (or failed outright). */
 export type ApplicationStatus = 'applied' | 'failed' | 'reverted' | 'revert-failed' | 'kept';
+const APPLICATION_STATUSES: readonly ApplicationStatus[] = ['applied', 'failed', 'reverted', 'revert-failed', 'kept'];
 
 /** One entry of the audit trail. */
 export interface OptimizationApplication {
@@ -209,9 +211,11 @@ export class AutoOptimizer {
   #loaded: Promise<void> | undefined;
   #seq = 0;
 
-  constructor(loop: FeedbackLoop, options: AutoOptimizerOptions = {}) {
+  constructor(loop: FeedbackLoop, optionsInput: AutoOptimizerOptions = {}) {
     if (typeof loop !== 'object' || loop === null || typeof loop.history !== 'function' || typeof loop.tracker?.recordMetric !== 'function')
       throw new LearningError('INVALID_ARGUMENT', 'AutoOptimizer needs a FeedbackLoop (new AutoOptimizer(new FeedbackLoop(tracker)))');
+    // A misspelt guardrail ({ cooldown_runs: 20 }) would otherwise silently keep the default.
+    const options = checkOptions<AutoOptimizerOptions>('AutoOptimizer', optionsInput, ['threshold', 'cooldownRuns', 'maxPerCall', 'now']);
     const o = { threshold: options.threshold ?? 0.8, cooldownRuns: options.cooldownRuns ?? 10, maxPerCall: options.maxPerCall ?? 3, now: options.now ?? Date.now };
     if (!(o.threshold >= 0 && o.threshold <= 1)) throw new LearningError('INVALID_ARGUMENT', `threshold must be in [0, 1], got ${String(o.threshold)}; use 0.8 for 80%`);
     if (!(Number.isInteger(o.cooldownRuns) && o.cooldownRuns >= 1)) throw new LearningError('INVALID_ARGUMENT', `cooldownRuns must be a whole number >= 1, got ${String(o.cooldownRuns)}`);
@@ -242,7 +246,11 @@ export class AutoOptimizer {
    * The audit trail, oldest first, with each application's current status; includes those stored by earlier
    * optimizers on the same tracker.
    */
-  async history(filter: { metric?: string; status?: ApplicationStatus } = {}): Promise<OptimizationApplication[]> {
+  async history(filterInput: { metric?: string; status?: ApplicationStatus } = {}): Promise<OptimizationApplication[]> {
+    const filter = checkOptions('history', filterInput, ['metric', 'status']);
+    // A misspelt status ('revert') used to match nothing and read as "no applications".
+    if (filter.status !== undefined && !(APPLICATION_STATUSES as readonly unknown[]).includes(filter.status))
+      throw new LearningError('INVALID_ARGUMENT', `history: status must be one of ${APPLICATION_STATUSES.join(', ')}, got ${JSON.stringify(filter.status)}`);
     await this.#load();
     return this.#applications.filter((a) => (filter.metric === undefined || a.metric === filter.metric) && (filter.status === undefined || a.status === filter.status));
   }
@@ -253,8 +261,11 @@ export class AutoOptimizer {
    * @returns What was reverted, kept, applied, failed or skipped in this call (in a dry run: what would be).
    * @throws {LearningError} INVALID_ARGUMENT when `insights` is not an array of insights.
    */
-  async applyOptimizations(insights: readonly LearningInsight[], options: { dryRun?: boolean } = {}): Promise<OptimizationResult[]> {
+  async applyOptimizations(insights: readonly LearningInsight[], optionsInput: { dryRun?: boolean } = {}): Promise<OptimizationResult[]> {
     if (!isInsightList(insights)) throw new LearningError('INVALID_ARGUMENT', 'applyOptimizations(insights): pass the array evaluateIteration (or generateInsights) returned');
+    // { dry_run: true } must not be read as "apply for real".
+    const options = checkOptions('applyOptimizations', optionsInput, ['dryRun']);
+    if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') throw new LearningError('INVALID_ARGUMENT', `applyOptimizations: dryRun must be true or false, got ${String(options.dryRun)}`);
     const dryRun = options.dryRun === true;
     await this.#load();
     const out = await this.#judge(dryRun);

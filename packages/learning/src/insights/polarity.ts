@@ -83,6 +83,9 @@ function lookup(table: ReadonlyMap<string, Polarity>, prefixes: readonly (readon
 }
 
 function compile(entries: Readonly<Record<string, Polarity>>, what: string) {
+  // A string (`polarity: 'lower'`) would otherwise be read character by character: 'polarity override "0" … got "l"'.
+  if (typeof entries !== 'object' || entries === null || Array.isArray(entries))
+    throw new LearningError('INVALID_ARGUMENT', `${what}s must be an object of metric name → "lower" | "higher" | "neutral", such as { bundle_kb: 'lower' }; got ${Array.isArray(entries) ? 'an array' : JSON.stringify(entries) ?? typeof entries}`);
   const exact = new Map<string, Polarity>();
   const prefixes: (readonly [string, Polarity])[] = [];
   for (const [key, value] of Object.entries(entries)) {

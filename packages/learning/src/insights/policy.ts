@@ -181,6 +181,23 @@ export interface BudgetBreach {
   readonly timestamp?: number;
 }
 
+/**
+ * A policy as given to the functions that take one: an already parsed `LearningPolicy` is used as is, anything else
+ * (the guide's `automation_policy.yaml` object) goes through `parsePolicy`. Without this, `checkBudgets` and
+ * `runInsightEngine` failed on the raw object with a TypeError about `undefined` instead of reading it.
+ * @internal
+ */
+export function toPolicy(policy: unknown): LearningPolicy {
+  const parsed =
+    typeof policy === 'object' &&
+    policy !== null &&
+    Object.isFrozen(policy) &&
+    typeof (policy as LearningPolicy).metrics === 'object' &&
+    typeof (policy as LearningPolicy).settings === 'object' &&
+    !('performance' in policy);
+  return parsed ? (policy as LearningPolicy) : parsePolicy(policy);
+}
+
 /** What `checkBudgets` reads from a tracker: the newest record of a metric. */
 export interface BudgetSource {
   getMetrics(name: string, filter?: { order?: 'asc' | 'desc'; limit?: number }): Promise<readonly { value: number; timestamp: number }[]>;
@@ -221,7 +238,10 @@ function breachesOf(policy: LearningPolicy, latest: (metric: string) => { value:
  */
 export function checkBudgets(latest: Readonly<Record<string, number>>, policy: LearningPolicy): BudgetBreach[];
 export function checkBudgets(tracker: BudgetSource, policy: LearningPolicy): Promise<BudgetBreach[]>;
-export function checkBudgets(source: BudgetSource | Readonly<Record<string, number>>, policy: LearningPolicy): BudgetBreach[] | Promise<BudgetBreach[]> {
+export function checkBudgets(source: BudgetSource | Readonly<Record<string, number>>, policyInput: LearningPolicy): BudgetBreach[] | Promise<BudgetBreach[]> {
+  if (typeof source !== 'object' || source === null || Array.isArray(source))
+    throw new LearningError('INVALID_ARGUMENT', `checkBudgets takes an object of latest values ({ test_duration: 72 }) or a tracker, got ${show(source)}`);
+  const policy = toPolicy(policyInput);
   if (typeof (source as BudgetSource).getMetrics === 'function') {
     const tracker = source as BudgetSource;
     return (async () => {
@@ -234,8 +254,15 @@ export function checkBudgets(source: BudgetSource | Readonly<Record<string, numb
     })();
   }
   const values = source as Readonly<Record<string, number>>;
+  // A budgeted metric given as NaN, Infinity or a string used to be skipped like a missing one, so
+  // { test_duration: Infinity } passed a max of 60. Only an absent (or undefined) value means "no data".
+  for (const metric of Object.keys(policy.metrics)) {
+    const v = Object.hasOwn(values, metric) ? values[metric] : undefined;
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v)))
+      throw new LearningError('INVALID_ARGUMENT', `checkBudgets: the latest ${metric} must be a finite number, got ${show(v)}; leave the metric out when it has no value`);
+  }
   return breachesOf(policy, (m) => {
     const v = Object.hasOwn(values, m) ? values[m] : undefined;
-    return typeof v === 'number' && Number.isFinite(v) ? { value: v } : undefined;
+    return v === undefined ? undefined : { value: v };
   });
 }

@@ -239,6 +239,15 @@ export async function openHttpStoreIn(options: HttpStoreOptions, env: Readonly<R
       if (!(e instanceof TransportError)) throw e;
       if (e.code === 'PROXY' && route)
         throw fail('PROXY', `${method} ${url} failed: ${proxyMessage(route, target, e.status, e.reason)}`, { ...details, ...(e.status === undefined ? {} : { status: e.status }) }, e);
+      // The proxy never handed over a connection (no CONNECT answer, or no TCP accept): the request did not leave it,
+      // so an append was certainly not stored, and the proxy is what to look at.
+      if (e.code === 'TIMEOUT' && e.unsent && route)
+        throw fail(
+          'TIMEOUT',
+          `${method} ${url} got no answer within ${timeoutMs} ms: ${route.label} (from ${route.source}) did not let the request through in that time (the proxy, or its connection to ${target.host}, is not answering), so nothing reached the collector; check the proxy, or, if this machine reaches the collector directly, ${route.source === 'the proxy option' ? 'pass proxy: false' : `add ${target.hostname} to NO_PROXY`}`,
+          details,
+          e,
+        );
       if (e.code === 'TIMEOUT')
         throw fail(
           'TIMEOUT',

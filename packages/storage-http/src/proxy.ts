@@ -1,4 +1,4 @@
-import type { Agent } from 'node:http';
+import type { Agent, ClientRequest } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import { LearningError } from '@autodev/learning';
 import { HttpProxyAgent } from 'http-proxy-agent';
@@ -95,6 +95,50 @@ export function bypassesProxy(target: URL, noProxy: string): boolean {
 }
 
 /**
+ * The request option (see `exchange`) carrying an AbortSignal that closes the connection to the proxy while it is
+ * still being made. Node's request options reach the agent's `connect` (agent-base spreads them into its options).
+ */
+export const CONNECT_SIGNAL = 'autodevConnectSignal';
+
+/**
+ * Calls the library's `connect` with `signal` in the options it creates its socket to the proxy with (`net.connect` /
+ * `tls.connect` destroy a socket when its signal aborts).
+ *
+ * Why: the agents make that socket, then wait for the proxy (its TCP accept; for https-proxy-agent, its answer to
+ * CONNECT) before handing it to the request. A request given up meanwhile (our timeout) is destroyed, but Node has no
+ * socket to destroy yet and the agents do not watch for it: a proxy that accepts the connection and never answers
+ * CONNECT kept that socket, and with it the process, alive after the store had already rejected with TIMEOUT (a CLI
+ * run hung until the proxy dropped it). Both libraries create the socket before their first `await`, so the options
+ * are swapped only for that synchronous part; a later version that creates it after an `await` would just not get
+ * the signal (the old behaviour), never the signal of another request.
+ */
+function withConnectSignal<T>(agent: { connectOpts: object }, opts: object, connect: () => T): T {
+  const signal = (opts as { [CONNECT_SIGNAL]?: AbortSignal })[CONNECT_SIGNAL];
+  if (signal === undefined) return connect();
+  const saved = agent.connectOpts;
+  agent.connectOpts = { ...saved, signal };
+  try {
+    return connect();
+  } finally {
+    agent.connectOpts = saved;
+  }
+}
+
+/** `HttpsProxyAgent` (CONNECT tunnels) whose connection to the proxy closes when the request is given up. */
+class AbortableHttpsProxyAgent extends HttpsProxyAgent<string> {
+  override connect(req: ClientRequest, opts: Parameters<HttpsProxyAgent<string>['connect']>[1]) {
+    return withConnectSignal(this, opts, () => super.connect(req, opts));
+  }
+}
+
+/** `HttpProxyAgent` (absolute-URI requests) whose connection to the proxy closes when the request is given up. */
+class AbortableHttpProxyAgent extends HttpProxyAgent<string> {
+  override connect(req: Parameters<HttpProxyAgent<string>['connect']>[0], opts: Parameters<HttpProxyAgent<string>['connect']>[1]) {
+    return withConnectSignal(this, opts, () => super.connect(req, opts));
+  }
+}
+
+/**
  * Which proxy requests to `target` (the collector) go through, if any. `option` is the store's `proxy` option:
  * `false` goes direct whatever the environment says, a URL is used as it is (NO_PROXY is for the environment's proxy,
  * not for one chosen for this store), and `undefined` reads the environment like curl: `https_proxy` / `HTTPS_PROXY`
@@ -138,6 +182,6 @@ export function routeFor(target: URL, option: string | URL | false | undefined, 
   const plain = new URL(proxy.origin);
   // keepAlive as Node's global agent: the few requests of a CLI run share one connection (one tunnel for https:).
   const agent =
-    target.protocol === 'https:' ? new HttpsProxyAgent(plain, { keepAlive: true, headers }) : new HttpProxyAgent(plain, { keepAlive: true, headers });
+    target.protocol === 'https:' ? new AbortableHttpsProxyAgent(plain, { keepAlive: true, headers }) : new AbortableHttpProxyAgent(plain, { keepAlive: true, headers });
   return { source, label: proxy.origin, hasCredentials, agent };
 }

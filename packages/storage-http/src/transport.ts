@@ -1,5 +1,6 @@
 import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { CONNECT_SIGNAL } from './proxy.js';
 
 /** One request as the store sends it. */
 export interface Exchange {
@@ -32,13 +33,16 @@ export class TransportError extends Error {
      * CONNECT tunnel (`407 Proxy Authentication Required`, with `status`) or why it could not be reached.
      */
     readonly reason: string,
-    options?: ErrorOptions & { status?: number },
+    options?: ErrorOptions & { status?: number; unsent?: boolean },
   ) {
     super(reason, options);
     this.status = options?.status;
+    this.unsent = options?.unsent ?? false;
   }
   /** The answer's status, for RESPONSE_TOO_LARGE; the proxy's, for a refused CONNECT. */
   readonly status: number | undefined;
+  /** For TIMEOUT through a proxy: the proxy never let the request through, so nothing reached the collector. */
+  readonly unsent: boolean;
 }
 
 /**
@@ -60,22 +64,30 @@ export function exchange({ method, url, headers, body, timeoutMs, maxResponseByt
     const sent: Record<string, string> = { ...headers };
     if (body !== undefined) sent['content-length'] = String(Buffer.byteLength(body));
     let settled = false;
+    // Closes the connection to a proxy that is still being made when the exchange is given up: Node has no socket
+    // to destroy then, and the proxy agents do not notice (see withConnectSignal in proxy.ts).
+    const connecting = new AbortController();
     const finish = (action: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       action();
     };
+    const failWith = (error: TransportError) =>
+      finish(() => {
+        connecting.abort();
+        reject(error);
+      });
     // Through a proxy, a failure before the request has a socket is one of reaching the proxy (connecting to it, or
     // its CONNECT answer never coming): the agent hands the socket over only once the proxy let it through.
     let reachedProxy = agent === undefined;
     const failed = (e: unknown) => {
       const reason = (e as { code?: string }).code ?? (e as Error).message;
-      finish(() => reject(new TransportError(reachedProxy ? 'NETWORK' : 'PROXY', reason, { cause: e })));
+      failWith(new TransportError(reachedProxy ? 'NETWORK' : 'PROXY', reason, { cause: e }));
     };
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers: sent, ...(agent ? { agent } : {}) }, (res) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers: sent, ...(agent ? { agent, [CONNECT_SIGNAL]: connecting.signal } : {}) }, (res) => {
       const tooLarge = () => {
-        finish(() => reject(new TransportError('RESPONSE_TOO_LARGE', `more than ${maxResponseBytes} bytes`, { status: res.statusCode })));
+        failWith(new TransportError('RESPONSE_TOO_LARGE', `more than ${maxResponseBytes} bytes`, { status: res.statusCode }));
         req.destroy(); // not worth reading the rest: the socket is dropped rather than drained
       };
       if (Number(res.headers['content-length']) > maxResponseBytes) return tooLarge();
@@ -93,7 +105,7 @@ export function exchange({ method, url, headers, body, timeoutMs, maxResponseByt
       res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') })));
     });
     const timer = setTimeout(() => {
-      finish(() => reject(new TransportError('TIMEOUT', `no complete answer within ${timeoutMs} ms`)));
+      failWith(new TransportError('TIMEOUT', `no complete answer within ${timeoutMs} ms`, { unsent: !reachedProxy }));
       req.destroy();
     }, timeoutMs);
     req.on('error', failed);
@@ -103,7 +115,7 @@ export function exchange({ method, url, headers, body, timeoutMs, maxResponseByt
     req.on('proxyConnect', (answer: { statusCode?: number; statusText?: string }) => {
       reachedProxy = true;
       if (answer.statusCode === 200) return;
-      finish(() => reject(new TransportError('PROXY', `${answer.statusCode ?? '?'} ${answer.statusText ?? ''}`.trim(), { status: answer.statusCode })));
+      failWith(new TransportError('PROXY', `${answer.statusCode ?? '?'} ${answer.statusText ?? ''}`.trim(), { status: answer.statusCode }));
       req.destroy();
     });
     req.end(body);

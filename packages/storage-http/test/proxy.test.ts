@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -283,6 +283,33 @@ describe('a proxy that fails gives a PROXY error that says what to fix, without 
       expect(e.message).toMatch(/could not reach the proxy http:\/\/127\.0\.0\.1:\d+ \(from the proxy option\): ECONNREFUSED; check the proxy's address/);
       expect(everything(e)).not.toContain(SECRET);
     }
+  });
+
+  it('a proxy that accepts the connection and never answers CONNECT: TIMEOUT saying nothing reached the collector, and its connection is closed', async () => {
+    // Before: the store rejected with TIMEOUT, but the socket to the proxy (still waiting for the CONNECT answer)
+    // stayed open, and with it the process (a CLI run hung until the proxy dropped the connection).
+    const accepted: Socket[] = [];
+    const silent = createTcpServer((socket) => {
+      socket.on('error', () => {});
+      socket.resume(); // reads the CONNECT request, answers nothing
+      accepted.push(socket);
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    cleanups.push(() => {
+      for (const s of accepted) s.destroy();
+      return new Promise<void>((r) => silent.close(() => r()));
+    });
+    const proxyUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const e = await rejection(openHttpStore({ url: 'https://collector.test:1', proxy: proxyUrl, timeoutMs: 200 }), 'STORE_IO');
+    expect(httpCause(e)).toMatchObject({ code: 'TIMEOUT', proxy: proxyUrl });
+    expect(e.message).toMatch(
+      /got no answer within 200 ms: http:\/\/127\.0\.0\.1:\d+ \(from the proxy option\) did not let the request through in that time .*so nothing reached the collector; check the proxy, or, .* pass proxy: false/,
+    );
+    expect(accepted).toHaveLength(1);
+    // The proxy sees its client go away (on the old code this never happened and the test timed out).
+    const proxySide = accepted[0]!;
+    if (!proxySide.closed) await new Promise((r) => proxySide.once('close', r));
+    expect(proxySide.closed).toBe(true);
   });
 
   it('a proxy URL that is not one is refused at open with INVALID_ARGUMENT naming where it came from, never its text', async () => {

@@ -113,3 +113,16 @@ describe('FeedbackLoop and AutoOptimizer options', () => {
     expect(applied).toBe(0);
   });
 });
+
+describe('statistics options', () => {
+  it('mannKendall, theilSen and mad treat null as no options and refuse misspelt keys', async () => {
+    const { mad, mannKendall, theilSen } = await import('../src/stats/index.js');
+    const y = [1, 3, 2, 5, 4, 6, 8, 7, 9, 10];
+    expect(mannKendall(y, null as never).trend).toBe(1);
+    expect(theilSen(y, null as never).slope).toBe(theilSen(y).slope);
+    expect(mad(y, null as never)).toBe(mad(y));
+    expect(() => theilSen(y, { sample_size: 100 } as never)).toThrow(invalid(/did you mean sampleSize/));
+    expect(() => mannKendall(y, { significance: 0.01 } as never)).toThrow(invalid(/unknown option "significance"/));
+    expect(() => mad(y, { centre: 0 } as never)).toThrow(invalid(/unknown option "centre"/));
+  });
+});

@@ -1,4 +1,5 @@
 import { LearningError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { assertFiniteValues, medianInPlace, quantileSorted, sortedCopy, type NumericArray } from './descriptive.js';
 
 /**
@@ -41,7 +42,9 @@ export function medianAbsoluteDeviation(values: NumericArray, center?: number): 
  * @see P. J. Rousseeuw & C. Croux, "Alternatives to the median absolute deviation", JASA 88
  * (1993) 1273–1283; R documentation of `stats::mad`.
  */
-export function mad(values: NumericArray, options: MadOptions = {}): number {
+export function mad(values: NumericArray, optionsInput: MadOptions = {}): number {
+  // null options were a TypeError, a misspelt key silently the default.
+  const options = checkOptions<MadOptions>('mad', optionsInput, ['center', 'constant']);
   assertFiniteValues(values, 'mad');
   const { constant = MAD_NORMAL_CONSISTENCY } = options;
   if (!Number.isFinite(constant) || constant < 0)

@@ -1,4 +1,5 @@
 import { LearningError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { assertFiniteValues, medianInPlace, selectInPlace, type NumericArray } from './descriptive.js';
 import { normalQuantile, normalTwoSidedP } from './distributions.js';
 import { mulberry32 } from './internal/random.js';
@@ -88,7 +89,9 @@ function exactKendallP(n: number, s: number): number {
  * distribution; R. O. Gilbert, Statistical Methods for Environmental Pollution Monitoring (1987),
  * §16.4 (the z with continuity correction); W. R. Knight, JASA 61 (1966) 436–439 (O(n log n) S).
  */
-export function mannKendall(values: NumericArray, options: MannKendallOptions = {}): MannKendallResult {
+export function mannKendall(values: NumericArray, optionsInput: MannKendallOptions = {}): MannKendallResult {
+  // null options were a TypeError, a misspelt key silently the default.
+  const options = checkOptions<MannKendallOptions>('mannKendall', optionsInput, ['alpha', 'exact']);
   assertFiniteValues(values, 'mannKendall', 0);
   const { alpha = 0.05, exact = 'auto' } = options;
   if (!(alpha > 0 && alpha < 1)) throw new LearningError('INVALID_ARGUMENT', `mannKendall: alpha must be in (0, 1), got ${String(alpha)}`);
@@ -199,7 +202,9 @@ const roundHalfEven = (v: number): number => {
  * (ordering the rounded quotients) may rank them differently and return neighbouring values a few ulps
  * apart. Integer-valued series are exact.
  */
-export function theilSen(values: NumericArray, options: TheilSenOptions = {}): TheilSenResult {
+export function theilSen(values: NumericArray, optionsInput: TheilSenOptions = {}): TheilSenResult {
+  // null options were a TypeError, a misspelt key (sample_size) silently the default.
+  const options = checkOptions<TheilSenOptions>('theilSen', optionsInput, ['x', 'exactMaxPairs', 'sampleSize', 'seed', 'confidenceLevel']);
   assertFiniteValues(values, 'theilSen', 0);
   const n = values.length;
   const { exactMaxPairs = 2_000_000, seed = 0x5eed, confidenceLevel, sampleSize } = options;

@@ -467,9 +467,20 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
   /** The response being sent on each connection, so a parser error on it is not answered into the middle of it. */
   const responding = new WeakMap<object, ServerResponse>();
 
+  /**
+   * Responses whose headers may not be sent yet. When close() stops the server listen() started, they go out with
+   * `Connection: close`: Node's server.close() closes only connections idle at that moment, so a keep-alive connection
+   * whose request finished a moment later stayed open, idle, until the 2 s cut, and close() took those 2 s however
+   * quickly the request had finished.
+   */
+  const unanswered = new Set<ServerResponse>();
+
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     responding.set(req.socket, res);
+    if (server && closing) res.shouldKeepAlive = false; // a request that came on a kept-alive connection after close()
+    unanswered.add(res);
     const done = () => {
+      unanswered.delete(res);
       if (responding.get(req.socket) === res) responding.delete(req.socket);
     };
     res.once('finish', done);
@@ -556,6 +567,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
         // A listen() still binding finishes first; then its server is stopped like any other.
         if (s) await bound?.catch(() => undefined);
         if (s?.listening) {
+          for (const res of unanswered) if (!res.headersSent) res.shouldKeepAlive = false;
           await new Promise<void>((resolve) => {
             s.close(() => resolve());
             s.closeIdleConnections();

@@ -628,6 +628,40 @@ describe('createMetricsServer and listen options', () => {
     }
   });
 
+  it('close() of listen()\'s server: a request in flight is answered with Connection: close, so close() need not wait for the 2 s cut', async () => {
+    // Before, the answer kept its connection alive; Node's server.close() had already closed the idle connections,
+    // so this one stayed open, idle, until the 2 s cut: close() took 2 s however soon the request finished.
+    const inner = createMemoryStore();
+    const { done: inAppend, fire: entered } = signal();
+    const { done: released, fire: release } = signal();
+    const store: MetricStore = {
+      ...inner,
+      append: async (records) => {
+        entered();
+        await released;
+        await inner.append(records);
+      },
+    };
+    const metrics = createMetricsServer({ store });
+    const { port } = new URL(await metrics.listen({ port: 0 }));
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => (answer += d));
+    const ended = new Promise((r) => socket.once('close', r));
+    const body = JSON.stringify([rec('m', 1, 1)]);
+    // HTTP/1.1 without a Connection header: keep-alive unless the server says otherwise.
+    socket.write(`POST /v1/records HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    await inAppend;
+    const closing = metrics.close();
+    release();
+    await ended; // the server closed the connection after its answer (before, only the cut at 2 s did)
+    await closing;
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer.toLowerCase()).toContain('\r\nconnection: close\r\n');
+    expect(answer).toMatch(/\r\n\r\n\{"appended":1\}$/);
+  });
+
   it('handler mounts in a server the caller owns', async () => {
     const store = createMemoryStore();
     const metrics = createMetricsServer({ store });

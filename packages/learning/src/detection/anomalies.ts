@@ -5,6 +5,7 @@ import { ANOMALY_CALIBRATION, CONFIRMED_ANOMALY_CALIBRATION } from './calibratio
 import { CONFIRMED_COUNT_ANOMALY_CALIBRATION, COUNT_ANOMALY_CALIBRATION } from './count-calibration-tables.js';
 import { normalQuantile, regularizedIncompleteBeta } from '../stats/distributions.js';
 import { compact, MAD_TO_SIGMA, mad, sortedMedian, twoSidedP } from './internal/numeric.js';
+import { checkOptions } from '../options.js';
 
 /** Options of {@link detectAnomalies}. */
 export interface AnomalyOptions {
@@ -17,6 +18,9 @@ export interface AnomalyOptions {
   /** |robust z| at or above which a point is an anomaly. @default 3.5 */
   readonly threshold?: number;
 }
+
+/** The keys of {@link AnomalyOptions}, for checkOptions. */
+const ANOMALY_OPTION_KEYS = ['recent', 'window', 'minBaseline', 'threshold'] as const satisfies ReadonlyArray<keyof AnomalyOptions>;
 
 /** One anomalous observation. */
 export interface Anomaly {
@@ -126,7 +130,9 @@ function latticeStep(sorted: Float64Array, med: number): number {
  * @see A. Gelman et al., Bayesian Data Analysis, 3rd ed. (2013), §2.6: the Poisson–gamma model's negative binomial
  * posterior predictive; H. Jeffreys, Theory of Probability (1961) for the Gamma(½) prior.
  */
-export function detectAnomalies(values: ReadonlyArray<number | null | undefined>, options: AnomalyOptions = {}): Anomaly[] {
+export function detectAnomalies(values: ReadonlyArray<number | null | undefined>, optionsInput: AnomalyOptions | null = {}): Anomaly[] {
+  // null means no options; a misspelt key is refused instead of silently falling back to its default.
+  const options: AnomalyOptions = checkOptions('detectAnomalies', optionsInput, ANOMALY_OPTION_KEYS);
   const recent = options.recent ?? 1;
   const window = options.window ?? 30;
   const minBaseline = options.minBaseline ?? 8;

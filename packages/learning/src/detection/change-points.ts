@@ -3,6 +3,7 @@ import { calibrate, pValueScore } from './calibration.js';
 import { CHANGE_POINT_CALIBRATION } from './calibration-tables.js';
 import { BinaryHeap, RunningMedian } from './internal/heap.js';
 import { compact, MAD_TO_SIGMA, sortedMedian, studentTwoSidedP } from './internal/numeric.js';
+import { checkOptions } from '../options.js';
 
 /**
  * How {@link detectChangePoints} decides how many change points there are.
@@ -28,6 +29,9 @@ export interface ChangePointOptions {
   /** Also return candidates that were not selected (flagged `weak: true`). @default false */
   readonly includeWeak?: boolean;
 }
+
+/** The keys of {@link ChangePointOptions}, for checkOptions. */
+const CHANGE_POINT_OPTION_KEYS = ['method', 'maxChangePoints', 'alpha', 'minSegmentLength', 'includeWeak'] as const satisfies ReadonlyArray<keyof ChangePointOptions>;
 
 /** A point where the level of the series shifts. */
 export interface ChangePoint {
@@ -350,7 +354,9 @@ function pWithinNeighbours(seg: Segments, list: readonly number[], i: number, n:
  * @see Apache Otava (formerly Hunter) docs/MATH.md — split/merge with a t-test significance step.
  * @see G. J. J. van den Burg & C. K. I. Williams, arXiv:2003.06222 (2020) — the benchmark used to choose the defaults.
  */
-export function detectChangePoints(values: ReadonlyArray<number | null | undefined>, options: ChangePointOptions = {}): ChangePoint[] {
+export function detectChangePoints(values: ReadonlyArray<number | null | undefined>, optionsInput: ChangePointOptions | null = {}): ChangePoint[] {
+  // null means no options; a misspelt key is refused instead of silently falling back to its default.
+  const options: ChangePointOptions = checkOptions('detectChangePoints', optionsInput, CHANGE_POINT_OPTION_KEYS);
   const method = options.method ?? 'mbic';
   const alpha = options.alpha ?? 0.05;
   const minSeg = options.minSegmentLength ?? 5;

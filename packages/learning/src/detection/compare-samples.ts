@@ -1,5 +1,6 @@
 import { LearningError, LearningErrorCode } from '../errors.js';
 import { midRanks, normalQuantile, normalSf, sortedMedian } from './internal/numeric.js';
+import { checkOptions } from '../options.js';
 
 /** Options of {@link compareSamples}. */
 export interface CompareOptions {
@@ -8,6 +9,9 @@ export interface CompareOptions {
   /** Fewest observations per group before a verdict is attempted. @default 3 */
   readonly minSampleSize?: number;
 }
+
+/** The keys of {@link CompareOptions}, for checkOptions. */
+const COMPARE_OPTION_KEYS = ['confidenceLevel', 'minSampleSize'] as const satisfies ReadonlyArray<keyof CompareOptions>;
 
 /** Two-sample comparison of group `b` against group `a` (the reference). */
 export interface Comparison {
@@ -209,7 +213,9 @@ const EXACT_TIES_BUDGET = 16_000_000;
  * @see H. B. Mann & D. R. Whitney, Ann. Math. Statist. 18 (1947); tie correction and interval: Hollander & Wolfe (1999) §4.1–4.3.
  * @see N. Cliff, "Dominance statistics", Psychological Bulletin 114 (1993).
  */
-export function compareSamples(a: readonly number[], b: readonly number[], options: CompareOptions = {}): Comparison {
+export function compareSamples(a: readonly number[], b: readonly number[], optionsInput: CompareOptions | null = {}): Comparison {
+  // null means no options; a misspelt key is refused instead of silently falling back to its default.
+  const options: CompareOptions = checkOptions('compareSamples', optionsInput, COMPARE_OPTION_KEYS);
   const confidenceLevel = options.confidenceLevel ?? 0.95;
   const minSampleSize = options.minSampleSize ?? 3;
   if (!(confidenceLevel > 0 && confidenceLevel < 1)) {

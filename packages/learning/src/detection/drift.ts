@@ -3,6 +3,7 @@ import { calibrate, pValueScore } from './calibration.js';
 import { DRIFT_CALIBRATION } from './calibration-tables.js';
 import { mannKendall, theilSen } from '../stats/trend.js';
 import { compact, sortedMedian } from './internal/numeric.js';
+import { checkOptions } from '../options.js';
 
 /** Options of {@link detectDrift}. */
 export interface DriftOptions {
@@ -15,6 +16,9 @@ export interface DriftOptions {
   /** Confidence level of the slope interval. @default 0.95 */
   readonly confidenceLevel?: number;
 }
+
+/** The keys of {@link DriftOptions}, for checkOptions. */
+const DRIFT_OPTION_KEYS = ['window', 'alpha', 'minPoints', 'confidenceLevel'] as const satisfies ReadonlyArray<keyof DriftOptions>;
 
 /** A gradual trend over the newest window. */
 export interface Drift {
@@ -47,7 +51,9 @@ export interface Drift {
  * @see H. B. Mann, Econometrica 13 (1945); M. G. Kendall, Rank Correlation Methods (1975).
  * @see P. K. Sen, "Estimates of the regression coefficient based on Kendall's tau", JASA 63 (1968).
  */
-export function detectDrift(values: ReadonlyArray<number | null | undefined>, options: DriftOptions = {}): Drift {
+export function detectDrift(values: ReadonlyArray<number | null | undefined>, optionsInput: DriftOptions | null = {}): Drift {
+  // null means no options; a misspelt key is refused instead of silently falling back to its default.
+  const options: DriftOptions = checkOptions('detectDrift', optionsInput, DRIFT_OPTION_KEYS);
   const window = options.window ?? 30;
   const alpha = options.alpha ?? 0.01;
   const minPoints = options.minPoints ?? 8;

@@ -1,5 +1,6 @@
 import { LearningError, LearningErrorCode } from '../errors.js';
 import { compact, normalQuantile } from './internal/numeric.js';
+import { checkOptions } from '../options.js';
 
 /**
  * Which exponential-smoothing model {@link forecast} fits.
@@ -33,6 +34,9 @@ export interface ForecastOptions {
   /** Fix the damping factor of the 'damped' model (0 < phi < 1); requires `alpha` and `beta`. */
   readonly phi?: number;
 }
+
+/** The keys of {@link ForecastOptions}, for checkOptions. */
+const FORECAST_OPTION_KEYS = ['horizon', 'level', 'maxSteps', 'model', 'interval', 'alpha', 'beta', 'phi'] as const satisfies ReadonlyArray<keyof ForecastOptions>;
 
 /** One forecast step. */
 export interface ForecastPoint {
@@ -292,7 +296,9 @@ function conformalQuantile(sortedAbsErrors: Float64Array | undefined, level: num
  * @see C. C. Holt, "Forecasting seasonals and trends by exponentially weighted moving averages" (1957).
  * @see E. S. Gardner & E. McKenzie, "Forecasting trends in time series", Management Science 31 (1985).
  */
-export function forecast(values: ReadonlyArray<number | null | undefined>, options: ForecastOptions = {}): Forecast {
+export function forecast(values: ReadonlyArray<number | null | undefined>, optionsInput: ForecastOptions | null = {}): Forecast {
+  // null means no options; a misspelt key is refused instead of silently falling back to its default.
+  const options: ForecastOptions = checkOptions('forecast', optionsInput, FORECAST_OPTION_KEYS);
   const horizon = options.horizon ?? 10;
   const level = options.level ?? 0.95;
   const maxSteps = options.maxSteps ?? 10_000;

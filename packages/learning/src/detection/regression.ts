@@ -4,6 +4,7 @@ import { compareSamples } from './compare-samples.js';
 import { calibrate, pValueScore } from './calibration.js';
 import { REGRESSION_CALIBRATION } from './calibration-tables.js';
 import { compact, sortedMedian } from './internal/numeric.js';
+import { checkOptions } from '../options.js';
 
 /** Options of {@link detectRegression}. */
 export interface RegressionOptions {
@@ -19,6 +20,9 @@ export interface RegressionOptions {
   /** Confidence level of the shift intervals. @default 0.95 */
   readonly confidenceLevel?: number;
 }
+
+/** The keys of {@link RegressionOptions}, for checkOptions. */
+const REGRESSION_OPTION_KEYS = ['recent', 'minBaseline', 'alpha', 'confidenceLevel'] as const satisfies ReadonlyArray<keyof RegressionOptions>;
 
 /** Verdict on the newest runs of a metric against its baseline. Direction-agnostic: callers apply polarity. */
 export interface RegressionResult {
@@ -55,7 +59,9 @@ export interface RegressionResult {
  * r.status; // 'increase'
  * @see H. B. Mann & D. R. Whitney (1947); Hodges & Lehmann (1963); Pettitt (1979) for the baseline segmentation.
  */
-export function detectRegression(values: ReadonlyArray<number | null | undefined>, options: RegressionOptions = {}): RegressionResult {
+export function detectRegression(values: ReadonlyArray<number | null | undefined>, optionsInput: RegressionOptions | null = {}): RegressionResult {
+  // null means no options; a misspelt key is refused instead of silently falling back to its default.
+  const options: RegressionOptions = checkOptions('detectRegression', optionsInput, REGRESSION_OPTION_KEYS);
   const recent = options.recent ?? 5;
   const minBaseline = options.minBaseline ?? 10;
   const alpha = options.alpha ?? 0.002;

@@ -330,7 +330,8 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     }
     const raw = url.searchParams.get('minConfidence');
     const minConfidence = raw === null ? defaultMinConfidence : Number(raw);
-    if (raw !== null && (raw.trim() === '' || !(minConfidence >= 0 && minConfidence <= 1)))
+    // A decimal number only: Number() also reads '0x1', '0b1' and ' 1 ' (as 1).
+    if (raw !== null && (!/^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$|^\.\d+$/.test(raw) || !(minConfidence >= 0 && minConfidence <= 1)))
       throw new MetricsServerError('INVALID_QUERY', `minConfidence must be a number in [0, 1], got ${JSON.stringify(raw)}`);
     // The engine sorts and de-duplicates the names itself, so requests that differ only there have one answer.
     const key = JSON.stringify([minConfidence, [...new Set(names)].sort()]);

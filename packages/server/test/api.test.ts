@@ -272,6 +272,9 @@ describe('GET /v1/records', () => {
     expect(await values(url, 'name=test_duration')).toEqual([10, 11, 12]);
     expect(await values(url, `from=${T0 + 1000}&to=${T0 + 2000}`)).toEqual([11, 100]);
     expect(await values(url, `name=test_duration&from=${encodeURIComponent(new Date(T0 + 1000).toISOString())}`)).toEqual([11, 12]);
+    // The same instant with an offset instead of Z.
+    const plus2 = `${new Date(T0 + 1000 + 2 * 3600_000).toISOString().slice(0, -1)}+02:00`;
+    expect(await values(url, `name=test_duration&from=${encodeURIComponent(plus2)}`)).toEqual([11, 12]);
     expect(await values(url, `where=${encodeURIComponent('{"branch":"main"}')}`)).toEqual([10, 12]);
     expect(await values(url, 'name=test_duration&order=desc&limit=2')).toEqual([12, 11]);
     expect(await values(url, 'limit=0')).toEqual([]);
@@ -285,6 +288,14 @@ describe('GET /v1/records', () => {
       ['limit=ten', /limit must be a whole number/],
       ['order=sideways', /order must be "asc" or "desc"/],
       ['from=yesterday', /from must be epoch milliseconds or an ISO-8601 date/],
+      // Date.parse alone took these as March 7 2001, January 1 2001, January 2 2026 and March 2 2026: a filter on a
+      // date nobody meant, where the API promises a 400.
+      ['from=March%207', /from must be epoch milliseconds or an ISO-8601 date such as 2026-01-31T12:00:00Z, got "March 7"/],
+      ['from=Tue%201', /got "Tue 1"/],
+      ['to=1%2F2%2F2026', /to must be epoch milliseconds or an ISO-8601 date/],
+      ['to=2026-02-30', /got "2026-02-30"/],
+      // Without an offset Date.parse reads the server's time zone, not the caller's.
+      ['from=2026-01-31T12%3A00%3A00', /"2026-01-31T12:00:00" has no time zone, and the server's may not be yours: add Z \(UTC\) or an offset such as \+02:00/],
       ['to=', /to must be epoch milliseconds/],
       ['where=branch%3Dmain', /where must be a JSON object/],
       ['where=%5B%5D', /where must be an object/],
@@ -343,7 +354,8 @@ describe('GET /v1/insights', () => {
     // A bad name is the client's mistake (400 naming it), not an INTERNAL error logged as a server bug.
     const errors: unknown[] = [];
     const { url: strict } = await start({ onError: (e) => errors.push(e) });
-    for (const qs of ['minConfidence=2', 'minConfidence=', 'minConfidence=high', 'metric=x', 'name=', `name=${'x'.repeat(201)}`, 'name=a%0Ab', 'name=ok&name=']) {
+    // Not a decimal number: Number() reads '0x1' and ' 1' as 1, which used to pass.
+    for (const qs of ['minConfidence=2', 'minConfidence=', 'minConfidence=high', 'minConfidence=0x1', 'minConfidence=%201', 'metric=x', 'name=', `name=${'x'.repeat(201)}`, 'name=a%0Ab', 'name=ok&name=']) {
       const bad = await call(`${strict}/v1/insights?${qs}`);
       expect(bad.status, qs).toBe(400);
       expect(bad.body.error.code).toBe('INVALID_QUERY');

@@ -88,26 +88,6 @@ export function parseProbability(what: string, raw: string): number {
   return v;
 }
 
-/**
- * Parses a time: ISO-8601 (`2026-01-31T12:00:00Z`, `2026-01-31`) or epoch milliseconds.
- * @throws {CliError} BAD_ARGUMENT naming the option.
- */
-export function parseTime(what: string, raw: string): number {
-  const bad = () => new CliError('BAD_ARGUMENT', `${what} must be an ISO-8601 time such as 2026-01-31T12:00:00Z or epoch milliseconds, got ${JSON.stringify(raw)}`);
-  const ms = /^\d+$/.test(raw.trim()) ? Number(raw) : Date.parse(raw);
-  // Past 2^53 epoch digits are rounded (99999999999999999 would become 1e17), so say so here rather than later.
-  if (!Number.isSafeInteger(ms)) throw bad();
-  // Date.parse rolls impossible calendar days over (2026-02-30 becomes March 2): refuse them instead.
-  const ymd = /^\s*(\d{4})-(\d{2})-(\d{2})/.exec(raw);
-  if (ymd) {
-    const [year, month, day] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
-    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth)
-      throw new CliError('BAD_ARGUMENT', `${what} ${JSON.stringify(raw)} is not a calendar date (${ymd[1]}-${ymd[2]} has ${month >= 1 && month <= 12 ? daysInMonth : 'no such month and no'} days)`);
-  }
-  return ms;
-}
-
 /** How far ahead of this machine's clock a record may be dated: clocks of CI runners differ by seconds, not minutes. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertNotFuture, parseFiniteNumber, parseProbability, parseTime, whereTypeHint } from '../src/args.js';
+import { assertNotFuture, parseFiniteNumber, parseProbability, whereTypeHint } from '../src/args.js';
+import { parseTime } from '../src/time-args.js';
 
 describe('parseFiniteNumber', () => {
   it('takes decimal numbers', () => {

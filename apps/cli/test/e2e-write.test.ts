@@ -378,7 +378,7 @@ describe('autodev export', () => {
     const imp = cli(['import', 'records', 'future.jsonl'], { cwd: dir });
     expect(imp.status).toBe(2);
     expect(imp.stderr).toMatch(/future\.jsonl:2: timestamp 2099-01-01T00:00:00\.000Z is \d+ days in the future/);
-    expect(cli(['import', 'eslint', fixture('eslint.json'), '--at', '2026-02-30'], { cwd: dir }).stderr).toMatch(/--at "2026-02-30" is not a calendar date/);
+    expect(cli(['import', 'eslint', fixture('eslint.json'), '--at', '2026-02-30'], { cwd: dir }).stderr).toMatch(/--at must be an ISO-8601 time .*: 2026-02-30 is not a calendar date \(2026-02 has 28 days\)/);
     expect(existsSync(store(dir))).toBe(false);
   });
 

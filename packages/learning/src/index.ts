@@ -6,6 +6,7 @@ export {
   validateMetadata,
   validateMetricName,
   validateRecord,
+  parseIsoTimestamp,
   validateTimestamp,
   type JsonValue,
   type Metadata,

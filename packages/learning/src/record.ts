@@ -107,6 +107,36 @@ export function validateMetadata(metadata: unknown, name = ''): Metadata {
   return copy;
 }
 
+/** An ISO-8601 calendar date, optionally with a time (seconds and fraction optional) and a zone (Z or ±hh[:]mm). */
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Parses an ISO-8601 timestamp strictly: a calendar date (`2026-01-31`, UTC midnight) or a date and time with `Z`
+ * or an offset (`2026-01-31T12:00:00Z`, `…+02:00`). Returns epoch milliseconds, or a sentence saying what is wrong.
+ *
+ * Why not `Date.parse` alone: it also takes "March 7" (2001-03-07), "Tue 1" and "1/2/2026" (January 2, month
+ * first), rolls impossible days over (2026-02-30 is March 2), and reads a date and time without a zone in the time
+ * zone of whichever machine parses it — a collector's, not the caller's. `localTime: true` accepts that last form
+ * as local time (for a person typing at their own terminal).
+ * @example
+ * parseIsoTimestamp('2026-01-31T12:00:00Z'); // 1769860800000
+ * parseIsoTimestamp('2026-02-30'); // '2026-02-30 is not a calendar date (2026-02 has 28 days)'
+ */
+export function parseIsoTimestamp(text: string, options: { localTime?: boolean } = {}): number | string {
+  const t = text.trim();
+  const m = ISO_8601.exec(t);
+  if (!m) return `${JSON.stringify(text)} is not an ISO-8601 date or time such as 2026-01-31T12:00:00Z`;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth)
+    return `${t} is not a calendar date (${m[1]}-${m[2]} has ${month >= 1 && month <= 12 ? `${daysInMonth} days` : 'no such month'})`;
+  const hasTime = t.length > 10;
+  if (hasTime && m[4] === undefined && !options.localTime)
+    return `${t} has no time zone, and the machine reading it may be in another one: add Z (UTC) or an offset such as +02:00`;
+  const ms = Date.parse(t.replace(' ', 'T'));
+  return Number.isFinite(ms) ? ms : `${t} is not a valid time (hours 00–23, minutes and seconds 00–59)`;
+}
+
 /**
  * Turns a timestamp given as epoch milliseconds, a `Date` or an ISO-8601 string into epoch milliseconds.
  * @throws {LearningError} INVALID_RECORD when the timestamp is not a valid date.
@@ -115,7 +145,11 @@ export function validateTimestamp(timestamp: unknown, name = ''): number {
   let ms: number;
   if (typeof timestamp === 'number') ms = timestamp;
   else if (timestamp instanceof Date) ms = timestamp.getTime();
-  else if (typeof timestamp === 'string' && timestamp.trim() !== '') ms = Date.parse(timestamp);
+  else if (typeof timestamp === 'string' && timestamp.trim() !== '') {
+    const parsed = parseIsoTimestamp(timestamp);
+    if (typeof parsed === 'string') throw invalid(name, `timestamp ${parsed}`);
+    ms = parsed;
+  }
   else throw invalid(name, `timestamp must be epoch milliseconds, a Date or an ISO-8601 string, got ${describe(timestamp)}`);
   if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIMESTAMP_MS)
     throw invalid(name, `timestamp ${describe(timestamp)} is not a valid date; use epoch milliseconds or an ISO-8601 string like "2026-01-31T12:00:00Z"`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertStorableRecord, createMemoryStore, MAX_METADATA_DEPTH, MetricsTracker, validateRecord, type JsonValue } from '../src/index.js';
+import { assertStorableRecord, createMemoryStore, parseIsoTimestamp, MAX_METADATA_DEPTH, MetricsTracker, validateRecord, type JsonValue } from '../src/index.js';
 
 describe('records are immutable once validated', () => {
   it('a caller cannot change stored metadata through a returned record or its input', async () => {
@@ -70,5 +70,29 @@ describe('assertStorableRecord (for backends)', () => {
     ];
     for (const b of bad) expect(() => assertStorableRecord(b)).toThrow(expect.objectContaining({ code: 'INVALID_RECORD' }));
     expect(() => assertStorableRecord({ name: 'm', value: Number.NaN, timestamp: 1, metadata: {} })).toThrow(/record "m": value must be a finite number/);
+  });
+});
+
+describe('timestamps given as text are strict ISO-8601', () => {
+  it('parses dates and zoned date-times, and says what is wrong with anything else', () => {
+    expect(parseIsoTimestamp('2026-01-31T12:00:00Z')).toBe(Date.UTC(2026, 0, 31, 12));
+    expect(parseIsoTimestamp('2026-01-31T14:00:00.250+02:00')).toBe(Date.UTC(2026, 0, 31, 12, 0, 0, 250));
+    expect(parseIsoTimestamp('2026-01-31 12:00Z')).toBe(Date.UTC(2026, 0, 31, 12));
+    expect(parseIsoTimestamp('2026-01-31')).toBe(Date.UTC(2026, 0, 31));
+    expect(parseIsoTimestamp('2028-02-29')).toBe(Date.UTC(2028, 1, 29));
+    // What Date.parse alone takes: March 7 2001, January 2 (month first), March 2, local time of this machine.
+    expect(parseIsoTimestamp('March 7')).toMatch(/"March 7" is not an ISO-8601 date or time/);
+    expect(parseIsoTimestamp('1/2/2026')).toMatch(/is not an ISO-8601 date or time/);
+    expect(parseIsoTimestamp('2026-02-30')).toBe('2026-02-30 is not a calendar date (2026-02 has 28 days)');
+    expect(parseIsoTimestamp('2026-13-01')).toMatch(/2026-13 has no such month/);
+    expect(parseIsoTimestamp('2026-01-31T12:00:00')).toMatch(/has no time zone/);
+    expect(parseIsoTimestamp('2026-01-31T12:00:00', { localTime: true })).toBe(new Date(2026, 0, 31, 12).getTime());
+    expect(parseIsoTimestamp('2026-01-31T25:00:00Z')).toMatch(/is not a valid time/);
+  });
+
+  it('validateRecord refuses a text timestamp that is not one, with INVALID_RECORD', () => {
+    expect(validateRecord({ name: 'm', value: 1, timestamp: '2026-01-31T12:00:00Z' }).timestamp).toBe(Date.UTC(2026, 0, 31, 12));
+    for (const timestamp of ['March 7', '2026-02-30', '2026-01-31T12:00:00'])
+      expect(() => validateRecord({ name: 'm', value: 1, timestamp })).toThrow(expect.objectContaining({ code: 'INVALID_RECORD', message: expect.stringMatching(/metric "m": timestamp /) }));
   });
 });

@@ -290,12 +290,12 @@ describe('GET /v1/records', () => {
       ['from=yesterday', /from must be epoch milliseconds or an ISO-8601 date/],
       // Date.parse alone took these as March 7 2001, January 1 2001, January 2 2026 and March 2 2026: a filter on a
       // date nobody meant, where the API promises a 400.
-      ['from=March%207', /from must be epoch milliseconds or an ISO-8601 date such as 2026-01-31T12:00:00Z, got "March 7"/],
-      ['from=Tue%201', /got "Tue 1"/],
+      ['from=March%207', /from must be epoch milliseconds or an ISO-8601 date such as 2026-01-31T12:00:00Z: "March 7" is not an ISO-8601 date/],
+      ['from=Tue%201', /"Tue 1" is not an ISO-8601 date/],
       ['to=1%2F2%2F2026', /to must be epoch milliseconds or an ISO-8601 date/],
-      ['to=2026-02-30', /got "2026-02-30"/],
+      ['to=2026-02-30', /2026-02-30 is not a calendar date \(2026-02 has 28 days\)/],
       // Without an offset Date.parse reads the server's time zone, not the caller's.
-      ['from=2026-01-31T12%3A00%3A00', /"2026-01-31T12:00:00" has no time zone, and the server's may not be yours: add Z \(UTC\) or an offset such as \+02:00/],
+      ['from=2026-01-31T12%3A00%3A00', /2026-01-31T12:00:00 has no time zone, and the machine reading it may be in another one: add Z \(UTC\) or an offset such as \+02:00/],
       ['to=', /to must be epoch milliseconds/],
       ['where=branch%3Dmain', /where must be a JSON object/],
       ['where=%5B%5D', /where must be an object/],

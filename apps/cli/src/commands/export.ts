@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { MetricQuery, MetricRecord } from '@autodev/learning';
-import { parsePairs, parseTime } from '../args.js';
+import { parsePairs } from '../args.js';
+import { parseTime } from '../time-args.js';
 import type { CommandContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 

@@ -1,5 +1,6 @@
 import type { Metadata, MetricRecord, MetricRecordInput, MetricStore } from '@autodev/learning';
-import { assertNotFuture, parsePairs, parseTime, ciMetadata } from '../args.js';
+import { assertNotFuture, parsePairs, ciMetadata } from '../args.js';
+import { parseTime } from '../time-args.js';
 import type { CommandContext } from '../context.js';
 import { formatNumber } from '../output/format.js';
 

@@ -1,4 +1,4 @@
-import { isLearningError, validateQuery, type JsonValue, type MetricQuery } from '@autodev/learning';
+import { isLearningError, parseIsoTimestamp, validateQuery, type JsonValue, type MetricQuery } from '@autodev/learning';
 import { MetricsServerError } from '../errors.js';
 
 const bad = (message: string) => new MetricsServerError('INVALID_QUERY', message);
@@ -13,30 +13,17 @@ export function checkParams(params: URLSearchParams, known: readonly string[], r
   }
 }
 
-/** ISO-8601 (RFC 3339 profile): a date, or a date and time with its offset (`Z`, `+02:00`). */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2}))?$/;
-/** A date and time without an offset: `Date.parse` would read it in the server's time zone. */
-const ISO_LOCAL = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
-
-/** Whether the `YYYY-MM-DD` an ISO date starts with exists (`Date.parse` turns 2026-02-30 into March 2). */
-function realDay(iso: string): boolean {
-  const [y, m, d] = [Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))];
-  return m >= 1 && m <= 12 && d >= 1 && new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
-}
-
 /**
- * A time bound as epoch milliseconds or an ISO-8601 date. Only those forms: `Date.parse` alone also takes
- * "March 7" (March 7, 2001), "Tue 1" or "1/2/2026" (January 2, month first), which would filter on a date the caller
- * never meant instead of being refused, and a date-time without an offset, which it reads in the server's time
- * zone (not the caller's).
+ * A time bound as epoch milliseconds or an ISO-8601 date or date and time with its offset (parseIsoTimestamp of
+ * @autodev/learning): not "March 7", "1/2/2026" or 2026-02-30, which `Date.parse` alone would turn into a date the
+ * caller never meant, and not a date and time without an offset, which it would read in the server's time zone.
  */
 function time(key: string, raw: string): number {
   const text = raw.trim();
-  const form = `${key} must be epoch milliseconds or an ISO-8601 date such as 2026-01-31T12:00:00Z`;
-  if (ISO_LOCAL.test(text)) throw bad(`${form}; ${JSON.stringify(raw)} has no time zone, and the server's may not be yours: add Z (UTC) or an offset such as +02:00`);
-  const n = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : ISO_DATE.test(text) && realDay(text) ? Date.parse(text) : NaN;
-  if (!Number.isFinite(n)) throw bad(`${form}, got ${JSON.stringify(raw)}`);
-  return n;
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  const parsed = parseIsoTimestamp(text);
+  if (typeof parsed === 'string') throw bad(`${key} must be epoch milliseconds or an ISO-8601 date such as 2026-01-31T12:00:00Z: ${parsed}`);
+  return parsed;
 }
 
 /**

@@ -7,41 +7,12 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detectChangePoints } from '../../src/detection/change-points.js';
+import { clipOutliers, detectChangePoints } from '../../src/detection/change-points.js';
 import { compact, MAD_TO_SIGMA, sortedMedian } from '../../src/detection/internal/numeric.js';
 import { covering, f1Score } from '../../src/detection/scoring.js';
 import { generateCiSuite } from '../../src/detection/synthetic.js';
 import { loadTcpd } from '../tcpd-eval.js';
 
-const CLIP_SIGMAS = 3;
-const CLIP_SHARE = 0.05;
-const CLIP_WINDOW = 5;
-
-/** Verbatim copy of the private clipOutliers of change-points.ts (running median ± 3 robust σ, ≤ 5% of points). */
-function clipOutliers(x: Float64Array): Float64Array {
-  const n = x.length;
-  if (n < CLIP_WINDOW) return x;
-  const rm = new Float64Array(n);
-  const w = new Float64Array(CLIP_WINDOW);
-  const half = CLIP_WINDOW >> 1;
-  for (let i = 0; i < n; i++) {
-    const a = Math.max(0, Math.min(n - CLIP_WINDOW, i - half));
-    w.set(x.subarray(a, a + CLIP_WINDOW));
-    w.sort();
-    rm[i] = w[half]!;
-  }
-  const res = new Float64Array(n);
-  for (let i = 0; i < n; i++) res[i] = Math.abs(x[i]! - rm[i]!);
-  const sorted = res.slice().sort();
-  const limit = Math.max(CLIP_SIGMAS * MAD_TO_SIGMA * sortedMedian(sorted), sorted[Math.floor((1 - CLIP_SHARE) * (n - 1))]!);
-  if (!(limit > 0)) return x;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = x[i]! - rm[i]!;
-    out[i] = d > limit ? rm[i]! + limit : d < -limit ? rm[i]! - limit : x[i]!;
-  }
-  return out;
-}
 
 const median = (v: ArrayLike<number>): number => sortedMedian(Float64Array.from(v).sort());
 function madAbout(v: ArrayLike<number>, c: number): number {

@@ -69,9 +69,10 @@ const RHO_MAX = 0.98;
  * Winsorizes isolated outliers: each value is clipped to its running median (width 5) ± 3 robust σ, σ being
  * 1.4826 × the median absolute residual. A step survives (the running median follows it after 3 points); a
  * lone spike is reduced to a 3σ value, so least squares below cannot be dragged by it.
+ * Exported for the benches' experiments (not part of the package's API).
  * @see J. W. Tukey, Exploratory Data Analysis (1977), running medians; P. J. Huber, Robust Statistics (1981), winsorizing.
  */
-function clipOutliers(x: Float64Array): Float64Array {
+export function clipOutliers(x: Float64Array): Float64Array {
   const n = x.length;
   if (n < CLIP_WINDOW) return x;
   const rm = new Float64Array(n);

@@ -22,6 +22,22 @@ async function rejects(url: string, store: MetricStore, body: unknown, status: n
   return res.body.error.message as string;
 }
 
+/** A memory store whose append waits for `release()`: `inAppend` resolves once an append is inside the store. */
+function heldAppendStore() {
+  const inner = createMemoryStore();
+  const { done: inAppend, fire: entered } = signal();
+  const { done: released, fire: release } = signal();
+  const store: MetricStore = {
+    ...inner,
+    append: async (records) => {
+      entered();
+      await released;
+      await inner.append(records);
+    },
+  };
+  return { inner, store, inAppend, release };
+}
+
 describe('POST /v1/records', () => {
   it('appends a JSON array and returns the count; GET returns the records', async () => {
     const { url, store } = await start();
@@ -610,17 +626,7 @@ describe('createMetricsServer and listen options', () => {
     // Before, close() of a mounted handler resolved at once (and listen()'s after cutting connections at 2 s)
     // while a handler was still inside store.append: the documented `await server.close(); await store.close()`
     // then closed the store under it.
-    const inner = createMemoryStore();
-    const { done: inAppend, fire: entered } = signal();
-    const { done: released, fire: release } = signal();
-    const store: MetricStore = {
-      ...inner,
-      append: async (records) => {
-        entered();
-        await released;
-        await inner.append(records);
-      },
-    };
+    const { inner, store, inAppend, release } = heldAppendStore();
     const metrics = createMetricsServer({ store });
     const own = await mount(metrics.handler);
     try {
@@ -643,17 +649,7 @@ describe('createMetricsServer and listen options', () => {
   it('close() of listen()\'s server: a request in flight is answered with Connection: close, so close() need not wait for the 2 s cut', async () => {
     // Before, the answer kept its connection alive; Node's server.close() had already closed the idle connections,
     // so this one stayed open, idle, until the 2 s cut: close() took 2 s however soon the request finished.
-    const inner = createMemoryStore();
-    const { done: inAppend, fire: entered } = signal();
-    const { done: released, fire: release } = signal();
-    const store: MetricStore = {
-      ...inner,
-      append: async (records) => {
-        entered();
-        await released;
-        await inner.append(records);
-      },
-    };
+    const { store, inAppend, release } = heldAppendStore();
     const metrics = createMetricsServer({ store });
     const { port } = new URL(await metrics.listen({ port: 0 }));
     const socket = connect(Number(port), '127.0.0.1');

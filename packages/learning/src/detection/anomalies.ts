@@ -166,7 +166,7 @@ export function detectAnomalies(values: ReadonlyArray<number | null | undefined>
   const step = lattice > 0 && spread <= lattice * (1 + 1e-9) ? lattice : 0;
   // Count model: P(D ≥ d) for the distance d in steps, negative binomial with r = S + ½, success 1 − 1/(n+1).
   let r = 0.5;
-  for (const b of base) r += Math.round(Math.abs(b - med) / (step || 1));
+  if (step > 0) for (const b of base) r += Math.round(Math.abs(b - med) / step);
   const countP = (v: number): number => {
     // Off-lattice values are rounded down to the step below: never more alarming than the lattice point.
     const d = Math.floor(Math.abs(v - med) / step + 1e-6);

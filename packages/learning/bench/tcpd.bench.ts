@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import { bench, describe } from 'vitest';
 import { detectChangePoints } from '../src/detection/change-points.js';
-import { evaluate, formatTcpd, loadTcpd, TCPD_DIR } from './tcpd-eval.js';
+import { evaluate, formatTcpd, loadTcpd, PAPER_BINSEG_CAP, TCPD_DIR } from './tcpd-eval.js';
 
 const available = existsSync(TCPD_DIR);
 const series = available ? loadTcpd() : [];
-if (available) console.log(`\nTCPD dev series (${TCPD_DIR})\n\n${formatTcpd(evaluate(series), evaluate(series, { method: 'significance' }))}\n`);
+if (available) console.log(`\nTCPD dev series (${TCPD_DIR})\n\n${formatTcpd(evaluate(series), evaluate(series, { method: 'significance' }), evaluate(series, PAPER_BINSEG_CAP))}\n`);
 else console.log(`TCPD data not found at ${TCPD_DIR}; set TCPD_DIR to run the quality table.`);
 
 describe.skipIf(!available)('TCPD', () => {

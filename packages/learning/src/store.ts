@@ -1,5 +1,5 @@
 import { LearningError } from './errors.js';
-import { MAX_TIMESTAMP_MS, type JsonValue, type MetricRecord } from './record.js';
+import { MAX_METADATA_DEPTH, MAX_TIMESTAMP_MS, type JsonValue, type MetricRecord } from './record.js';
 
 /**
  * Which records to read back. Every field is optional; all given fields must match.
@@ -54,9 +54,39 @@ export function validateQuery(query: MetricQuery | undefined): MetricQuery {
   if (query.to !== undefined && !Number.isFinite(query.to)) throw bad(`to must be epoch milliseconds, got ${String(query.to)}`);
   if (query.order !== undefined && query.order !== 'asc' && query.order !== 'desc') throw bad(`order must be "asc" or "desc", got ${String(query.order)}`);
   if (query.limit !== undefined && !(Number.isInteger(query.limit) && query.limit >= 0)) throw bad(`limit must be a whole number >= 0, got ${String(query.limit)}`);
-  if (query.where !== undefined && (typeof query.where !== 'object' || query.where === null || Array.isArray(query.where)))
-    throw bad('where must be an object of metadata key/value pairs');
+  if (query.where !== undefined) {
+    if (typeof query.where !== 'object' || query.where === null || Array.isArray(query.where)) throw bad('where must be an object of metadata key/value pairs');
+    for (const [key, value] of Object.entries(query.where)) checkWhereValue(value, `where.${key}`, 0);
+  }
   return query;
+}
+
+/**
+ * A `where` value must be a JSON value as metadata stores it. Anything else was answered differently by each
+ * backend: `{ branch: undefined }` matched nothing in memory but every record over HTTP (JSON drops the key), and
+ * `NaN` or a `Date` matched nothing in memory but `null` or the ISO string in a JSON-based store.
+ */
+function checkWhereValue(v: unknown, path: string, depth: number): void {
+  const bad = (what: string) => new LearningError('INVALID_ARGUMENT', `query.${path} ${what}`);
+  if (v === undefined) throw bad('is undefined: leave the key out to match any value, or pass null to match records where it is null');
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw bad(`must be a finite number, got ${String(v)} (metadata never holds it, so nothing could match)`);
+    return;
+  }
+  if (typeof v !== 'object') throw bad(`must be a JSON value (string, number, boolean, null, array or plain object), got ${typeof v}`);
+  if (depth >= MAX_METADATA_DEPTH) throw bad(`nests deeper than ${MAX_METADATA_DEPTH} levels (or is circular); metadata never does, so nothing could match`);
+  if (Array.isArray(v)) {
+    // An index loop, not forEach: a hole must be refused like undefined (forEach skips it, JSON makes it null).
+    for (let i = 0; i < v.length; i++) checkWhereValue(v[i] as unknown, `${path}[${i}]`, depth + 1);
+    return;
+  }
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    const type = (v.constructor as { name?: string } | undefined)?.name ?? 'an object';
+    throw bad(`must be a JSON value as stored in metadata, got ${type}${v instanceof Date ? '; compare with its toISOString()' : ''}`);
+  }
+  for (const [key, item] of Object.entries(v)) checkWhereValue(item, `${path}.${key}`, depth + 1);
 }
 
 /**

@@ -14,7 +14,7 @@ export type Awaitable<T> = T | PromiseLike<T>;
 export interface CacheStore<V, K = string> {
   /** The value, or `undefined` on a miss. */
   get(key: K): Awaitable<V | undefined>;
-  /** Stores a value; `ttlMs` is a hint a store may ignore if it has its own TTL. */
+  /** Stores a value; `ttlMs` is its time to live (`SimpleCache` and `RedisCacheStore` honour it). */
   set(key: K, value: V, ttlMs?: number): Awaitable<unknown>;
   /** Removes a key. */
   delete(key: K): Awaitable<unknown>;

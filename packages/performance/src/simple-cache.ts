@@ -16,7 +16,10 @@ export interface CacheStats {
 export interface SimpleCacheOptions {
   /** Maximum number of entries; the least recently used one is evicted beyond it. An integer ≥ 1. */
   maxSize: number;
-  /** Time to live of each entry in milliseconds, counted from its last `set`. @default undefined (no expiry) */
+  /**
+   * Time to live of each entry in milliseconds, counted from its last `set`; `set(key, value, ttlMs)` overrides
+   * it for one entry. @default undefined (no expiry)
+   */
   ttlMs?: number;
   /** Clock for TTLs (inject one in tests instead of sleeping). @default performance.now() */
   clock?: Clock;
@@ -83,7 +86,9 @@ export class SimpleCache<K, V> {
   // The recency list: links[2p] is the slot after p (towards the tail), links[2p + 1] the one before it.
   // Interleaved, so unlinking a slot reads both of its links from one cache line.
   private readonly links: Uint32Array;
-  private readonly expiresAt: Float64Array | null;
+  // Expiry time per slot (Infinity = never); allocated up front with a default TTL, or at the first
+  // `set(key, value, ttlMs)` of a cache without one.
+  private expiresAt: Float64Array | null;
   private readonly clock: Clock;
   private head = 0;
   private tail = 0;
@@ -178,8 +183,16 @@ export class SimpleCache<K, V> {
     return p !== -1 && !this.isExpired(p);
   }
 
-  /** Stores `value` under `key` as the most recently used entry, evicting the least recently used one when full. */
-  set(key: K, value: V): this {
+  /**
+   * Stores `value` under `key` as the most recently used entry, evicting the least recently used one when full.
+   * `ttlMs` (milliseconds, `Infinity` = never) sets this entry's time to live instead of the cache's `ttlMs`,
+   * which is how a {@link TieredCache}'s `ttlMs` reaches an in-memory L1.
+   * @throws {PerformanceError} INVALID_ARGUMENT when `ttlMs` is given and is not a positive number.
+   */
+  set(key: K, value: V, ttlMs?: number): this {
+    let expiry = 0;
+    if (ttlMs !== undefined) expiry = this.expiryFor(ttlMs);
+    else if (this.expiresAt !== null) expiry = this.ttlMs === undefined ? Number.POSITIVE_INFINITY : this.clock.now() + this.ttlMs;
     const table = this.intTable;
     const intKey = isInt32(key);
     if (table !== null && !intKey) this.migrateToGenericIndex();
@@ -188,7 +201,7 @@ export class SimpleCache<K, V> {
       const p = this.slotOf(key);
       if (p !== -1) {
         this.values[p] = value;
-        if (this.expiresAt !== null) this.expiresAt[p] = this.clock.now() + this.ttlMs!;
+        if (this.expiresAt !== null) this.expiresAt[p] = expiry;
         if (p !== this.head) this.moveToFront(p);
         return this;
       }
@@ -211,7 +224,7 @@ export class SimpleCache<K, V> {
     if (table !== null && intKey) table.insert(key, p);
     else this.indexGeneric(key, p);
     this.values[p] = value;
-    if (this.expiresAt !== null) this.expiresAt[p] = this.clock.now() + this.ttlMs!;
+    if (this.expiresAt !== null) this.expiresAt[p] = expiry;
     if (this.count === 0) {
       this.head = p;
       this.tail = p;
@@ -340,6 +353,18 @@ export class SimpleCache<K, V> {
     }
     this.strs = strs;
     this.strsSize = n;
+  }
+
+  /** The expiry time of an entry set now with `ttlMs`, allocating the expiry array on first use. */
+  private expiryFor(ttlMs: number): number {
+    if (!(typeof ttlMs === 'number' && ttlMs > 0)) {
+      invalidArgument(`SimpleCache.set: ttlMs must be a positive number of milliseconds (Infinity = no expiry) or undefined, got ${String(ttlMs)}`);
+    }
+    if (this.expiresAt === null) {
+      // Entries set before had no TTL: they never expire.
+      this.expiresAt = new Float64Array(this.maxSize).fill(Number.POSITIVE_INFINITY);
+    }
+    return ttlMs === Number.POSITIVE_INFINITY ? ttlMs : this.clock.now() + ttlMs;
   }
 
   private isExpired(p: number): boolean {

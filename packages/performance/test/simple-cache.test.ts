@@ -265,6 +265,39 @@ describe('SimpleCache', () => {
     expect(() => new SimpleCache({ maxSize: 1, ttlMs: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
+  it('set(key, value, ttlMs) gives one entry a TTL, in a cache with or without a default', () => {
+    let now = 0;
+    const clock = { now: () => now };
+    const plain = new SimpleCache<string, number>({ maxSize: 10, clock });
+    plain.set('forever', 0);
+    plain.set('short', 1, 100);
+    plain.set('never', 2, Number.POSITIVE_INFINITY);
+    now = 100;
+    expect(plain.get('short')).toBeUndefined();
+    expect(plain.get('forever')).toBe(0); // set before any TTL existed: still no expiry
+    expect(plain.get('never')).toBe(2);
+    plain.set('renewed', 3, 50);
+    plain.set('renewed', 4); // a write without ttlMs in a cache without a default: no expiry
+    now = 1e9;
+    expect(plain.get('renewed')).toBe(4);
+
+    now = 0;
+    const withDefault = new SimpleCache<number, number>({ maxSize: 10, ttlMs: 100, clock });
+    withDefault.set(1, 1, 1000);
+    withDefault.set(2, 2);
+    now = 500;
+    expect(withDefault.get(2)).toBeUndefined();
+    expect(withDefault.get(1)).toBe(1);
+    now = 1000;
+    expect(withDefault.get(1)).toBeUndefined();
+  });
+
+  it.each([0, -1, Number.NaN, '10' as unknown as number])('set rejects ttlMs %s with INVALID_ARGUMENT and stores nothing', (ttlMs) => {
+    const cache = new SimpleCache<string, number>(10);
+    expect(() => cache.set('a', 1, ttlMs)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('ttlMs') }));
+    expect(cache.has('a')).toBe(false);
+  });
+
   it('is usable as a CacheStore (L1 of a TieredCache)', async () => {
     const { TieredCache } = await import('../src/tiered-cache.js');
     const tiered = new TieredCache<number>([new SimpleCache<string, number>(10)]);

@@ -42,6 +42,22 @@ describe('TieredCache', () => {
     expect(cache.stats.misses).toBe(1);
   });
 
+  it('ttlMs reaches a SimpleCache L1: it expires with the other tiers instead of serving the value forever', async () => {
+    let now = 0;
+    const l1 = new SimpleCache<string, number>({ maxSize: 10, clock: { now: () => now } });
+    const l2 = memoryTier();
+    const cache = new TieredCache<number>([l1, l2], { ttlMs: 1000 });
+    await cache.set('a', 1);
+    expect(await cache.getOrLoad('b', () => 2)).toBe(2);
+    now = 999;
+    expect(l1.get('a')).toBe(1);
+    now = 1000;
+    l2.data.clear(); // the L2 expired them too
+    expect(l1.get('a')).toBeUndefined();
+    expect(l1.get('b')).toBeUndefined();
+    expect(await cache.get('a')).toBeUndefined();
+  });
+
   it('writes, deletes and clears every tier', async () => {
     const l1 = new SimpleCache<string, number>(10);
     const l2 = memoryTier();

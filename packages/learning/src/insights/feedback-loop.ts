@@ -190,6 +190,8 @@ export class FeedbackLoop {
   #loaded: Promise<void> | undefined;
   #lastTimestamp = -Infinity;
   #seq = 0;
+  /** The iteration in progress (settled): `evaluateIteration` calls run one after another. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(tracker: FeedbackTracker, optionsInput: FeedbackLoopOptions = {}) {
     if (typeof tracker !== 'object' || tracker === null || typeof tracker.getMetrics !== 'function' || typeof tracker.recordMetric !== 'function')
@@ -290,6 +292,14 @@ export class FeedbackLoop {
         throw new LearningError('INVALID_RECORD', `metric "${name}": value must be a finite number, got ${typeof v === 'number' ? String(v) : typeof v}`);
     }
     const meta = validateMetadata(metadata);
+    // One iteration at a time, in call order. Concurrent calls used to interleave: each resolved the same pending
+    // finding (one `resolved` event per call in the ledger) and saw the others' runs as its own history.
+    const run = this.#queue.then(() => this.#evaluate(names, metrics, meta));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #evaluate(names: readonly string[], metrics: Readonly<Record<string, number>>, meta: Metadata): Promise<LearningInsight[]> {
     await this.#load();
     const timestamp = this.#stamp();
     if (names.length > 0) {

@@ -1,9 +1,10 @@
 import { constants } from 'node:buffer';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { assertStorableRecord, isLearningError, LearningError, validateQuery, validateRecord, type MetricQuery, type MetricRecord, type MetricRecordInput, type MetricStore } from '@autodev/learning';
+import { assertStorableRecord, isLearningError, LearningError, validateQuery, validateRecord, type JsonValue, type MetricQuery, type MetricRecord, type MetricRecordInput, type MetricStore } from '@autodev/learning';
 import { HttpStoreError, type HttpStoreErrorCode } from './errors.js';
 import { routeFor, type ProxyRoute } from './proxy.js';
 import { exchange, TransportError, type Answer } from './transport.js';
+import { whereJsonValue } from './where-value.js';
 
 /** Options of {@link openHttpStore}. */
 export interface HttpStoreOptions {
@@ -372,7 +373,18 @@ export async function openHttpStoreIn(options: HttpStoreOptions, env: Readonly<R
     query(query?: MetricQuery) {
       return run(async () => {
         const q = validateQuery(query);
-        return send('POST', 'v1/query', JSON.stringify(q), readRecords);
+        // Only the fields of a query, each as JSON: see whereJsonValue.
+        const body: MetricQuery = { name: q.name, from: q.from, to: q.to, order: q.order, limit: q.limit };
+        if (q.where !== undefined) {
+          const where: { [key: string]: JsonValue } = {};
+          for (const [k, v] of Object.entries(q.where)) {
+            const json = whereJsonValue(v);
+            if (json === undefined) return [];
+            Object.defineProperty(where, k, { value: json, enumerable: true, writable: true, configurable: true });
+          }
+          body.where = where;
+        }
+        return send('POST', 'v1/query', JSON.stringify(body), readRecords);
       });
     },
     names() {

@@ -130,11 +130,38 @@ const DECISION_POINT: Readonly<Record<FindingFamily, number>> = { shift: 0.5, tr
  * confirmation accordingly.
  */
 export function decideFinding(f: Pick<Finding, 'family' | 'direction' | 'baseline' | 'flagged'>, followUp: readonly number[]): 'confirmed' | 'refuted' {
+  // A misspelt family or direction ('shifts', 'up'), no follow-up or a NaN in it used to decide silently.
+  if (typeof f !== 'object' || f === null || !(FINDING_FAMILIES as readonly unknown[]).includes(f.family))
+    throw new LearningError('INVALID_ARGUMENT', `decideFinding: family must be one of ${FINDING_FAMILIES.join(', ')}, got ${JSON.stringify(f?.family)}`);
+  if (f.direction !== 'increase' && f.direction !== 'decrease')
+    throw new LearningError('INVALID_ARGUMENT', `decideFinding: direction must be "increase" or "decrease", got ${JSON.stringify(f.direction)}`);
+  if (!Number.isFinite(f.baseline) || !Number.isFinite(f.flagged))
+    throw new LearningError('INVALID_ARGUMENT', `decideFinding: baseline and flagged must be finite numbers, got ${String(f.baseline)} and ${String(f.flagged)}`);
+  if (!Array.isArray(followUp) || followUp.length === 0 || !followUp.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    throw new LearningError('INVALID_ARGUMENT', 'decideFinding: followUp must be a non-empty array of finite numbers (the runs after the finding)');
   const point = f.baseline + DECISION_POINT[f.family] * (f.flagged - f.baseline);
   const m = median(followUp);
   const stayed = f.direction === 'increase' ? m > point : m < point;
   return (f.family === 'anomaly' ? !stayed : stayed) ? 'confirmed' : 'refuted';
 }
+
+/** A finding as `#persist` stores it; anything else in the ledger (edited by hand, another version) is skipped. */
+const isStoredFinding = (v: unknown): v is Finding => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const f = v as Partial<Record<keyof Finding, unknown>>;
+  return (
+    typeof f.id === 'string' &&
+    typeof f.metric === 'string' &&
+    (FINDING_FAMILIES as readonly unknown[]).includes(f.family) &&
+    (f.direction === 'increase' || f.direction === 'decrease') &&
+    Number.isFinite(f.baseline) &&
+    Number.isFinite(f.flagged) &&
+    Number.isFinite(f.raisedAt) &&
+    typeof f.statisticalConfidence === 'number' &&
+    f.statisticalConfidence >= 0 &&
+    f.statisticalConfidence <= 1
+  );
+};
 
 /**
  * How well {@link decideFinding} after the default 3 follow-up runs tells real findings from false ones, per
@@ -239,8 +266,9 @@ export class FeedbackLoop {
         const m = e.metadata;
         const id = typeof m.id === 'string' ? m.id : undefined;
         if (!id) continue;
-        if (m.event === 'raised' && typeof m.finding === 'object' && m.finding !== null && !Array.isArray(m.finding)) {
-          byId.set(id, { ...(m.finding as unknown as Finding), outcome: 'pending' });
+        const stored: unknown = m.finding;
+        if (m.event === 'raised' && isStoredFinding(stored)) {
+          byId.set(id, { ...stored, outcome: 'pending' });
         } else if (m.event === 'resolved') {
           const f = byId.get(id);
           if (f && (m.outcome === 'confirmed' || m.outcome === 'refuted'))

@@ -1,4 +1,5 @@
 import { LearningError } from '../errors.js';
+import { checkOptions } from '../options.js';
 
 /**
  * How well a follow-up test tells a real finding from a false one: its two error rates as a measurement of
@@ -82,6 +83,8 @@ const checkProbability = (what: string, p: number) => {
 };
 
 function checkTest(test: OutcomeTest): void {
+  if (typeof test !== 'object' || test === null)
+    throw new LearningError('INVALID_ARGUMENT', `outcomeTest must be an object { sensitivity, falseConfirmation } such as OUTCOME_TESTS.shift, got ${test === null ? 'null' : typeof test}`);
   checkProbability('outcomeTest.sensitivity', test.sensitivity);
   checkProbability('outcomeTest.falseConfirmation', test.falseConfirmation);
   if (!(test.falseConfirmation < test.sensitivity))
@@ -127,7 +130,11 @@ const expectedConfirmation = (c: number, t: OutcomeTest): number => t.sensitivit
  * adjustConfidence(0.9, r); // ≈ 0.47
  */
 export function learnReliability(outcomes: Iterable<readonly [confidence: number, confirmed: boolean]>, options: number | ReliabilityOptions = {}): MetricReliability {
-  const o: ReliabilityOptions = typeof options === 'number' ? { priorStrength: options } : options;
+  // null options were a TypeError, a misspelt key (prior_strength) silently the default.
+  const o: ReliabilityOptions =
+    typeof options === 'number' ? { priorStrength: options } : checkOptions<ReliabilityOptions>('learnReliability', options, ['priorStrength', 'priorShift', 'outcomeTest']);
+  if (outcomes === null || typeof outcomes !== 'object' || typeof (outcomes as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function')
+    throw new LearningError('INVALID_ARGUMENT', `learnReliability: outcomes must be an array of [confidence, confirmed] pairs such as [[0.9, true], [0.8, false]], got ${outcomes === null ? 'null' : typeof outcomes}`);
   const kappa = o.priorStrength ?? 4;
   if (!(kappa > 0 && Number.isFinite(kappa))) throw new LearningError('INVALID_ARGUMENT', `priorStrength must be a finite number > 0, got ${String(kappa)}`);
   const mu = o.priorShift ?? 0;
@@ -140,7 +147,13 @@ export function learnReliability(outcomes: Iterable<readonly [confidence: number
   let expected = 0;
   const cs: number[] = [];
   const oks: boolean[] = [];
-  for (const [confidence, ok] of outcomes) {
+  let index = 0;
+  for (const pair of outcomes as Iterable<unknown>) {
+    // A missing or non-boolean flag ([0.9] or [0.9, 'refuted']) used to count silently as refuted or confirmed.
+    if (!Array.isArray(pair) || typeof pair[1] !== 'boolean')
+      throw new LearningError('INVALID_ARGUMENT', `learnReliability: outcomes[${index}] must be a [confidence, confirmed] pair with confirmed true or false, got ${JSON.stringify(pair) ?? typeof pair}`);
+    const [confidence, ok] = pair as [number, boolean];
+    index++;
     checkProbability("a finding's confidence", confidence);
     const e = expectedConfirmation(confidence, test);
     offsets.push(logit(e));
@@ -203,9 +216,14 @@ export function learnReliability(outcomes: Iterable<readonly [confidence: number
  * @example adjustConfidence(0.9, NO_RELIABILITY) // 0.9
  */
 export function adjustConfidence(confidence: number, reliability: Pick<MetricReliability, 'outcomeShift' | 'outcomeTest'>): number {
+  // A confidence of 85 (for 0.85) came back as ≈ 1, a missing reliability was a TypeError.
+  checkProbability('adjustConfidence: confidence', confidence);
+  if (typeof reliability !== 'object' || reliability === null || !Number.isFinite(reliability.outcomeShift))
+    throw new LearningError('INVALID_ARGUMENT', 'adjustConfidence: reliability must be what learnReliability returns (a finite outcomeShift and an outcomeTest)');
   const delta = reliability.outcomeShift;
   if (delta === 0) return confidence;
   const t = reliability.outcomeTest;
+  checkTest(t);
   const c = clamp(confidence);
   const e = expectedConfirmation(c, t);
   const metric = sigmoid(logit(e) + delta);
@@ -224,10 +242,14 @@ export function adjustConfidence(confidence: number, reliability: Pick<MetricRel
  */
 export function pooledShift(others: Iterable<Pick<MetricReliability, 'outcomeShift' | 'shiftPrecision' | 'resolved'>>, priorStrength = 4): number {
   if (!(priorStrength > 0 && Number.isFinite(priorStrength))) throw new LearningError('INVALID_ARGUMENT', `priorStrength must be a finite number > 0, got ${String(priorStrength)}`);
+  if (others === null || typeof others !== 'object' || typeof (others as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function')
+    throw new LearningError('INVALID_ARGUMENT', 'pooledShift: others must be an array of what learnReliability returns for the other metrics');
   const tau2 = 4 / priorStrength;
   let sum = 0;
   let weight = 1 / tau2;
   for (const r of others) {
+    if (typeof r !== 'object' || r === null || !Number.isFinite(r.outcomeShift) || !(r.shiftPrecision > 0) || !Number.isInteger(r.resolved))
+      throw new LearningError('INVALID_ARGUMENT', 'pooledShift: each of others must be what learnReliability returns (finite outcomeShift, shiftPrecision > 0, resolved count)');
     if (r.resolved === 0) continue;
     const w = 1 / (1 / r.shiftPrecision + tau2);
     sum += w * r.outcomeShift;

@@ -3,6 +3,7 @@ import { invalidArgument } from './performance-error.js';
 import type { CacheStats } from './simple-cache.js';
 import { MemoStore, normalizeKey } from './internal/memo-store.js';
 import { copyFunctionProperties } from './internal/function-properties.js';
+import { checkOptions } from './internal/options.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFunction = (this: any, ...args: any[]) => any;
@@ -90,12 +91,14 @@ interface Resolved {
 function resolveOptions(options: CachedOptions<never>): Resolved {
   if (typeof options === 'function') invalidArgument('cached: pass the options first, then the function: cached()(fn) or cached({ maxSize: 100 })(fn)');
   if (options === null || typeof options !== 'object') invalidArgument(`cached: expected an options object, got ${String(options)}`);
+  checkOptions('cached', options, ['maxSize', 'ttlMs', 'key', 'clock']);
   const { maxSize = 100, ttlMs, key, clock = defaultClock } = options;
   if (!Number.isInteger(maxSize) || maxSize < 1) invalidArgument(`cached: maxSize must be an integer >= 1 (e.g. 100), got ${String(maxSize)}`);
   if (ttlMs !== undefined && !(typeof ttlMs === 'number' && ttlMs > 0)) {
     invalidArgument(`cached: ttlMs must be a positive number of milliseconds or undefined, got ${String(ttlMs)}`);
   }
   if (key !== undefined && typeof key !== 'function') invalidArgument(`cached: key must be a function, got ${typeof key}`);
+  if (typeof (clock as Partial<Clock> | null)?.now !== 'function') invalidArgument('cached: clock must be an object with a now() method returning milliseconds, e.g. { now: () => t }');
   return {
     maxSize,
     ttlMs: ttlMs === Number.POSITIVE_INFINITY ? undefined : ttlMs,

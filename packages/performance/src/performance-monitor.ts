@@ -8,6 +8,7 @@ import {
   sanitizeLabelName,
   sanitizeMetricName,
 } from './internal/prometheus.js';
+import { checkOptions } from './internal/options.js';
 
 /**
  * Where the shared monitor lives. On `globalThis` under a registry symbol, so the ESM and CJS builds
@@ -135,6 +136,7 @@ export class PerformanceMonitor {
    */
   static isolated(options: PerformanceMonitorOptions = {}): PerformanceMonitor {
     if (options === null || typeof options !== 'object') invalidArgument(`PerformanceMonitor.isolated: expected an options object such as { maxBins: 2048 }, got ${String(options)}`);
+    checkOptions('PerformanceMonitor.isolated', options, ['maxBins']);
     constructingIsolated = true;
     try {
       const m = new PerformanceMonitor();
@@ -260,6 +262,10 @@ export class PerformanceMonitor {
    *   constant label named `operation` / `quantile` (summary) / `le` (histogram) or equal to another once sanitized.
    */
   toPrometheus(options: PrometheusOptions = {}): string {
+    checkOptions('toPrometheus', options, ['metricName', 'type', 'quantiles', 'buckets', 'labels']);
+    if (options.type !== undefined && options.type !== 'summary' && options.type !== 'histogram') {
+      invalidArgument(`toPrometheus: type must be 'summary' or 'histogram', got ${JSON.stringify(options.type)}`);
+    }
     const family = sanitizeMetricName(options.metricName ?? 'autodev_operation_duration_seconds');
     const base = family.replace(/(_duration)?_seconds$/, '');
     const errorsFamily = `${base}_errors_total`;
@@ -327,6 +333,9 @@ export class PerformanceMonitor {
    * ```
    */
   checkBudgets(budgets: Readonly<Record<string, Budget>>): BudgetBreach[] {
+    if (budgets === null || typeof budgets !== 'object' || Array.isArray(budgets)) {
+      invalidArgument(`checkBudgets: budgets must be an object of operation name → budget, e.g. { api_request: 1.0, db_query: { p99: 0.5 } }, got ${budgets === null ? 'null' : Array.isArray(budgets) ? 'an array' : typeof budgets}`);
+    }
     const breaches: BudgetBreach[] = [];
     for (const [name, budget] of Object.entries(budgets)) {
       // null or a string would otherwise fail with a TypeError from Object.entries, or be read character by character.

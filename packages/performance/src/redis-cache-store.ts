@@ -1,5 +1,6 @@
 import type { CacheStore } from './cache-store.js';
 import { invalidArgument } from './performance-error.js';
+import { checkOptions } from './internal/options.js';
 
 /**
  * The subset of an ioredis (or node-redis v4 legacy-mode) client this store calls; duck-typed so the
@@ -51,6 +52,7 @@ export class RedisCacheStore<V> implements CacheStore<V> {
   private readonly deserialize: (text: string) => V;
 
   constructor(options: RedisCacheStoreOptions<V>) {
+    checkOptions('RedisCacheStore', options, ['client', 'prefix', 'ttlMs', 'serialize', 'deserialize']);
     const c = options?.client as Partial<RedisLikeClient> | undefined;
     if (!c || typeof c.get !== 'function' || typeof c.set !== 'function' || typeof c.del !== 'function') {
       invalidArgument('RedisCacheStore: client must be an ioredis-compatible client with get, set and del (e.g. new Redis(url))');
@@ -61,6 +63,9 @@ export class RedisCacheStore<V> implements CacheStore<V> {
     // An empty prefix would make clear() SCAN `*` and delete every key of the database, other apps' included.
     if (options.prefix !== undefined && !(typeof options.prefix === 'string' && options.prefix.length > 0)) {
       invalidArgument(`RedisCacheStore: prefix must be a non-empty string (clear() removes every key that starts with it), got ${JSON.stringify(options.prefix)}; use e.g. 'myapp:cache:'`);
+    }
+    for (const codec of ['serialize', 'deserialize'] as const) {
+      if (options[codec] !== undefined && typeof options[codec] !== 'function') invalidArgument(`RedisCacheStore: ${codec} must be a function, got ${typeof options[codec]}`);
     }
     this.client = options.client;
     this.prefix = options.prefix ?? 'autodev:cache:';

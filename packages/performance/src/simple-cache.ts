@@ -1,6 +1,7 @@
 import { defaultClock, type Clock } from './clock.js';
 import { IntSlotTable } from './internal/int-slot-table.js';
 import { invalidArgument } from './performance-error.js';
+import { checkOptions } from './internal/options.js';
 
 /** Hit, miss and eviction counters of a cache. */
 export interface CacheStats {
@@ -103,7 +104,8 @@ export class SimpleCache<K, V> {
 
   constructor(options: SimpleCacheOptions | number) {
     const o = typeof options === 'number' ? { maxSize: options } : options;
-    if (o === null || typeof o !== 'object') invalidArgument(`SimpleCache: expected { maxSize } or a number, got ${String(o)}`);
+    if (o === null || typeof o !== 'object') invalidArgument(`SimpleCache: expected { maxSize } or a number, got ${JSON.stringify(o) ?? String(o)}`);
+    checkOptions('SimpleCache', o, ['maxSize', 'ttlMs', 'clock']);
     const { maxSize, ttlMs } = o;
     if (!Number.isInteger(maxSize) || maxSize < 1) {
       invalidArgument(`SimpleCache: maxSize must be an integer >= 1 (e.g. 100), got ${String(maxSize)}`);
@@ -117,6 +119,9 @@ export class SimpleCache<K, V> {
     this.maxSize = maxSize;
     this.lazyStrings = maxSize <= LAZY_STRINGS_MAX_SIZE;
     this.ttlMs = ttlMs === Number.POSITIVE_INFINITY ? undefined : ttlMs;
+    if (o.clock !== undefined && typeof (o.clock as Partial<Clock> | null)?.now !== 'function') {
+      invalidArgument('SimpleCache: clock must be an object with a now() method returning milliseconds, e.g. { now: () => t }');
+    }
     this.clock = o.clock ?? defaultClock;
     try {
       this.intTable = new IntSlotTable(maxSize);

@@ -1,5 +1,6 @@
 import type { CacheStore } from './cache-store.js';
-import { invalidArgument } from './performance-error.js';
+import { PerformanceError, PerformanceErrorCode, invalidArgument } from './performance-error.js';
+import { checkOptions } from './internal/options.js';
 
 /** Options of {@link TieredCache}. */
 export interface TieredCacheOptions {
@@ -54,6 +55,15 @@ export class TieredCache<V, K = string> implements CacheStore<V, K> {
     private readonly options: TieredCacheOptions = {},
   ) {
     if (!Array.isArray(tiers) || tiers.length === 0) invalidArgument('TieredCache: pass at least one tier, fastest first: [l1, l2]');
+    tiers.forEach((t: Partial<CacheStore<V, K>> | null, i) => {
+      if (t === null || typeof t !== 'object' || typeof t.get !== 'function' || typeof t.set !== 'function' || typeof t.delete !== 'function') {
+        invalidArgument(`TieredCache: tier ${i} must be a cache store with get, set and delete methods (a SimpleCache, a RedisCacheStore...)`);
+      }
+    });
+    checkOptions('TieredCache', options, ['ttlMs', 'onTierError']);
+    if (options.onTierError !== undefined && typeof options.onTierError !== 'function') {
+      invalidArgument(`TieredCache: onTierError must be a function (error, tier, operation) => void, got ${typeof options.onTierError}`);
+    }
     const { ttlMs } = options;
     if (ttlMs !== undefined && !(typeof ttlMs === 'number' && ttlMs > 0)) {
       invalidArgument(`TieredCache: ttlMs must be a positive number of milliseconds or undefined, got ${String(ttlMs)}`);
@@ -104,6 +114,9 @@ export class TieredCache<V, K = string> implements CacheStore<V, K> {
    * start a new load.
    */
   getOrLoad(key: K, loader: (key: K) => V | PromiseLike<V>): Promise<V> {
+    if (typeof loader !== 'function') {
+      return Promise.reject(new PerformanceError(PerformanceErrorCode.INVALID_ARGUMENT, `TieredCache.getOrLoad: loader must be a function (key) => value, got ${typeof loader}`));
+    }
     const pending = this.inFlight.get(key);
     if (pending !== undefined) return pending;
     const read = this.beginRead(key);

@@ -2,6 +2,7 @@ import { PerformanceMonitor } from './performance-monitor.js';
 import type { OperationRecorder } from './operation-recorder.js';
 import { invalidArgument } from './performance-error.js';
 import { copyFunctionProperties } from './internal/function-properties.js';
+import { checkOptions } from './internal/options.js';
 
 /** Options of {@link timed}. */
 export interface TimedOptions {
@@ -110,13 +111,23 @@ export function timed(name?: string, options?: TimedOptions): Timer;
 /** Wraps `fn` directly, named after `fn.name`. */
 export function timed<F extends AnyFunction>(fn: F, options?: TimedOptions): F;
 export function timed(nameOrFn?: string | AnyFunction, options: TimedOptions = {}): Timer | AnyFunction {
-  if (typeof nameOrFn === 'function') return wrapWith(nameOrFn, undefined, undefined, options);
+  if (typeof nameOrFn === 'function') {
+    // A bare `@timed` (no parentheses) calls timed(method, context): time the method under its own name.
+    if (isDecoratorContext(options)) return wrapWith(nameOrFn, undefined, options, {});
+    checkOptions('timed', options, ['monitor']);
+    return wrapWith(nameOrFn, undefined, undefined, options);
+  }
+  checkOptions('timed', options, ['monitor']);
   if (nameOrFn !== undefined && (typeof nameOrFn !== 'string' || nameOrFn.length === 0)) {
     invalidArgument(`timed: name must be a non-empty string, got ${JSON.stringify(nameOrFn)}`);
   }
   const timer = (fn: AnyFunction, context?: ClassMethodDecoratorContext): AnyFunction =>
     wrapWith(fn, nameOrFn, context, options);
   return timer as Timer;
+}
+
+function isDecoratorContext(v: unknown): v is ClassMethodDecoratorContext {
+  return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string' && typeof (v as { addInitializer?: unknown }).addInitializer === 'function';
 }
 
 function wrapWith(

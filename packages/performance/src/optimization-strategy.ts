@@ -1,4 +1,5 @@
 import { invalidArgument } from './performance-error.js';
+import { checkOptions } from './internal/options.js';
 
 /** Complexity classes known to {@link OptimizationStrategy.estimateComplexity}. */
 export type ComplexityType = 'constant' | 'logarithmic' | 'linear' | 'linearithmic' | 'quadratic' | 'cubic' | 'exponential';
@@ -30,8 +31,14 @@ export interface ComplexityFit {
 
 /** Options of {@link OptimizationStrategy.mapConcurrent}. */
 export interface MapConcurrentOptions {
-  /** Tasks running at once, an integer ≥ 1. @default 8 */
+  /** Tasks running at once, an integer ≥ 1 (or `Infinity`: no limit). @default 8 */
   concurrency?: number;
+  /**
+   * Cancels the map: once aborted, the returned promise rejects with `signal.reason` and no further task
+   * starts. Tasks already running are not interrupted (pass the signal into `fn` to stop them too).
+   * @default undefined
+   */
+  signal?: AbortSignal;
 }
 
 const GROWTH: Record<ComplexityType, (n: number) => number> = {
@@ -92,8 +99,8 @@ export class OptimizationStrategy {
    * @throws {PerformanceError} INVALID_ARGUMENT when `itemCount` or `threshold` is negative or not a number.
    */
   static shouldParallelize(itemCount: number, threshold = 10): boolean {
-    if (!(itemCount >= 0)) invalidArgument(`shouldParallelize: itemCount must be a number >= 0, got ${String(itemCount)}`);
-    if (!(threshold >= 0)) invalidArgument(`shouldParallelize: threshold must be a number >= 0, got ${String(threshold)}`);
+    if (!(typeof itemCount === 'number' && itemCount >= 0)) invalidArgument(`shouldParallelize: itemCount must be a number >= 0, got ${JSON.stringify(itemCount) ?? String(itemCount)}`);
+    if (!(typeof threshold === 'number' && threshold >= 0)) invalidArgument(`shouldParallelize: threshold must be a number >= 0, got ${JSON.stringify(threshold) ?? String(threshold)}`);
     return itemCount > threshold;
   }
 
@@ -103,7 +110,7 @@ export class OptimizationStrategy {
    * @throws {PerformanceError} INVALID_ARGUMENT for an unknown class or `n` < 1.
    */
   static estimateComplexity(n: number, complexityType: ComplexityType): number {
-    if (!(n >= 1)) invalidArgument(`estimateComplexity: n must be a number >= 1, got ${String(n)}`);
+    if (!(typeof n === 'number' && n >= 1)) invalidArgument(`estimateComplexity: n must be a number >= 1, got ${JSON.stringify(n) ?? String(n)}`);
     const f = Object.hasOwn(GROWTH, complexityType) ? GROWTH[complexityType] : undefined;
     if (f === undefined) {
       invalidArgument(`estimateComplexity: unknown complexityType ${JSON.stringify(complexityType)}; use one of ${Object.keys(GROWTH).join(', ')}`);
@@ -199,8 +206,10 @@ export class OptimizationStrategy {
   /**
    * Maps `items` through async `fn` with at most `concurrency` calls in flight; results keep the input
    * order. On the first rejection the returned promise rejects with that error and no further task starts
-   * (tasks already running finish, their results are dropped).
-   * @throws {PerformanceError} INVALID_ARGUMENT (as a rejection) when `concurrency` is not an integer ≥ 1.
+   * (tasks already running finish, their results are dropped). Aborting `signal` does the same with
+   * `signal.reason` (an already aborted signal starts no task at all).
+   * @throws {PerformanceError} INVALID_ARGUMENT (as a rejection) when `concurrency` is not an integer ≥ 1 or
+   *   `Infinity`, `signal` is not an AbortSignal, or an option is unknown.
    * @example
    * ```ts
    * const pages = await OptimizationStrategy.mapConcurrent(urls, (u) => fetch(u).then((r) => r.text()), { concurrency: 4 });
@@ -211,34 +220,59 @@ export class OptimizationStrategy {
     fn: (item: T, index: number) => R | PromiseLike<R>,
     options: MapConcurrentOptions = {},
   ): Promise<R[]> {
-    const { concurrency = 8 } = options;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      invalidArgument(`mapConcurrent: concurrency must be an integer >= 1, got ${String(concurrency)}`);
+    checkOptions('mapConcurrent', options, ['concurrency', 'signal']);
+    const { concurrency = 8, signal } = options;
+    if (!(concurrency === Number.POSITIVE_INFINITY || (Number.isInteger(concurrency) && concurrency >= 1))) {
+      invalidArgument(`mapConcurrent: concurrency must be an integer >= 1 (or Infinity), got ${JSON.stringify(concurrency) ?? String(concurrency)}`);
+    }
+    if (signal !== undefined && !(typeof signal === 'object' && signal !== null && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
+      invalidArgument('mapConcurrent: signal must be an AbortSignal (e.g. new AbortController().signal or AbortSignal.timeout(ms))');
     }
     if (typeof fn !== 'function') invalidArgument('mapConcurrent: fn must be a function');
     // Array.from would throw a TypeError for null and silently give [] for a number or a plain object.
     if (items === null || typeof (items as Partial<Iterable<T>> | undefined)?.[Symbol.iterator] !== 'function') {
       invalidArgument('mapConcurrent: items must be an array or another iterable');
     }
+    if (signal?.aborted) throw signal.reason;
     const list = Array.from(items);
     const results = new Array<R>(list.length);
     let nextIndex = 0;
-    let failed = false;
+    // Set by the first failure or the abort: no worker starts another task after it.
+    let stopped = false;
     const worker = async (): Promise<void> => {
-      while (!failed && nextIndex < list.length) {
+      while (!stopped && nextIndex < list.length) {
         const i = nextIndex++;
         try {
           results[i] = await fn(list[i]!, i);
         } catch (error) {
-          failed = true;
+          stopped = true;
           throw error;
         }
       }
     };
     const workers: Promise<void>[] = [];
     for (let w = 0; w < Math.min(concurrency, list.length); w++) workers.push(worker());
-    // Promise.all rejects with the first failure; the `failed` flag stops the other workers from starting more.
-    await Promise.all(workers);
+    // Promise.all rejects with the first failure; the `stopped` flag stops the other workers from starting more.
+    const all = Promise.all(workers);
+    if (signal === undefined) {
+      await all;
+      return results;
+    }
+    let onAbort!: () => void;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        stopped = true;
+        // The caller's reason, as fetch() and p-map reject with it (an AbortError DOMException by default).
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([all, aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
     return results;
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { OptimizationStrategy, type FittedComplexity } from '../src/optimization-strategy.js';
 
@@ -29,6 +29,10 @@ describe('OptimizationStrategy', () => {
     expect(shouldParallelize(10)).toBe(false);
     expect(shouldParallelize(11)).toBe(true);
     expect(() => shouldParallelize(-1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    // A numeric string compared as a number would give an answer for input the types forbid.
+    expect(() => shouldParallelize('100' as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => shouldParallelize(100, '10' as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => estimateComplexity('1000' as never, 'linear')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('estimates complexity with natural logs: logarithmic at 1000 ≈ 6.9 as in the guide', () => {
@@ -168,6 +172,49 @@ describe('OptimizationStrategy', () => {
     it('handles empty input and rejects a bad concurrency', async () => {
       await expect(mapConcurrent([], (x) => x)).resolves.toEqual([]);
       await expect(mapConcurrent([1], (x) => x, { concurrency: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    });
+
+    it('an aborted signal rejects with its reason and no task starts after the abort', async () => {
+      const controller = new AbortController();
+      const started: number[] = [];
+      const releases: (() => void)[] = [];
+      const run = mapConcurrent(
+        Array.from({ length: 10 }, (_, i) => i),
+        (x) => {
+          started.push(x);
+          return new Promise<number>((resolve) => releases.push(() => resolve(x)));
+        },
+        { concurrency: 3, signal: controller.signal },
+      );
+      expect(started).toEqual([0, 1, 2]);
+      releases[0]!(); // item 0 finishes, item 3 takes its slot
+      await new Promise((r) => setTimeout(r, 0));
+      expect(started).toEqual([0, 1, 2, 3]);
+      const reason = new Error('user cancelled');
+      controller.abort(reason);
+      await expect(run).rejects.toBe(reason);
+      for (const release of releases) release(); // the running tasks finish, their slots are not reused
+      await new Promise((r) => setTimeout(r, 0));
+      expect(started).toEqual([0, 1, 2, 3]);
+    });
+
+    it('an already aborted signal starts no task at all', async () => {
+      const fn = vi.fn((x: number) => x);
+      await expect(mapConcurrent([1, 2], fn, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+      expect(fn).not.toHaveBeenCalled();
+    });
+
+    it('resolves normally with a signal that is never aborted, and accepts concurrency Infinity', async () => {
+      const signal = new AbortController().signal;
+      await expect(mapConcurrent([1, 2, 3], async (x) => x * 2, { signal, concurrency: Number.POSITIVE_INFINITY })).resolves.toEqual([2, 4, 6]);
+    });
+
+    it('rejects bad options with INVALID_ARGUMENT: null, an unknown or snake_case key, a non-signal, a string concurrency', async () => {
+      await expect(mapConcurrent([1], (x) => x, null as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      await expect(mapConcurrent([1], (x) => x, { max_concurrency: 2 } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('max_concurrency') });
+      await expect(mapConcurrent([1], (x) => x, { Concurrency: 2 } as never)).rejects.toMatchObject({ message: expect.stringContaining('did you mean concurrency?') });
+      await expect(mapConcurrent([1], (x) => x, { signal: {} as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('AbortSignal') });
+      await expect(mapConcurrent([1], (x) => x, { concurrency: '2' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     });
 
     it('rejects items that are not iterable instead of a TypeError or a silent []', async () => {

@@ -38,12 +38,20 @@ const httpStoreCode = (e: Error): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 
+const reported = new WeakSet<object>();
+/** True when `reportError` has already printed this error (cli.ts must not print a failed stdout write twice). */
+export const wasReported = (e: object): boolean => reported.has(e);
+
+/** True for a failed write to a file or stream (ENOSPC, EIO, EBADF…): Node's errors name the system call. */
+export const isOutputError = (e: Error): boolean => (e as { syscall?: unknown }).syscall === 'write' && typeof (e as { code?: unknown }).code === 'string';
+
 /**
  * Turns any error into what the user sees on stderr and the exit code: 1 for a failed check, 2 for
  * everything else (bad usage, bad input, store problems). Stack traces only with `debug`. `storeKind` is the
  * kind of store the command used, when known: the file store's STORE_IO advice is not given for a plugin store.
  */
 export function reportError(e: unknown, debug: boolean, stderr: Streams['stderr'], storeKind?: 'file' | 'plugin'): number {
+  if (typeof e === 'object' && e !== null) reported.add(e);
   const write = (s: string) => void stderr.write(s.endsWith('\n') ? s : s + '\n');
   if (isCommanderError(e)) {
     // Commander has already printed its message (or the help / version text).
@@ -71,6 +79,13 @@ export function reportError(e: unknown, debug: boolean, stderr: Streams['stderr'
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as { code?: unknown }).code;
   if (code === 'EPIPE') return ExitCode.OK; // `autodev export | head`: the reader left; not an error
+  if (isOutputError(err)) {
+    // The data could not be written (a full disk behind `> file` or --output): a problem of the machine, not a bug.
+    write(`autodev: error: cannot write the output: ${err.message}${typeof code === 'string' ? ` [${code}]` : ''}`);
+    write('  check the free space and permissions where stdout (or --output) goes, then run the command again');
+    if (debug) write(err.stack ?? '');
+    return ExitCode.USAGE;
+  }
   write(`autodev: error: ${err.message}${typeof code === 'string' ? ` [${code}]` : ''}`);
   if (debug) write(err.stack ?? '');
   else write('  run again with --debug to see where it happened; if it looks like a bug in autodev, please report it');

@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { MetricQuery, MetricRecord } from '@autodev/learning';
 import { parsePairs } from '../args.js';
@@ -78,6 +79,31 @@ export function toPrometheus(records: readonly MetricRecord[], labelKeys?: Reado
 }
 
 /**
+ * Opens `--output` for writing. `once(stream, 'open')` rejects with the stream's own error when it fails, so the
+ * error is turned into a CliError here (a bare ENOENT was reported as a possible bug in autodev).
+ * @throws {CliError} BAD_ARGUMENT naming the path and what to do: a missing folder, a folder, no permission.
+ */
+async function openOutput(path: string): Promise<WriteStream> {
+  const out = createWriteStream(path);
+  try {
+    await once(out, 'open');
+    return out;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const folder = dirname(path);
+    const hint =
+      code === 'ENOENT'
+        ? `the folder ${folder} does not exist: create it first (mkdir -p ${JSON.stringify(folder)}) or pass another path`
+        : code === 'EISDIR'
+          ? `${path} is a folder: pass a file path such as ${join(path, 'metrics.csv')}`
+          : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+            ? 'pass a path this user may write (check the file and folder permissions)'
+            : 'pass another path with --output, or leave it out to write to stdout';
+    throw new CliError('BAD_ARGUMENT', `cannot write --output ${path}: ${(e as Error).message}`, { cause: e, hint });
+  }
+}
+
+/**
  * `autodev export`: records (oldest first) as CSV (`timestamp,time,name,value,metadata`), a JSON
  * array, JSON Lines, or Prometheus text (newest value per series).
  * @throws {CliError} BAD_ARGUMENT for bad --from / --to / --where.
@@ -101,13 +127,16 @@ export async function exportCommand(ctx: CommandContext, opts: ExportOptions): P
     await store.close();
   }
   const format = opts.format ?? 'csv';
-  const out: NodeJS.WritableStream = opts.output ? createWriteStream(opts.output) : ctx.streams.stdout;
-  if (opts.output) {
-    await Promise.race([once(out, 'open'), once(out, 'error').then(([e]) => Promise.reject(new CliError('BAD_ARGUMENT', `cannot write --output ${opts.output}: ${(e as Error).message}`)))]);
-  }
+  const out: NodeJS.WritableStream = opts.output ? await openOutput(opts.output) : ctx.streams.stdout;
+  // A write that fails (a full disk) emits 'error' when nothing may be listening: without this listener that was an
+  // uncaught exception with a stack trace and exit code 1, which CI reads as a failed check. Reported as exit 2.
+  let writeError: Error | undefined;
+  const onError = (e: Error) => void (writeError ??= e);
+  out.on('error', onError);
   // Written in chunks with back-pressure: a million records must not become one giant string.
   let buf = '';
   const flush = async (force = false) => {
+    if (writeError) throw writeError;
     if (buf.length < 1 << 16 && !force) return;
     if (!out.write(buf)) await once(out, 'drain');
     buf = '';
@@ -135,8 +164,11 @@ export async function exportCommand(ctx: CommandContext, opts: ExportOptions): P
   await flush(true);
   if (opts.output) {
     out.end();
-    await once(out, 'finish');
+    if (!writeError) await once(out, 'finish');
+    if (writeError) throw writeError;
     ctx.note(`wrote ${records.length} record${records.length === 1 ? '' : 's'} to ${opts.output}`);
   }
+  out.off('error', onError);
+  if (writeError) throw writeError;
   return ExitCode.OK;
 }

@@ -1,6 +1,6 @@
 import { LearningError } from './errors.js';
 import { checkOptions } from './options.js';
-import { assertFiniteValues, neumaierSum, varianceUnchecked, type NumericArray } from './stats/descriptive.js';
+import { assertFiniteValues, interpolate, neumaierSum, stdDevUnchecked, type NumericArray } from './stats/descriptive.js';
 import { MAD_NORMAL_CONSISTENCY, madAround } from './stats/robust.js';
 import { mannKendall, theilSen } from './stats/trend.js';
 
@@ -121,11 +121,11 @@ export function analyzeSeries(values: NumericArray, options: AnalyzeSeriesOption
   base.min = sorted[0]!;
   base.max = sorted[n - 1]!;
   const h = n >> 1;
-  base.median = n % 2 === 1 ? sorted[h]! : sorted[h - 1]! + (sorted[h]! - sorted[h - 1]!) / 2;
+  base.median = n % 2 === 1 ? sorted[h]! : interpolate(sorted[h - 1]!, sorted[h]!, 0.5);
   let mean = neumaierSum(values) / n;
   if (!Number.isFinite(mean)) mean = list.reduce((acc, v) => acc + v / n, 0);
   base.mean = mean;
-  base.stdDev = Math.sqrt(varianceUnchecked(values, mean));
+  base.stdDev = stdDevUnchecked(values, mean);
   // The sorted copy is not needed any more: reuse it as the MAD scratch.
   base.mad = MAD_NORMAL_CONSISTENCY * madAround(sorted, base.median);
   if (!base.sufficient) return base;

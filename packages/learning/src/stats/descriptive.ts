@@ -88,15 +88,53 @@ export function variance(values: NumericArray): number {
 export function varianceUnchecked(values: NumericArray, knownMean?: number): number {
   const n = values.length;
   if (n < 2) return NaN;
-  const m = knownMean ?? meanUnchecked(values);
+  const v = twoPassVariance(values, knownMean ?? meanUnchecked(values), 1);
+  if (Number.isFinite(v)) return v;
+  // The squares overflowed (|deviations| above ~1e154): Infinity - Infinity made NaN. Scaled, the variance is
+  // exact again and overflows to Infinity only when it is itself beyond Number.MAX_VALUE.
+  const { scale, v: scaled } = scaledVariance(values);
+  return scaled * scale * scale;
+}
+
+/**
+ * Standard deviation without validation: √variance, computed on scaled values when the squares overflow, so it
+ * is finite whenever it is representable (stdDev([1e200, 3e200]) is 1.41e200, not Infinity).
+ */
+export function stdDevUnchecked(values: NumericArray, knownMean?: number): number {
+  const v = varianceUnchecked(values, knownMean);
+  if (Number.isFinite(v) || values.length < 2) return Math.sqrt(v);
+  const { scale, v: scaled } = scaledVariance(values);
+  return Math.sqrt(scaled) * scale;
+}
+
+/** Corrected two-pass sum of squares around `m` of values divided by `divisor`, over n − 1. */
+function twoPassVariance(values: NumericArray, m: number, divisor: number): number {
+  const n = values.length;
   let ss = 0;
   let comp = 0;
   for (let i = 0; i < n; i++) {
-    const d = values[i]! - m;
+    const d = values[i]! / divisor - m;
     ss += d * d;
     comp += d;
   }
   return Math.max(0, (ss - (comp * comp) / n) / (n - 1));
+}
+
+/** The variance of values / scale (scale a power of two, so the division is exact), with that scale. */
+function scaledVariance(values: NumericArray): { scale: number; v: number } {
+  let maxAbs = 0;
+  for (let i = 0; i < values.length; i++) maxAbs = Math.max(maxAbs, Math.abs(values[i]!));
+  // log2(Number.MAX_VALUE) rounds to 1024, and 2 ** 1024 is Infinity: cap the exponent.
+  const scale = 2 ** Math.min(1023, Math.floor(Math.log2(maxAbs)));
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]! / scale;
+  return { scale, v: twoPassVariance(values, s / values.length, scale) };
+}
+
+/** a + t·(b − a) for t in [0, 1], without overflow when b − a exceeds Number.MAX_VALUE. */
+export function interpolate(a: number, b: number, t: number): number {
+  const d = b - a;
+  return Number.isFinite(d) ? a + t * d : a * (1 - t) + b * t;
 }
 
 /**
@@ -107,7 +145,8 @@ export function varianceUnchecked(values: NumericArray, knownMean?: number): num
  * @see {@link variance}
  */
 export function stdDev(values: NumericArray): number {
-  return Math.sqrt(variance(values));
+  assertFiniteValues(values, 'stdDev');
+  return stdDevUnchecked(values);
 }
 
 /**
@@ -156,7 +195,7 @@ export function quantileSorted(sorted: NumericArray, p: number): number {
   const a = sorted[lo]!;
   if (lo === h) return a;
   const b = sorted[lo + 1]!;
-  return a + (h - lo) * (b - a);
+  return interpolate(a, b, h - lo);
 }
 
 /**
@@ -192,7 +231,7 @@ export function medianInPlace(a: Float64Array): number {
   // After selection every element left of `hi` is <= a[hi]: the lower middle is their maximum.
   let lower = -Infinity;
   for (let i = 0; i < hi; i++) if (a[i]! > lower) lower = a[i]!;
-  return lower + (upper - lower) / 2;
+  return interpolate(lower, upper, 0.5);
 }
 
 /**

@@ -223,6 +223,13 @@ export function theilSen(values: NumericArray, optionsInput: TheilSenOptions = {
     x = Float64Array.from(options.x);
   }
   const y = Float64Array.from(values);
+  // Values near ±Number.MAX_VALUE: a difference yⱼ − yᵢ (or y − t·x in the selection) overflowed to ±Infinity, and
+  // the median slope came out Infinity for a series whose slope is representable. Scaled by a power of two (exact),
+  // the arithmetic stays finite; the results are scaled back.
+  let yMax = 0;
+  for (let i = 0; i < n; i++) yMax = Math.max(yMax, Math.abs(y[i]!));
+  const scale = yMax > Number.MAX_VALUE / (8 * Math.max(n, 1)) ? 2 ** Math.ceil(Math.log2((yMax / Number.MAX_VALUE) * 8 * Math.max(n, 1))) : 1;
+  if (scale !== 1) for (let i = 0; i < n; i++) y[i] = y[i]! / scale;
   const problem = new SlopeProblem(x, y, options.x === undefined);
   const pairs = problem.validPairs;
   const empty: TheilSenResult = { slope: NaN, intercept: NaN, pairs, method: 'exact' };
@@ -246,13 +253,14 @@ export function theilSen(values: NumericArray, optionsInput: TheilSenOptions = {
       : method === 'selection'
         ? problem.selectRandomized(wanted, seed)
         : problem.estimateBySampling(wanted, sampleSize!, seed);
-  const slope = (found.get(wanted[0]!)! + found.get(wanted[1]!)!) / 2 + 0; // + 0 turns -0 into 0
+  const scaledSlope = (found.get(wanted[0]!)! + found.get(wanted[1]!)!) / 2;
+  const slope = scaledSlope * scale + 0; // + 0 turns -0 into 0
   const medianX = options.x === undefined ? (n - 1) / 2 : medianInPlace(Float64Array.from(x));
-  const intercept = medianInPlace(Float64Array.from(y)) - slope * medianX;
+  const intercept = (medianInPlace(Float64Array.from(y)) - scaledSlope * medianX) * scale;
   const result: TheilSenResult = { slope, intercept, pairs, method };
   if (confidenceLevel !== undefined) {
-    result.lowSlope = found.get(lowRank)! + 0;
-    result.highSlope = found.get(highRank)! + 0;
+    result.lowSlope = found.get(lowRank)! * scale + 0;
+    result.highSlope = found.get(highRank)! * scale + 0;
   }
   return result;
 }

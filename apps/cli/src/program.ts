@@ -11,12 +11,19 @@ export interface RunState {
   storeKind?: () => StoreLocation['kind'] | undefined;
 }
 
+/**
+ * The version in @autodev/cli's own package.json, read at run time (dist/ is one level below it, installed or not),
+ * so the version changesets writes before publishing is the one printed. When it cannot be read (a copied dist/
+ * without its package.json) it says so: `0.0.0`, printed before, is also the unreleased version of the repository.
+ */
 function readVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    if (typeof version === 'string' && version !== '') return version;
   } catch {
-    return '0.0.0';
+    // reported below
   }
+  return 'unknown (the package.json of @autodev/cli next to dist/ is missing or has no version)';
 }
 
 /** Adds the options every leaf command accepts, so `autodev trends --json` and `autodev --json trends` both work. */

@@ -231,9 +231,10 @@ Examples:
       done(await compareCommand(ctxOf(cmd), metric, cmd.opts()));
     });
 
-  withGlobals(program.command('export'), { json: false })
+  withGlobals(program.command('export'))
     .description('write records as CSV, JSON, JSON Lines or Prometheus text')
-    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json', 'jsonl', 'prometheus']).default('csv'))
+    // No commander default: --json (before or after the command) means --format json, and must not be overruled by it.
+    .addOption(new Option('--format <format>', 'output format (default: csv; --json is --format json)').choices(['csv', 'json', 'jsonl', 'prometheus']))
     .option('--metric <name>', 'only this metric (repeatable)', collect)
     .addOption(whereOption())
     .option('--from <time>', 'only records at or after this time')

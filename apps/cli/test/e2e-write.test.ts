@@ -305,6 +305,21 @@ describe('autodev export', () => {
     expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveLength(3);
   });
 
+  it('--json, after or before the command, is --format json; with another --format it is an error', () => {
+    const dir = tmp();
+    seed(dir);
+    const expected = cli(['export', '--format', 'json'], { cwd: dir }).stdout;
+    for (const args of [['export', '--json'], ['--json', 'export'], ['export', '--json', '--format', 'json']]) {
+      const r = cli(args, { cwd: dir });
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toBe(expected);
+    }
+    const both = cli(['--json', 'export', '--format', 'csv'], { cwd: dir });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/--json and --format csv ask for two formats/);
+    expect(cli(['export'], { cwd: dir }).stdout).toMatch(/^timestamp,time,name,value,metadata\n/);
+  });
+
   it('prometheus: newest value per series, metadata as labels', () => {
     const dir = tmp();
     seed(dir);

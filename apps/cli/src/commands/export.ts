@@ -105,11 +105,18 @@ async function openOutput(path: string): Promise<WriteStream> {
 
 /**
  * `autodev export`: records (oldest first) as CSV (`timestamp,time,name,value,metadata`), a JSON
- * array, JSON Lines, or Prometheus text (newest value per series).
+ * array (also `--json`), JSON Lines, or Prometheus text (newest value per series).
  * @throws {CliError} BAD_ARGUMENT for bad --from / --to / --where.
  */
 export async function exportCommand(ctx: CommandContext, opts: ExportOptions): Promise<number> {
   const where = parsePairs('--where', opts.where);
+  // The global --json asks for JSON on stdout: here that is --format json (it was an unknown option after the
+  // command, and silently ignored, CSV, before it).
+  if (ctx.options.json) {
+    if (opts.format !== undefined && opts.format !== 'json')
+      throw new CliError('BAD_ARGUMENT', `--json and --format ${opts.format} ask for two formats`, { hint: `leave out --json for ${opts.format}, or --format for JSON` });
+    opts = { ...opts, format: 'json' };
+  }
   if (opts.labels !== undefined && opts.format !== 'prometheus') throw new CliError('BAD_ARGUMENT', `--labels applies to --format prometheus only, not ${opts.format ?? 'csv'}`);
   const labelKeys = opts.labels === undefined ? undefined : new Set(opts.labels.split(',').map((k) => k.trim()).filter((k) => k !== ''));
   const query: MetricQuery = {};

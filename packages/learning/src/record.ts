@@ -156,6 +156,23 @@ export function validateTimestamp(timestamp: unknown, name = ''): number {
   return ms === 0 ? 0 : ms; // −0 becomes 0, as JSON-based backends would return it
 }
 
+/**
+ * Reads a clock given as an option (`now` of MetricsTracker, FeedbackLoop, …) and checks what it returned. A clock
+ * returning a Date, a string or NaN used to surface as a bad *record* ("pass records validated by …"), blaming the
+ * caller's data instead of the clock.
+ * @throws {LearningError} INVALID_ARGUMENT when the clock does not return epoch milliseconds.
+ * @internal
+ */
+export function readClock(now: () => unknown): number {
+  const t = now();
+  if (typeof t !== 'number' || !Number.isFinite(t) || Math.abs(t) > MAX_TIMESTAMP_MS)
+    throw new LearningError(
+      'INVALID_ARGUMENT',
+      `the clock (the now option) returned ${t instanceof Date ? 'a Date' : describe(t)}; it must return epoch milliseconds like Date.now()${t instanceof Date ? ' (use () => date.getTime())' : ''}`,
+    );
+  return t === 0 ? 0 : t;
+}
+
 /** What a caller may hand in: everything but `name` and `value` optional, timestamps in any accepted form. */
 export interface MetricRecordInput {
   name: string;
@@ -175,7 +192,7 @@ export function validateRecord(input: MetricRecordInput, now: () => number = Dat
   const { value } = input;
   if (typeof value !== 'number') throw invalid(name, `value must be a number, got ${describe(value)}`);
   if (!Number.isFinite(value)) throw invalid(name, `value must be finite, got ${describe(value)}`);
-  const timestamp = input.timestamp === undefined ? now() : validateTimestamp(input.timestamp, name);
+  const timestamp = input.timestamp === undefined ? readClock(now) : validateTimestamp(input.timestamp, name);
   const metadata = validateMetadata(input.metadata, name);
   return Object.freeze({ name, value: Object.is(value, -0) ? 0 : value, timestamp, metadata });
 }

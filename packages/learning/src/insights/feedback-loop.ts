@@ -1,7 +1,7 @@
 import { LearningError } from '../errors.js';
 import { checkOptions } from '../options.js';
 import type { Metadata, MetricRecord, MetricRecordInput } from '../record.js';
-import { validateMetadata, validateMetricName } from '../record.js';
+import { readClock, validateMetadata, validateMetricName } from '../record.js';
 import type { InsightTracker } from './insight-rule.js';
 import { DEFAULT_MIN_CONFIDENCE, listMetricNames, RESERVED_METRIC_PREFIX, runInsightEngine } from './insight-engine.js';
 import { compareInsights, isPastFinding, type InsightKind, type LearningInsight } from './learning-insight.js';
@@ -293,7 +293,7 @@ export class FeedbackLoop {
 
   /** A timestamp for this iteration, strictly after the previous one so follow-ups are unambiguous. */
   #stamp(): number {
-    let t = this.#options.now();
+    let t = readClock(this.#options.now);
     if (!(t > this.#lastTimestamp)) t = this.#lastTimestamp + 1;
     this.#lastTimestamp = t;
     return t;

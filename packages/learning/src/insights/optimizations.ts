@@ -1,6 +1,6 @@
 import { LearningError } from '../errors.js';
 import { checkOptions } from '../options.js';
-import type { Metadata, MetricRecord } from '../record.js';
+import { readClock, type Metadata, type MetricRecord } from '../record.js';
 import type { FeedbackLoop, Finding } from './feedback-loop.js';
 import { RESERVED_METRIC_PREFIX } from './insight-engine.js';
 import { compareInsights, INSIGHT_SEVERITY, type InsightKind, type LearningInsight } from './learning-insight.js';
@@ -332,7 +332,7 @@ export class AutoOptimizer {
   }
 
   async #apply(action: OptimizationAction, insight: LearningInsight, insightId: string, records: readonly MetricRecord[]): Promise<OptimizationResult> {
-    const appliedAt = this.#options.now();
+    const appliedAt = readClock(this.#options.now);
     const id = `${appliedAt.toString(36)}-${(this.#seq++).toString(36)}`;
     const metric = insight.metric;
     const last = records.at(-1);
@@ -389,7 +389,7 @@ export class AutoOptimizer {
           out.push({ ...base, status: 'skipped', reason: `${reason}; register action "${app.actionId}" (with an undo(application)) to revert it` });
         else out.push({ ...base, ...(await this.#revert(i, worse, reason)) });
       } else if (!dryRun && followUp.length >= n && !regressions.some((f) => f.outcome === 'pending')) {
-        const closed: OptimizationApplication = { ...app, status: 'kept', closedAt: this.#options.now() };
+        const closed: OptimizationApplication = { ...app, status: 'kept', closedAt: readClock(this.#options.now) };
         this.#applications[i] = closed;
         this.#undos.delete(app.id);
         await this.#record(closed, 'kept', closed.closedAt!);
@@ -403,7 +403,7 @@ export class AutoOptimizer {
     const app = this.#applications[i]!;
     const action = this.#actions.find((a) => a.id === app.actionId);
     const undo = this.#undos.get(app.id) ?? (action?.undo ? () => action.undo!(app) : undefined);
-    const closedAt = this.#options.now();
+    const closedAt = readClock(this.#options.now);
     let closed: OptimizationApplication;
     if (!undo) {
       const error = `action "${app.actionId}" returned no undo function and has no undo(application)`;

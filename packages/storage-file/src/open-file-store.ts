@@ -149,6 +149,9 @@ async function acquireCompactionLock(lock: string): Promise<void> {
 
 const isCode = (e: unknown, code: string) => (e as NodeJS.ErrnoException | undefined)?.code === code;
 
+/** The options openFileStore knows; anything else is refused (a misspelling must not be ignored). */
+const OPTIONS = ['path', 'fsync', 'onCorrupt', 'onWarning', 'readOnly', 'eager'] as const satisfies readonly (keyof FileStoreOptions)[];
+
 /**
  * Opens (creating if needed) a file-backed `MetricStore`: one JSON Lines file, append-only, safe
  * for several processes appending at once and for processes killed mid-write. Opening reads only
@@ -172,6 +175,14 @@ const isCode = (e: unknown, code: string) => (e as NodeJS.ErrnoException | undef
  */
 export async function openFileStore(options: FileStoreOptions): Promise<FileMetricStore> {
   if (typeof options !== 'object' || options === null) throw new LearningError('INVALID_ARGUMENT', 'openFileStore needs an options object such as { path: ".autodev/metrics.jsonl" }');
+  // A misspelt option was ignored: { readonly: true } (better-sqlite3's spelling) created and appended to the file.
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || (OPTIONS as readonly string[]).includes(key)) continue;
+    const near = OPTIONS.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[_-]/g, ''));
+    throw new LearningError('INVALID_ARGUMENT', `openFileStore: unknown option ${JSON.stringify(key)}${near ? `; did you mean ${near}?` : ''} (options: ${OPTIONS.join(', ')})`);
+  }
+  for (const key of ['fsync', 'readOnly', 'eager'] as const)
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new LearningError('INVALID_ARGUMENT', `options.${key} must be true or false, got ${JSON.stringify(options[key])}`);
   if (typeof options.path !== 'string' || options.path.trim() === '')
     throw new LearningError('INVALID_ARGUMENT', 'options.path must be the path of the metrics file, such as ".autodev/metrics.jsonl"');
   if (options.onCorrupt !== undefined && options.onCorrupt !== 'error' && options.onCorrupt !== 'skip')

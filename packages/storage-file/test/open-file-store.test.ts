@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fc, test as prop } from '@fast-check/vitest';
@@ -101,6 +102,15 @@ describe('openFileStore', () => {
     const dir = await tempDir();
     await expect(openFileStore({ path: '' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(openFileStore({ path: join(dir, 'x'), onCorrupt: 'ignore' as 'skip' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // A misspelt or mistyped option is refused, not ignored: { readonly: true } created the file and appended to it.
+    const typo = join(dir, 'typo.jsonl');
+    await expect(openFileStore({ path: typo, readonly: true } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/unknown option "readonly"; did you mean readOnly\?/) });
+    await expect(openFileStore({ path: typo, f_sync: true } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/did you mean fsync\?/) });
+    await expect(openFileStore({ path: typo, toString: 1 } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/unknown option "toString" \(options: path, /) });
+    for (const key of ['readOnly', 'fsync', 'eager'])
+      await expect(openFileStore({ path: typo, [key]: 'yes' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(`options.${key} must be true or false`) });
+    expect(existsSync(typo)).toBe(false);
+    await (await openFileStore({ path: typo, onWarning: undefined, fsync: undefined })).close(); // undefined values are absent options
     const store = await openFileStore({ path: join(dir, 'm.jsonl') });
     await expect(store.query({ limit: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await store.close();

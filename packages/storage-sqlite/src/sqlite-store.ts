@@ -184,6 +184,11 @@ const isMalformedJson = (e: unknown) => errorCode(e) === 'SQLITE_ERROR' && e ins
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The options openSqliteStore knows; anything else is refused (a misspelling must not be ignored). */
+const OPTIONS = ['path', 'busyTimeoutMs', 'synchronous', 'readOnly'] as const satisfies readonly (keyof SqliteStoreOptions)[];
+/** Names other libraries use for the same options. */
+const ALIASES: Readonly<Record<string, string>> = { timeout: 'busyTimeoutMs', busyTimeout: 'busyTimeoutMs' };
+
 /**
  * Opens (creating if needed) a SQLite-backed `MetricStore`: WAL mode, one transaction per `append`,
  * indexed by metric name and timestamp. Several processes may append to the same file at once.
@@ -203,6 +208,13 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   if (typeof options !== 'object' || options === null) throw new LearningError('INVALID_ARGUMENT', 'openSqliteStore needs an options object such as { path: ".autodev/metrics.db" }');
+
+  // A misspelt option was ignored: { readonly: true } (better-sqlite3's spelling) created and wrote the store.
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || (OPTIONS as readonly string[]).includes(key)) continue;
+    const near = (Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined) ?? OPTIONS.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[_-]/g, ''));
+    throw new LearningError('INVALID_ARGUMENT', `openSqliteStore: unknown option ${JSON.stringify(key)}${near ? `; did you mean ${near}?` : ''} (options: ${OPTIONS.join(', ')})`);
+  }
   const { busyTimeoutMs = 5000, synchronous = 'full' } = options;
   if (typeof options.path !== 'string' || options.path.trim() === '')
     throw new LearningError('INVALID_ARGUMENT', `path must be a non-empty file path such as ".autodev/metrics.db", got ${JSON.stringify(options.path)}`);

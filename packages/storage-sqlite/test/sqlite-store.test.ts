@@ -121,6 +121,13 @@ describe('openSqliteStore', () => {
     await expect(openSqliteStore({ path: '' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(openSqliteStore({ path, busyTimeoutMs: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(openSqliteStore({ path, synchronous: 'off' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // A misspelt option is refused, not ignored: { readonly: true } (better-sqlite3's own spelling) created the
+    // database and appended to it.
+    const typo = join(dir, 'typo.db');
+    await expect(openSqliteStore({ path: typo, readonly: true } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/unknown option "readonly"; did you mean readOnly\?/) });
+    await expect(openSqliteStore({ path: typo, timeout: 100 } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/did you mean busyTimeoutMs\?/) });
+    await expect(openSqliteStore({ path: typo, toString: 1 } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/unknown option "toString" \(options: path, /) });
+    expect(existsSync(typo)).toBe(false);
   });
 
   it('reports a file that is not a database as STORE_CORRUPT and leaves it unchanged', async () => {

@@ -140,6 +140,11 @@ async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
   return client;
 }
 
+/** The options openPostgresStore knows; anything else is refused (a misspelling must not be ignored). */
+const OPTIONS = ['connectionString', 'pool', 'schema', 'table', 'maxConnections', 'batchSize', 'readOnly'] as const satisfies readonly (keyof PostgresStoreOptions)[];
+/** Names other libraries use for the same options. */
+const ALIASES: Readonly<Record<string, string>> = { max: 'maxConnections', url: 'connectionString', connection: 'connectionString', databaseUrl: 'connectionString' };
+
 /**
  * Opens a PostgreSQL-backed `MetricStore`, creating the schema and tables on first use: the shared store
  * for a team, where many CI runners on many machines append into one database at once.
@@ -163,6 +168,13 @@ async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   if (typeof options !== 'object' || options === null)
     throw new LearningError('INVALID_ARGUMENT', 'openPostgresStore needs an options object such as { connectionString: "postgres://localhost/metrics" }');
+
+  // A misspelt option was ignored: { readonly: true } created and wrote the store, { max: 2 } kept 4 connections.
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || (OPTIONS as readonly string[]).includes(key)) continue;
+    const near = (Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined) ?? OPTIONS.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[_-]/g, ''));
+    throw new LearningError('INVALID_ARGUMENT', `openPostgresStore: unknown option ${JSON.stringify(key)}${near ? `; did you mean ${near}?` : ''} (options: ${OPTIONS.join(', ')})`);
+  }
   const { schema = 'public', table = 'autodev_metrics', maxConnections = 4, batchSize = 10_000 } = options;
   if ((options.connectionString === undefined) === (options.pool === undefined))
     throw new LearningError('INVALID_ARGUMENT', 'give exactly one of connectionString (the store creates its pool) and pool (you own it)');

@@ -193,6 +193,14 @@ describe('openPostgresStore', () => {
     await expect(openPostgresStore({ connectionString: url, schema: 'bad"name' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(openPostgresStore({ connectionString: url, table: '1x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(openPostgresStore({ connectionString: url, batchSize: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // A misspelt option is refused, not ignored: { readonly: true } created the schema and appended, { max: 2 }
+    // (pg.Pool's name) kept 4 connections.
+    const typo = randomSchema();
+    schemas.push(typo);
+    await expect(openPostgresStore({ connectionString: url, schema: typo, readonly: true } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/unknown option "readonly"; did you mean readOnly\?/) });
+    await expect(openPostgresStore({ connectionString: url, schema: typo, max: 2 } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/did you mean maxConnections\?/) });
+    await expect(openPostgresStore({ connectionString: url, schema: typo, toString: 1 } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/unknown option "toString" \(options: connectionString, /) });
+    expect((await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [typo])).rowCount).toBe(0);
   });
 
   it('reports an unreachable server as STORE_IO with the driver error as cause', async () => {

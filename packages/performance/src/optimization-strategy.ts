@@ -53,6 +53,15 @@ const GROWTH: Record<ComplexityType, (n: number) => number> = {
 
 const MIN_SLOPE_T = 4;
 
+// Growth over the measured n, as a share of the mean time, below which a slope's 95% upper bound is read as
+// "no meaningful growth": O(1) is then not ambiguous, whatever a nested growth class's RMS says.
+const NEGLIGIBLE_GROWTH = 0.1;
+
+// Student's t 0.975 quantiles (two-sided 95%) for 1..30 degrees of freedom, from the standard table.
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+/** t₀.₉₇₅ with `df` degrees of freedom; beyond 30, 1.96 + 2.4/df (2.021 at 40, 2.000 at 60, 1.980 at 120). */
+const t975 = (df: number): number => (df <= 30 ? T975[df - 1]! : 1.96 + 2.4 / df);
+
 const FIT_ORDER: readonly FittedComplexity[] = ['constant', 'logarithmic', 'linear', 'linearithmic', 'quadratic', 'cubic'];
 
 /**
@@ -149,6 +158,15 @@ export class OptimizationStrategy {
     const rms = {} as Record<FittedComplexity, number>;
     const sxxOf = new Map<FittedComplexity, number>();
     const fits = new Map<FittedComplexity, { a: number; b: number; t: number }>();
+    // Per growth class: the 95% upper bound of its slope, times its growth over the measured n, over the mean
+    // time: how much growth the data cannot rule out.
+    const possibleGrowth = {} as Record<FittedComplexity, number>;
+    let nMin = Number.POSITIVE_INFINITY;
+    let nMax = 0;
+    for (const s of samples) {
+      nMin = Math.min(nMin, s.n);
+      nMax = Math.max(nMax, s.n);
+    }
     for (const cls of FIT_ORDER) {
       const f = GROWTH[cls];
       let a: number;
@@ -182,6 +200,7 @@ export class OptimizationStrategy {
       const se = m > 2 ? Math.sqrt(sse / (m - 2) / (sxxOf.get(cls) ?? 0)) : Number.POSITIVE_INFINITY;
       const t = cls === 'constant' ? 0 : se > 0 ? b / se : Number.POSITIVE_INFINITY;
       if (b >= 0) fits.set(cls, { a, b, t });
+      possibleGrowth[cls] = cls === 'constant' ? 0 : ((b + t975(m - 2) * se) * (f(nMax) - f(nMin))) / meanT;
     }
     // Simplest class first on ties: a growth term that explains nothing should not win over O(1).
     const ranked = [...fits.keys()].sort((x, y) => rms[x] - rms[y] || FIT_ORDER.indexOf(x) - FIT_ORDER.indexOf(y));
@@ -198,7 +217,13 @@ export class OptimizationStrategy {
       // Not "about equally well": the growth class fits clearly better, but its slope could be noise. Say that.
       result.warning = `fitComplexity: ${closest} fits better (normalized RMS ${rms[closest].toFixed(4)} vs ${rms.constant.toFixed(4)} for constant) but its slope is not significant (t = ${fits.get(closest)!.t.toFixed(2)} < ${MIN_SLOPE_T}), so constant is kept; take more samples over a wider range of n before trusting either`;
     } else if (runnerUp !== undefined && rms[runnerUp] <= rms[best] * 1.1 + 1e-12 && rms[best] > 0) {
-      result.warning = `fitComplexity: ${best} (normalized RMS ${rms[best].toFixed(4)}) and ${runnerUp} (${rms[runnerUp].toFixed(4)}) fit about equally well; measure over a wider range of n (e.g. 10x between smallest and largest) before trusting the class`;
+      if (best !== 'constant') {
+        result.warning = `fitComplexity: ${best} (normalized RMS ${rms[best].toFixed(4)}) and ${runnerUp} (${rms[runnerUp].toFixed(4)}) fit about equally well; measure over a wider range of n (e.g. 10x between smallest and largest) before trusting the class`;
+      } else if (possibleGrowth[runnerUp] > NEGLIGIBLE_GROWTH) {
+        // Every growth class nests O(1), so on flat noisy data one always fits a little better; that is
+        // only ambiguous when the data cannot rule out real growth (a narrow range of n, or few samples).
+        result.warning = `fitComplexity: constant (normalized RMS ${rms.constant.toFixed(4)}) and ${runnerUp} (${rms[runnerUp].toFixed(4)}) fit about equally well: ${runnerUp}'s slope is not significant, but growth of up to ${(possibleGrowth[runnerUp] * 100).toFixed(0)}% of the mean time over the measured n cannot be ruled out; measure over a wider range of n (e.g. 10x between smallest and largest) or take more samples before trusting the class`;
+      }
     }
     return result;
   }

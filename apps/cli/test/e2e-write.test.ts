@@ -383,6 +383,17 @@ describe('autodev export', () => {
     expect(existsSync(store(dir))).toBe(false);
   });
 
+  it('import records of a file store itself (not an export) says to export it first, and writes nothing', () => {
+    const dir = tmp();
+    expect(cli(['record', 'x', '1', '--at', '2026-01-02T00:00:00Z', '--store', 'old store.jsonl', '-q'], { cwd: dir }).status).toBe(0);
+    const r = cli(['import', 'records', 'old store.jsonl', '--store', 'new.jsonl'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/old store\.jsonl:1: this is the header of an autodev file store, not an exported record/);
+    expect(r.stderr).toMatch(/autodev export --format jsonl --store "old store\.jsonl" > records\.jsonl/);
+    expect(r.stderr).not.toMatch(/needs its timestamp/);
+    expect(existsSync(join(dir, 'new.jsonl'))).toBe(false);
+  });
+
   it('refuses records dated in the future, which would stay the newest run and hide later ones', () => {
     const dir = tmp();
     const r = cli(['record', 'x', '1', '--at', '2099-01-01T00:00:00Z'], { cwd: dir });

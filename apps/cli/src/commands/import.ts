@@ -138,6 +138,11 @@ export async function importMonitorCommand(ctx: CommandContext, file: string, op
 export async function parseRecordsFile(text: string, file: string, now = Date.now()): Promise<MetricRecordInput[]> {
   const { validateRecord } = await import('@autodev/learning');
   const check = (where: string, value: unknown): MetricRecordInput => {
+    // The header line of a file store (`.autodev/metrics.jsonl`): the user passed the store itself, not an export.
+    if (typeof value === 'object' && value !== null && (value as { format?: unknown }).format === 'autodev-metrics')
+      throw new CliError('BAD_INPUT', `${where}: this is the header of an autodev file store, not an exported record`, {
+        hint: `export the store first: autodev export --format jsonl --store ${JSON.stringify(file)} > records.jsonl, then import records.jsonl; nothing was written`,
+      });
     if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as { timestamp?: unknown }).timestamp === undefined)
       throw new CliError('BAD_INPUT', `${where}: expected a record { name, value, timestamp, metadata? }, got ${JSON.stringify(value)?.slice(0, 80)}`, {
         hint: 'every record needs its timestamp (epoch ms); nothing was written',

@@ -89,6 +89,7 @@ function compile(entries: Readonly<Record<string, Polarity>>, what: string) {
   const exact = new Map<string, Polarity>();
   const prefixes: (readonly [string, Polarity])[] = [];
   for (const [key, value] of Object.entries(entries)) {
+    if (value === undefined) continue; // no override, as an undefined option is no option
     if (!POLARITIES.includes(value))
       throw new LearningError('INVALID_ARGUMENT', `${what} "${key}": polarity must be "lower", "higher" or "neutral", got ${JSON.stringify(value)}`);
     if (key.endsWith('*')) prefixes.push([key.slice(0, -1), value] as const);

@@ -61,10 +61,14 @@ function parseMetricSection(key: string, raw: unknown): MetricPolicy {
   if (!isObject(raw)) throw bad(key, `must be an object such as { max: 60 }, got ${show(raw)}`);
   const out: { -readonly [K in keyof MetricPolicy]: MetricPolicy[K] } = {};
   for (const [field, v] of Object.entries(raw)) {
+    // An undefined value is a setting left out, as in every options object of this package (YAML never has one;
+    // a policy built in code does: { max: process.env.MAX ? Number(process.env.MAX) : undefined }).
+    if (v === undefined) continue;
     const at = `${key}.${field}`;
     switch (field) {
       case 'direction': {
-        const d = typeof v === 'string' ? DIRECTIONS[v] : undefined;
+        // Own keys only: 'constructor' or 'toString' found Object.prototype's functions and became the direction.
+        const d = typeof v === 'string' && Object.hasOwn(DIRECTIONS, v) ? DIRECTIONS[v] : undefined;
         if (!d) throw bad(at, `must be "lower", "higher" or "neutral", got ${show(v)}`);
         out.direction = d;
         break;
@@ -138,13 +142,14 @@ export function parsePolicy(input: unknown): LearningPolicy {
   if (performance !== undefined && performance !== null) {
     if (!isObject(performance)) throw bad('performance', `must be an object of <metric>_max / <metric>_min budgets, got ${show(performance)}`);
     for (const [key, v] of Object.entries(performance)) {
+      if (v === undefined) continue; // left out, as in parseMetricSection
       const m = /^(.+)_(max|min)$/.exec(key);
       if (m) {
         const metric = m[1]!;
         const bound = m[2] as 'max' | 'min';
         metrics[metric] = merge(metric, metrics[metric], { [bound]: finite(`performance.${key}`, v) });
       } else {
-        if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint')
+        if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint')
           throw bad(`performance.${key}`, `must be a JSON value, got ${typeof v}`);
         settings[key] = v as JsonValue;
       }
@@ -153,6 +158,7 @@ export function parsePolicy(input: unknown): LearningPolicy {
   if (metricSection !== undefined && metricSection !== null) {
     if (!isObject(metricSection)) throw bad('metrics', `must be an object keyed by metric name, got ${show(metricSection)}`);
     for (const [metric, raw] of Object.entries(metricSection)) {
+      if (raw === undefined) continue;
       metrics[metric] = merge(metric, metrics[metric], parseMetricSection(`metrics.${metric}`, raw));
     }
   }

@@ -400,8 +400,9 @@ describe('HttpMetricStore', () => {
       const q = { where: where as never };
       expect((await store.query(q)).map((r) => r.value), String(Object.values(where)[0])).toEqual((await memory.query(q)).map((r) => r.value));
     }
-    // Unknown fields of a query object are not sent (a bigint there threw a TypeError too).
-    expect((await store.query({ name: 'm', extra: 1n } as never)).map((r) => r.value)).toEqual([0, 1, 2, 3, 4, 5]);
+    // An unknown field is refused before sending, as the collector refuses it (a bigint there threw a TypeError).
+    await expect(store.query({ name: 'm', extra: 1n } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('unknown query field "extra"') });
+    await expect(store.query({ nmae: 'm' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('unknown query field "nmae"') });
   });
 
   it('close() waits for an append in flight, then rejects with STORE_CLOSED', async () => {

@@ -242,7 +242,7 @@ describe('autodev run', () => {
     const dir = tmp();
     const r = cli(['run', '--', 'sh', '-c', 'exit 3'], { cwd: dir });
     expect(r.status).toBe(3);
-    expect(r.stderr).toMatch(/not recorded/);
+    expect(r.stderr).toMatch(/^autodev: sh -c 'exit 3' failed \(exit code 3\) after [\d.]+ s; not recorded/m);
     expect(existsSync(store(dir))).toBe(false);
     const r2 = cli(['run', '--always', '--metric', 'test_duration', '--no-memory', '--', 'sh', '-c', 'exit 4'], { cwd: dir });
     expect(r2.status).toBe(4);

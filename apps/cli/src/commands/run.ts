@@ -66,6 +66,14 @@ function runChild(ctx: CommandContext, argv: readonly string[], sampleMemory: bo
 }
 
 /**
+ * The command as it could be typed into a POSIX shell: `sh -c 'exit 3'`. Joined with spaces and put in double
+ * quotes, the arguments' boundaries were lost ("sh -c exit 3" is another command).
+ */
+export function shellQuote(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/**
  * `autodev run -- <command...>`: runs the command with inherited stdio, measures its wall time and the
  * peak resident memory of its process tree (Linux), records them when it succeeds (or always, with
  * `--always`, adding metadata `exit_code`), and returns the command's own exit code (128 + signal
@@ -87,7 +95,7 @@ export async function runCommand(ctx: CommandContext, argv: readonly string[], o
   const ok = exitCode === 0;
   const how = r.signal !== null ? `killed by ${r.signal}` : `exit code ${exitCode}`;
   if (!ok && !opts.always) {
-    ctx.note(`autodev: ${JSON.stringify(argv.join(' '))} failed (${how}) after ${formatNumber(r.seconds)} s; not recorded (use --always to record failed runs)`);
+    ctx.note(`autodev: ${shellQuote(argv)} failed (${how}) after ${formatNumber(r.seconds)} s; not recorded (use --always to record failed runs)`);
     return exitCode;
   }
   const at = Date.now();

@@ -2,7 +2,7 @@ import { LearningError } from '../errors.js';
 import type { LearningInsight } from './learning-insight.js';
 import { metricNameTokens } from './polarity.js';
 
-/** What the next piece of work is, for `suggestOptimizations`. Extra keys are allowed and ignored. */
+/** What the next piece of work is, for `suggestOptimizations`. Extra keys are allowed and ignored, except `task_type` (say `taskType`). */
 export interface OptimizationContext {
   /** 'refactoring', 'feature', 'bugfix', 'performance', 'testing', 'documentation', or any other label. */
   taskType?: string;
@@ -154,6 +154,13 @@ export function suggestFromInsights(
   history: SuggestionHistory,
   extra: readonly OptimizationSuggestion[] = [],
 ): OptimizationSuggestion[] {
+  // Extra keys are the caller's own context, but the guide's Python spelling of a known one ({ task_type }) is a
+  // mistake that silently dropped the task's advice.
+  for (const key of Object.keys(context)) {
+    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (camel !== key && (camel === 'taskType' || camel === 'complexity'))
+      throw new LearningError('INVALID_ARGUMENT', `suggestOptimizations: context key "${key}": did you mean ${camel}? (context: { taskType, complexity, ... })`);
+  }
   if (context.complexity !== undefined && !['low', 'medium', 'high'].includes(context.complexity))
     throw new LearningError('INVALID_ARGUMENT', `complexity must be "low", "medium" or "high", got ${JSON.stringify(context.complexity)}`);
   if (context.taskType !== undefined && typeof context.taskType !== 'string')

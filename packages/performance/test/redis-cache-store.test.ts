@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { RedisCacheStore } from '../src/redis-cache-store.js';
 import { TieredCache } from '../src/tiered-cache.js';
 import { SimpleCache } from '../src/simple-cache.js';
+import { runWith } from '../../../test-services.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -20,18 +21,22 @@ async function connect(): Promise<Redis | undefined> {
 }
 
 const client = await connect();
-if (client === undefined) console.warn(`RedisCacheStore tests skipped: no Redis reachable at ${url} (set REDIS_URL to run them)`);
+// Without Redis (and without AUTODEV_REQUIRE_SERVICES=1, which CI sets) these tests are skipped; with it set, they
+// run and fail on the missing server.
+const withRedis = runWith(`Redis at ${url}`, client !== undefined, 'Start one or set REDIS_URL.');
 
-describe.skipIf(client === undefined)(`RedisCacheStore against a real Redis at ${url}`, () => {
+describe.runIf(withRedis)(`RedisCacheStore against a real Redis at ${url}`, () => {
   const prefix = `autodev-test:${process.pid}:${Date.now()}:`;
   let store: RedisCacheStore<{ name: string; n: number } | null>;
 
   beforeAll(() => {
-    store = new RedisCacheStore({ client: client!, prefix });
+    if (client === undefined) throw new Error(`no Redis reachable at ${url}: start one or set REDIS_URL (.ci/run starts it)`);
+    store = new RedisCacheStore({ client, prefix });
   });
   afterAll(async () => {
+    if (client === undefined) return;
     await store.clear();
-    client!.disconnect();
+    client.disconnect();
   });
 
   it('round-trips JSON values under the prefix and reports misses as undefined', async () => {

@@ -4,6 +4,7 @@ import type { CacheStats } from './simple-cache.js';
 import { MemoStore, normalizeKey } from './internal/memo-store.js';
 import { copyFunctionProperties } from './internal/function-properties.js';
 import { checkOptions } from './internal/options.js';
+import { isPromise } from './internal/promise.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFunction = (this: any, ...args: any[]) => any;
@@ -59,15 +60,6 @@ export interface Memoizer<Args extends unknown[] = any[]> {
 
 const METHOD_CACHES = Symbol.for('autodev.performance.v1.methodCaches');
 
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
-  try {
-    return typeof (v as { then?: unknown }).then === 'function';
-  } catch {
-    return false;
-  }
-}
-
 function handleFor(store: MemoStore): CacheHandle {
   return {
     get size() {
@@ -111,7 +103,9 @@ function makeCached(fn: AnyFunction, o: Resolved): AnyFunction & { cache: CacheH
   const store = new MemoStore(o.maxSize, o.ttlMs, o.clock);
   const keyFn = o.key;
   const remember = (node: ReturnType<MemoStore['addSingle']>, result: unknown): void => {
-    if (!isThenable(result)) return;
+    // Only native promises are watched: calling then() on another thenable could run a lazy query builder
+    // once more than the caller does (see isPromise); such values are cached like any other.
+    if (!isPromise(result)) return;
     // Rejections are not cached: drop the entry if it still holds this promise.
     try {
       result.then(undefined, () => store.remove(node));

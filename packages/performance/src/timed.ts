@@ -3,6 +3,7 @@ import type { OperationRecorder } from './operation-recorder.js';
 import { invalidArgument } from './performance-error.js';
 import { copyFunctionProperties } from './internal/function-properties.js';
 import { checkOptions } from './internal/options.js';
+import { isPromise } from './internal/promise.js';
 
 /** Options of {@link timed}. */
 export interface TimedOptions {
@@ -31,16 +32,6 @@ export interface Timer {
 // (bench/timed.bench.ts); its sub-microsecond resolution is plenty for a latency sketch with 0.78% buckets.
 const perf = globalThis.performance;
 
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
-  try {
-    return typeof (v as { then?: unknown }).then === 'function';
-  } catch {
-    // A `then` getter that throws: treat the value as a plain result rather than fail the caller.
-    return false;
-  }
-}
-
 function makeTimed<F extends AnyFunction>(fn: F, name: string, monitor: PerformanceMonitor): F {
   // Resolved once: the per-call cost is two clock reads and one recorder update, no Map lookup.
   const recorder: OperationRecorder = monitor.recorder(name);
@@ -55,16 +46,17 @@ function makeTimed<F extends AnyFunction>(fn: F, name: string, monitor: Performa
       settle(recorder, start, true);
       throw error;
     }
-    if (isThenable(result)) {
+    if (isPromise(result)) {
       // A side chain: the caller keeps the very promise `fn` returned (same identity, same rejection),
-      // and the duration is recorded once it settles.
+      // and the duration is recorded once it settles. Other thenables are timed until returned: calling
+      // their then() could run a lazy query builder a second time (see isPromise).
       try {
         result.then(
           () => settle(recorder, start, false),
           () => settle(recorder, start, true),
         );
       } catch {
-        // A hostile thenable must not break the call; the duration is simply not recorded.
+        // A promise whose then() was replaced and throws must not break the call; the duration is not recorded.
       }
     } else {
       settle(recorder, start, false);
@@ -91,7 +83,8 @@ function settle(recorder: OperationRecorder, start: number, failed: boolean): vo
 /**
  * Times a function into a {@link PerformanceMonitor} (the shared one by default). Works as a wrapper,
  * `timed('x')(fn)`, and as a standard method decorator, `@timed('x')`. Sync calls are timed until they
- * return or throw; async calls (any thenable result) until they settle. Throws and rejections are counted
+ * return or throw; async calls (a native promise result) until they settle. Other thenables are returned
+ * untouched and timed until returned, never subscribed to: a lazy query builder would run twice. Throws and rejections are counted
  * in the name's `errors` and passed through unchanged; the promise returned is the one `fn` returned.
  * The name defaults to the function's (or method's) name.
  *

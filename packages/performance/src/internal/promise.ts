@@ -5,9 +5,11 @@
  * or Mongoose's "Query was already executed").
  */
 export function isPromise(v: unknown): v is Promise<unknown> {
-  if (v instanceof Promise) return true;
   if (v === null || typeof v !== 'object') return false;
+  if (v instanceof Promise) return true;
   try {
+    // Most results are plain objects: one property read rules them out before the tag is built.
+    if (typeof (v as { then?: unknown }).then !== 'function') return false;
     // A promise from another realm (vm context, iframe) fails instanceof but keeps its tag.
     return Object.prototype.toString.call(v) === '[object Promise]';
   } catch {

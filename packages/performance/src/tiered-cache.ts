@@ -86,8 +86,15 @@ export class TieredCache<V, K = string> implements CacheStore<V, K> {
     }
   }
 
-  /** Writes `value` into every tier. */
+  /**
+   * Writes `value` into every tier; `ttlMs` (default: the `ttlMs` option) is passed to every tier's `set`.
+   * @throws {PerformanceError} INVALID_ARGUMENT (as a rejection, before any tier is touched) when `ttlMs` is
+   *   not a positive number: with `onTierError` every tier's refusal would be swallowed and nothing stored.
+   */
   async set(key: K, value: V, ttlMs: number | undefined = this.options.ttlMs): Promise<void> {
+    if (ttlMs !== undefined && !(typeof ttlMs === 'number' && ttlMs > 0)) {
+      invalidArgument(`TieredCache.set: ttlMs must be a positive number of milliseconds (Infinity = no expiry) or undefined, got ${String(ttlMs)}`);
+    }
     this.invalidate(key);
     await this.writeAll(key, value, ttlMs);
   }

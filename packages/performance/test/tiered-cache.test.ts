@@ -58,6 +58,19 @@ describe('TieredCache', () => {
     expect(await cache.get('a')).toBeUndefined();
   });
 
+  it('set rejects a bad ttlMs before touching a tier, also with onTierError (which used to swallow every tier refusing it)', async () => {
+    const l1 = new SimpleCache<string, number>(10);
+    const l2 = memoryTier();
+    const errors: unknown[] = [];
+    const cache = new TieredCache<number>([l1, l2], { onTierError: (e) => errors.push(e) });
+    for (const ttlMs of [0, -5, Number.NaN]) {
+      await expect(cache.set('a', 1, ttlMs)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('ttlMs') });
+    }
+    expect(errors).toEqual([]);
+    expect(l1.has('a')).toBe(false);
+    expect(l2.log).toEqual([]);
+  });
+
   it('writes, deletes and clears every tier', async () => {
     const l1 = new SimpleCache<string, number>(10);
     const l2 = memoryTier();

@@ -266,7 +266,25 @@ export class PerformanceMonitor {
     if (options.type !== undefined && options.type !== 'summary' && options.type !== 'histogram') {
       invalidArgument(`toPrometheus: type must be 'summary' or 'histogram', got ${JSON.stringify(options.type)}`);
     }
-    const family = sanitizeMetricName(options.metricName ?? 'autodev_operation_duration_seconds');
+    const { metricName, labels, quantiles: qs, buckets: bs } = options;
+    if (metricName !== undefined && !(typeof metricName === 'string' && metricName.length > 0)) {
+      invalidArgument(`toPrometheus: metricName must be a non-empty string such as 'http_request_duration_seconds', got ${JSON.stringify(metricName)}`);
+    }
+    if (labels !== undefined && labels !== null && (typeof labels !== 'object' || Array.isArray(labels))) {
+      invalidArgument(`toPrometheus: labels must be an object of label name → string value, e.g. { service: 'api' }, got ${JSON.stringify(labels)}`);
+    }
+    for (const [k, v] of Object.entries(labels ?? {})) {
+      // Numbers and booleans read well as text (prom-client takes them too); an object would print "[object Object]".
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        invalidArgument(`toPrometheus: label "${k}" must have a string value, got ${JSON.stringify(v) ?? typeof v}`);
+      }
+    }
+    for (const [what, list] of [['quantiles', qs], ['buckets', bs]] as const) {
+      if (list !== undefined && !(Array.isArray(list) && list.every((x) => typeof x === 'number'))) {
+        invalidArgument(`toPrometheus: ${what} must be an array of numbers, e.g. ${what === 'quantiles' ? '[0.5, 0.99]' : '[0.1, 0.5, 1]'}, got ${JSON.stringify(list)}`);
+      }
+    }
+    const family = sanitizeMetricName(metricName ?? 'autodev_operation_duration_seconds');
     const base = family.replace(/(_duration)?_seconds$/, '');
     const errorsFamily = `${base}_errors_total`;
     const constant = Object.entries(options.labels ?? {}).map(([k, v]) => [sanitizeLabelName(k), String(v)] as const);

@@ -52,6 +52,20 @@ describe('options are checked', () => {
     expect(monitor.toPrometheus({ type: 'histogram' })).toContain('# TYPE autodev_operation_duration_seconds histogram');
   });
 
+  it('toPrometheus refuses non-array quantiles/buckets, non-string labels and an empty or non-string metricName', () => {
+    const monitor = PerformanceMonitor.isolated();
+    monitor.recordOperation('a', 1);
+    expect(() => monitor.toPrometheus({ quantiles: 0.5 as never })).toThrow(invalid('quantiles must be an array of numbers'));
+    expect(() => monitor.toPrometheus({ quantiles: ['0.5'] as never })).toThrow(invalid('quantiles must be an array of numbers'));
+    expect(() => monitor.toPrometheus({ type: 'histogram', buckets: 1 as never })).toThrow(invalid('buckets must be an array of numbers'));
+    expect(() => monitor.toPrometheus({ labels: 'service=api' as never })).toThrow(invalid('labels must be an object'));
+    expect(() => monitor.toPrometheus({ labels: { shard: { id: 3 } } as never })).toThrow(invalid('label "shard" must have a string value'));
+    expect(monitor.toPrometheus({ labels: { shard: 3 } as never })).toContain('shard="3"');
+    expect(() => monitor.toPrometheus({ metricName: 5 as never })).toThrow(invalid('metricName'));
+    expect(() => monitor.toPrometheus({ metricName: '' })).toThrow(invalid('metricName'));
+    expect(monitor.toPrometheus({ metricName: 'x_seconds', labels: { service: 'api' }, quantiles: [0.5] })).toContain('x_seconds{service="api",operation="a",quantile="0.5"} 1');
+  });
+
   it('a bare decorator call timed(method, context) still times the method under its own name', () => {
     const monitor = PerformanceMonitor.global;
     const name = `bare_${Math.random().toString(36).slice(2)}`;

@@ -62,6 +62,10 @@ const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.
 /** t₀.₉₇₅ with `df` degrees of freedom; beyond 30, 1.96 + 2.4/df (2.021 at 40, 2.000 at 60, 1.980 at 120). */
 const t975 = (df: number): number => (df <= 30 ? T975[df - 1]! : 1.96 + 2.4 / df);
 
+// Student's t 0.995 quantiles (two-sided p = 0.01) for 1..5 degrees of freedom, from the standard table. From 6
+// on they are below MIN_SLOPE_T (3.707 at 6), so t ≥ 4 already means p < 0.01 there.
+const T995_SMALL_DF = [63.657, 9.925, 5.841, 4.604, 4.032];
+
 const FIT_ORDER: readonly FittedComplexity[] = ['constant', 'logarithmic', 'linear', 'linearithmic', 'quadratic', 'cubic'];
 
 /**
@@ -224,6 +228,12 @@ export class OptimizationStrategy {
         // only ambiguous when the data cannot rule out real growth (a narrow range of n, or few samples).
         result.warning = `fitComplexity: constant (normalized RMS ${rms.constant.toFixed(4)}) and ${runnerUp} (${rms[runnerUp].toFixed(4)}) fit about equally well: ${runnerUp}'s slope is not significant, but growth of up to ${(possibleGrowth[runnerUp] * 100).toFixed(0)}% of the mean time over the measured n cannot be ruled out; measure over a wider range of n (e.g. 10x between smallest and largest) or take more samples before trusting the class`;
       }
+    }
+    const df = m - 2;
+    if (result.warning === undefined && best !== 'constant' && df <= T995_SMALL_DF.length && fit.t < T995_SMALL_DF[df - 1]!) {
+      // With so few samples t ≥ 4 is a weak test (p ≈ 0.16 with 3 samples) and any two-parameter class fits
+      // them closely, so the choice between growth classes is mostly noise.
+      result.warning = `fitComplexity: ${best} was chosen from only ${m} samples; its slope (t = ${fit.t.toFixed(2)}) is not significant at p < 0.01 with ${df} degree${df === 1 ? '' : 's'} of freedom (needs t >= ${T995_SMALL_DF[df - 1]}); take at least 8 samples over a wider range of n before trusting the class`;
     }
     return result;
   }

@@ -117,6 +117,18 @@ describe('OptimizationStrategy', () => {
     expect(fit.warning).toMatch(/fit about equally well: .* growth of up to \d+% of the mean time over the measured n cannot be ruled out/);
   });
 
+  it('warns when a growth class wins on a handful of samples whose slope test is weak (t >= 4 is p ~ 0.16 with 3 samples)', () => {
+    // Linear data with noise, three samples: logarithmic fits best by chance and used to be returned without a word.
+    const fit = fitComplexity([
+      { n: 10, seconds: 1 },
+      { n: 20, seconds: 2.1 },
+      { n: 30, seconds: 2.9 },
+    ]);
+    expect(fit.warning).toMatch(/chosen from only 3 samples; its slope \(t = [\d.]+\) is not significant at p < 0.01 with 1 degree of freedom \(needs t >= 63.657\)/);
+    // An exact fit is significant however few the samples.
+    expect(fitComplexity([10, 20, 30].map((n) => ({ n, seconds: n / 10 }))).warning).toBeUndefined();
+  });
+
   it('says why when a clearly better growth class loses to O(1) on significance, instead of "about equally well"', () => {
     const fit = fitComplexity([
       { n: 10, seconds: 1.0 },

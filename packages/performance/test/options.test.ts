@@ -15,7 +15,8 @@ const fakeRedis = { get: async () => null, set: async () => 'OK', del: async () 
 describe('options are checked', () => {
   it('refuses unknown and snake_case keys with a did-you-mean', () => {
     expect(() => cached({ max_size: 10 } as never)).toThrow(invalid('unknown option "max_size"; did you mean maxSize?'));
-    expect(() => cached({ ttl: 10 } as never)).toThrow(invalid('unknown option "ttl"'));
+    expect(() => cached({ ttl: 10 } as never)).toThrow(invalid('unknown option "ttl"; did you mean ttlMs?'));
+    expect(() => cached({ TTL_MS: 10 } as never)).toThrow(invalid('did you mean ttlMs?'));
     expect(() => new SimpleCache({ maxSize: 10, ttl_ms: 5 } as never)).toThrow(invalid('did you mean ttlMs?'));
     expect(() => new SimpleCache({ max_size: 10 } as never)).toThrow(invalid('did you mean maxSize?'));
     expect(() => new TieredCache([new SimpleCache(1)], { ttl: 5 } as never)).toThrow(invalid('unknown option "ttl"'));

@@ -15,7 +15,10 @@ export function checkOptions(what: string, options: unknown, known: readonly str
     if (known.includes(key)) continue;
     const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     const lower = key.toLowerCase();
-    const guess = known.includes(camel) ? camel : known.find((k) => k.toLowerCase() === lower);
+    // camelCase of a snake_case key, the same key in another case, or a unit-less name (`ttl` for `ttlMs`).
+    const guess = known.includes(camel)
+      ? camel
+      : (known.find((k) => k.toLowerCase() === lower.replace(/_/g, '')) ?? known.find((k) => lower.length >= 3 && k.toLowerCase().startsWith(lower)));
     const hint = guess !== undefined ? `; did you mean ${guess}?` : '';
     invalidArgument(`${what}: unknown option "${key}"${hint} (options: ${known.join(', ')})`);
   }

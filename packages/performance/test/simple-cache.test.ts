@@ -305,3 +305,55 @@ describe('SimpleCache', () => {
     expect(await tiered.get('a')).toBe(1);
   });
 });
+
+describe('SimpleCache with per-entry TTLs', () => {
+  type TtlOp =
+    | { op: 'set'; k: Key; v: number; ttl: number | undefined }
+    | { op: 'get' | 'has' | 'delete'; k: Key }
+    | { op: 'tick'; ms: number };
+  const ttlKey: fc.Arbitrary<Key> = fc.oneof(fc.integer({ min: 0, max: 12 }), fc.constantFrom('a', 'b', 'c'));
+  const ttlOp: fc.Arbitrary<TtlOp> = fc.oneof(
+    { weight: 4, arbitrary: fc.record({ op: fc.constant('set' as const), k: ttlKey, v: fc.integer(), ttl: fc.option(fc.constantFrom(1, 5, 20, Number.POSITIVE_INFINITY), { nil: undefined }) }) },
+    { weight: 4, arbitrary: fc.record({ op: fc.constantFrom('get' as const, 'has' as const, 'delete' as const), k: ttlKey }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 10 }) }) },
+  );
+
+  // Model: a Map in recency order with an expiry per key; an expired entry still takes its slot (and is the
+  // one evicted when it is the oldest) until a lookup drops it, as in SimpleCache.
+  test.prop([fc.integer({ min: 1, max: 6 }), fc.option(fc.constantFrom(3, 8), { nil: undefined }), fc.array(ttlOp, { maxLength: 120 })], { numRuns: 300 })(
+    'agrees with a model of expiry per entry, with or without a default ttlMs',
+    (maxSize, defaultTtl, ops) => {
+      let now = 0;
+      const cache = new SimpleCache<Key, number>({ maxSize, ttlMs: defaultTtl, clock: { now: () => now } });
+      const model = new Map<Key, { v: number; expiresAt: number }>();
+      const live = (k: Key): { v: number; expiresAt: number } | undefined => {
+        const e = model.get(k);
+        return e !== undefined && e.expiresAt > now ? e : undefined;
+      };
+      for (const o of ops) {
+        if (o.op === 'tick') now += o.ms;
+        else if (o.op === 'set') {
+          cache.set(o.k, o.v, o.ttl);
+          const ttl = o.ttl ?? defaultTtl ?? Number.POSITIVE_INFINITY;
+          if (model.has(o.k)) model.delete(o.k);
+          else if (model.size >= maxSize) model.delete(model.keys().next().value!);
+          model.set(o.k, { v: o.v, expiresAt: now + ttl });
+        } else if (o.op === 'get') {
+          const e = live(o.k);
+          if (e === undefined) model.delete(o.k);
+          else {
+            model.delete(o.k);
+            model.set(o.k, e);
+          }
+          expect(cache.get(o.k)).toBe(e?.v);
+        } else if (o.op === 'has') expect(cache.has(o.k)).toBe(live(o.k) !== undefined);
+        else {
+          expect(cache.delete(o.k)).toBe(live(o.k) !== undefined);
+          model.delete(o.k);
+        }
+        expect(cache.size).toBe(model.size);
+        expect([...cache.keysByRecency()]).toEqual([...model.keys()].filter((k) => live(k) !== undefined).reverse());
+      }
+    },
+  );
+});

@@ -2,7 +2,7 @@ import { defaultClock, type Clock } from './clock.js';
 import { invalidArgument } from './performance-error.js';
 import type { CacheStats } from './simple-cache.js';
 import { MemoStore, normalizeKey } from './internal/memo-store.js';
-import { copyFunctionProperties } from './internal/function-properties.js';
+import { copyFunctionProperties, notAFunctionMessage } from './internal/function-properties.js';
 import { checkOptions } from './internal/options.js';
 import { isPromise } from './internal/promise.js';
 
@@ -173,7 +173,7 @@ function makeCached(fn: AnyFunction, o: Resolved): AnyFunction & { cache: CacheH
 export function cached<Args extends unknown[] = any[]>(options: CachedOptions<Args> = {}): Memoizer<Args> {
   const o = resolveOptions(options);
   const memoizer = (fn: AnyFunction, context?: ClassMethodDecoratorContext): AnyFunction => {
-    if (typeof fn !== 'function') invalidArgument(`cached: expected a function to wrap, got ${typeof fn}`);
+    if (typeof fn !== 'function') invalidArgument(notAFunctionMessage('cached', fn, context));
     if (context === undefined) return makeCached(fn, o);
     if (context.kind !== 'method') invalidArgument(`cached: only methods can be decorated, got a ${String(context.kind)}`);
     const perInstance = new WeakMap<object, AnyFunction & { cache: CacheHandle }>();

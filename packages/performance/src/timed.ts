@@ -1,7 +1,7 @@
 import { PerformanceMonitor } from './performance-monitor.js';
 import type { OperationRecorder } from './operation-recorder.js';
 import { invalidArgument } from './performance-error.js';
-import { copyFunctionProperties } from './internal/function-properties.js';
+import { copyFunctionProperties, notAFunctionMessage } from './internal/function-properties.js';
 import { checkOptions } from './internal/options.js';
 import { isPromise } from './internal/promise.js';
 
@@ -129,7 +129,7 @@ function wrapWith(
   context: ClassMethodDecoratorContext | undefined,
   options: TimedOptions,
 ): AnyFunction {
-  if (typeof fn !== 'function') invalidArgument(`timed: expected a function to wrap, got ${typeof fn}`);
+  if (typeof fn !== 'function') invalidArgument(notAFunctionMessage('timed', fn, context));
   if (context !== undefined && context.kind !== 'method') {
     invalidArgument(`timed: only methods can be decorated, got a ${String(context.kind)}`);
   }

@@ -67,6 +67,15 @@ describe('options are checked', () => {
     expect(monitor.toPrometheus({ metricName: 'x_seconds', labels: { service: 'api' }, quantiles: [0.5] })).toContain('x_seconds{service="api",operation="a",quantile="0.5"} 1');
   });
 
+  it('a legacy (experimentalDecorators) decorator call says what to change instead of "got object"', () => {
+    const proto = {};
+    const descriptor = { value: () => 1, writable: true, enumerable: false, configurable: true };
+    const legacy = (decorator: unknown) => (decorator as (t: object, k: string, d: PropertyDescriptor) => unknown)(proto, 'get', descriptor);
+    expect(() => legacy(timed('x'))).toThrow(invalid('legacy decorator (experimentalDecorators) on "get"'));
+    expect(() => legacy(cached())).toThrow(invalid('legacy decorator (experimentalDecorators) on "get"'));
+    expect(() => timed('x')(5 as never)).toThrow(invalid('expected a function to wrap, got number'));
+  });
+
   it('a bare decorator call timed(method, context) still times the method under its own name', () => {
     const monitor = PerformanceMonitor.global;
     const name = `bare_${Math.random().toString(36).slice(2)}`;

@@ -1,3 +1,15 @@
+/**
+ * The message for a decorator or wrapper given something that is not a function. A legacy
+ * (`experimentalDecorators`) method decorator is called as (prototype, key, descriptor): say so, since
+ * "got object" alone does not tell a NestJS/TypeORM user what to change.
+ */
+export function notAFunctionMessage(what: string, fn: unknown, context: unknown): string {
+  const legacy = typeof context === 'string' || typeof context === 'symbol';
+  return legacy
+    ? `${what}: called as a legacy decorator (experimentalDecorators) on "${String(context)}"; ${what} is a standard (TC39) decorator: turn experimentalDecorators off for this file, or wrap the function instead (${what}(...)(fn))`
+    : `${what}: expected a function to wrap, got ${fn === null ? 'null' : typeof fn}`;
+}
+
 const SKIP = new Set<PropertyKey>(['length', 'name', 'prototype', 'arguments', 'caller']);
 
 /**

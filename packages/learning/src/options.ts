@@ -16,9 +16,38 @@ export function checkOptions<T extends object>(what: string, options: T | null |
     throw new LearningError('INVALID_ARGUMENT', `${what}: options must be an object such as { ${known[0]}: … }, got ${Array.isArray(options) ? 'an array' : typeof options}`);
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    const hint = camel !== key && known.includes(camel) ? `; did you mean ${camel}?` : '';
-    throw new LearningError('INVALID_ARGUMENT', `${what}: unknown option "${key}"${hint} (options: ${known.join(', ')})`);
+    const guess = closestKey(key, known);
+    throw new LearningError('INVALID_ARGUMENT', `${what}: unknown option "${key}"${guess ? `; did you mean ${guess}?` : ''} (options: ${known.join(', ')})`);
   }
   return options;
+}
+
+/**
+ * The known key `key` most likely meant: its camelCase spelling (`window_size` → `windowSize`), else the nearest by
+ * edit distance when it is within 2 edits (`nmae` → `name`, `limt` → `limit`), else none.
+ */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  if (camel !== key && known.includes(camel)) return camel;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions, so `nmae` is one edit from `name`). */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
+    }
+  }
+  return rows[a.length]![b.length]!;
 }

@@ -1,4 +1,5 @@
 import { LearningError } from './errors.js';
+import { closestKey } from './options.js';
 import { MAX_METADATA_DEPTH, MAX_TIMESTAMP_MS, type JsonValue, type MetricRecord } from './record.js';
 
 /**
@@ -41,14 +42,22 @@ export interface MetricStore {
   close(): Promise<void>;
 }
 
+const QUERY_FIELDS = ['name', 'from', 'to', 'where', 'order', 'limit'] as const satisfies ReadonlyArray<keyof MetricQuery>;
+
 /**
  * Checks a query's fields and returns it.
- * @throws {LearningError} INVALID_ARGUMENT when a field has the wrong type or range.
+ * @throws {LearningError} INVALID_ARGUMENT when a field is unknown (with a did-you-mean) or has the wrong type or range.
  */
 export function validateQuery(query: MetricQuery | undefined): MetricQuery {
   if (query === undefined) return {};
   if (typeof query !== 'object' || query === null) throw new LearningError('INVALID_ARGUMENT', 'query must be an object');
   const bad = (what: string) => new LearningError('INVALID_ARGUMENT', `query.${what}`);
+  // An unknown field would otherwise be no filter at all: { nmae: 'build_time' } returned every record.
+  for (const key of Object.keys(query)) {
+    if ((QUERY_FIELDS as readonly string[]).includes(key)) continue;
+    const guess = closestKey(key, QUERY_FIELDS);
+    throw new LearningError('INVALID_ARGUMENT', `query: unknown field "${key}"${guess ? `; did you mean ${guess}?` : ''} (fields: ${QUERY_FIELDS.join(', ')})`);
+  }
   if (query.name !== undefined && typeof query.name !== 'string') throw bad('name must be a string');
   if (query.from !== undefined && !Number.isFinite(query.from)) throw bad(`from must be epoch milliseconds, got ${String(query.from)}`);
   if (query.to !== undefined && !Number.isFinite(query.to)) throw bad(`to must be epoch milliseconds, got ${String(query.to)}`);

@@ -127,7 +127,11 @@ describe('where in SQL', () => {
     holey[0] = 1;
     holey[2] = 3; // jsonEqual skips the hole, so [1, <hole>, 3] matches [1, null, 3]
     const odd: MetricQuery['where'][] = [{ empty: new Date(0) as unknown as JsonValue }, { s: undefined as unknown as JsonValue }, { list: holey }, { s: NaN }];
-    for (const where of odd) expect(await values(where), JSON.stringify(where)).toEqual((await model.query({ where })).map((r) => r.value));
+    for (const where of odd) {
+      // Both answer alike: today validateQuery refuses each of these (INVALID_ARGUMENT) on every backend.
+      const expected = await model.query({ where }).then((rs) => rs.map((r) => r.value), (e: unknown) => (e as { code?: string }).code);
+      expect(await values(where).catch((e: unknown) => (e as { code?: string }).code), JSON.stringify(where)).toEqual(expected);
+    }
   });
 
   it('answers random filters on awkward keys and values like the memory store', async () => {

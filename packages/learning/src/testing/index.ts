@@ -304,6 +304,10 @@ export function describeMetricStoreContract<F extends StoreFixture>(
           await expect(f.store.query({ from: NaN })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
           await expect(f.store.query({ order: 'sideways' as 'asc' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
           await expect(f.store.query({ where: [] as unknown as Metadata })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+          // A misspelt field or a where value no metadata can hold would otherwise be no filter at all, or one each
+          // backend answers differently (validateQuery refuses both).
+          await expect(f.store.query({ nmae: 'x' } as unknown as MetricQuery)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+          await expect(f.store.query({ where: { branch: Number.NaN } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
         },
         timeoutMs,
       );

@@ -19,7 +19,7 @@ describe('detection functions check their options', () => {
     const cases: Array<[() => unknown, RegExp]> = [
       [() => detectChangePoints(series, { min_segment_length: 3 } as never), /detectChangePoints: unknown option "min_segment_length"; did you mean minSegmentLength\?/],
       [() => detectRegression(series, { min_baseline: 5 } as never), /detectRegression: unknown option "min_baseline"; did you mean minBaseline\?/],
-      [() => detectAnomalies(series, { treshold: 3 } as never), /detectAnomalies: unknown option "treshold" \(options: recent, window, minBaseline, threshold\)/],
+      [() => detectAnomalies(series, { treshold: 3 } as never), /detectAnomalies: unknown option "treshold"; did you mean threshold\? \(options: recent, window, minBaseline, threshold\)/],
       [() => detectDrift(series, { windw: 5 } as never), /detectDrift: unknown option "windw"/],
       [() => forecast(series, { horizons: 5 } as never), /forecast: unknown option "horizons"/],
       [() => compareSamples([1, 2, 3], [4, 5, 6], { confidence_level: 0.9 } as never), /compareSamples: unknown option "confidence_level"; did you mean confidenceLevel\?/],

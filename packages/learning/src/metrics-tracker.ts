@@ -104,6 +104,9 @@ export class MetricsTracker {
   constructor(options: MetricsTrackerOptions = {}) {
     if (typeof options !== 'object' || options === null)
       throw new LearningError('INVALID_ARGUMENT', 'MetricsTracker options must be an object such as { storage }');
+    // A misspelt key must not pass silently: { store: openFileStore(…) } recorded into a memory store and lost
+    // every record at exit.
+    checkOptions<MetricsTrackerOptions>('MetricsTracker', options, ['storage', 'now', 'policy', 'polarity', 'rules']);
     const { storage = createMemoryStore(), now = Date.now, policy, polarity, rules = [] } = options;
     for (const m of ['append', 'query', 'names', 'close'] as const) {
       if (typeof storage !== 'object' || storage === null || typeof storage[m] !== 'function')

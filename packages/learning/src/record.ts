@@ -189,6 +189,10 @@ export interface MetricRecordInput {
 export function validateRecord(input: MetricRecordInput, now: () => number = Date.now): MetricRecord {
   if (typeof input !== 'object' || input === null) throw invalid(undefined, `record must be an object, got ${describe(input)}`);
   const name = validateMetricName(input.name);
+  // Refused when recording only (reads still accept any name a store holds): " test_duration" would start a second
+  // metric that looks like the first in every table, and split its history without a word.
+  if (name !== name.trim())
+    throw invalid(undefined, `metric name ${JSON.stringify(name)} has leading or trailing whitespace, which would make it a different metric from ${JSON.stringify(name.trim())}; remove it`);
   const { value } = input;
   if (typeof value !== 'number') throw invalid(name, `value must be a number, got ${describe(value)}`);
   if (!Number.isFinite(value)) throw invalid(name, `value must be finite, got ${describe(value)}`);

@@ -426,11 +426,22 @@ export function detectChangePoints(values: ReadonlyArray<number | null | undefin
     index: indices[at]!,
     before: before[i]!,
     after: after[i]!,
-    relativeChange: before[i] !== 0 ? (after[i]! - before[i]!) / Math.abs(before[i]!) : Number.NaN,
+    relativeChange: relativeChangeOf(before[i]!, after[i]!),
     pValue: p,
     confidence: calibrate(CHANGE_POINT_CALIBRATION, pValueScore(p)),
     weak: isWeak,
   }));
+}
+
+/**
+ * (after − before) / |before|, NaN for a zero baseline. When the difference overflows (levels near ±MAX_VALUE on
+ * opposite sides), the equal after / |before| − sign(before) gives the finite answer; otherwise bit-for-bit the
+ * plain formula.
+ */
+function relativeChangeOf(before: number, after: number): number {
+  if (before === 0) return Number.NaN;
+  const direct = (after - before) / Math.abs(before);
+  return Number.isFinite(direct) ? direct : after / Math.abs(before) - Math.sign(before);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { detectChangePoints } from '../../src/detection/change-points.js';
-import { gaussian, mulberry32 } from '../../src/detection/internal/numeric.js';
+import { RunningMedian } from '../../src/detection/internal/heap.js';
+import { gaussian, midpoint, mulberry32, sortedMedian } from '../../src/detection/internal/numeric.js';
 
 const noise = (n: number, level: number, sd: number, seed: number): number[] => {
   const r = mulberry32(seed);
@@ -135,5 +136,26 @@ describe('detectChangePoints on quantised series', () => {
       const cps = detectChangePoints(x);
       expect(cps.filter((c) => c.pValue < 0.002), `seed ${seed}`).toEqual([]);
     }
+  });
+});
+
+// A user test stepped a series from −1e308 to 1.79e308: the levels averaged across that gap overflowed to ±Infinity
+// and the relative change was Infinity, so the insight read "rose from -Infinity to Infinity".
+describe('levels near ±MAX_VALUE', () => {
+  it('reports finite levels and relative change when the step spans more than MAX_VALUE', () => {
+    const [cp] = detectChangePoints([...Array<number>(10).fill(-1e308), ...Array<number>(10).fill(1.79e308)]);
+    expect(cp).toMatchObject({ index: 10, before: -1e308, after: 1.79e308 });
+    expect(cp!.relativeChange).toBeCloseTo(2.79, 12); // (1.79e308 + 1e308) / 1e308; the plain formula overflowed
+  });
+
+  it('takes the median of two middle values near MAX_VALUE without overflow (their sum overflowed)', () => {
+    expect(sortedMedian([1.7e308, 1.79e308])).toBeCloseTo(1.745e308, -294);
+    expect(sortedMedian([-1.79e308, -1.7e308])).toBeCloseTo(-1.745e308, -294);
+    const m = new RunningMedian();
+    m.push(1.7e308);
+    m.push(1.79e308);
+    expect(m.median()).toBe(sortedMedian([1.7e308, 1.79e308]));
+    expect(midpoint(1, 2)).toBe(1.5); // ordinary values: the plain formula
+    expect(midpoint(Number.MAX_VALUE, Number.MAX_VALUE)).toBe(Number.MAX_VALUE);
   });
 });

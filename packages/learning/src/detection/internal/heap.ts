@@ -1,3 +1,5 @@
+import { midpoint } from './numeric.js';
+
 /** Binary heap ordered by `before(a, b)` ("a comes out before b"); ties leave the existing order alone. */
 export class BinaryHeap<T> {
   private readonly items: T[] = [];
@@ -64,6 +66,6 @@ export class RunningMedian {
   /** NaN when nothing was pushed. */
   median(): number {
     if (this.lower.size === 0) return Number.NaN;
-    return this.lower.size > this.upper.size ? this.lower.peek()! : (this.lower.peek()! + this.upper.peek()!) / 2;
+    return this.lower.size > this.upper.size ? this.lower.peek()! : midpoint(this.lower.peek()!, this.upper.peek()!);
   }
 }

@@ -25,12 +25,21 @@ export function compact(values: ReadonlyArray<number | null | undefined>): Compa
   return { values: Float64Array.from(v), indices: Int32Array.from(idx) };
 }
 
+/**
+ * (a + b) / 2 for finite a and b without overflow: the plain formula (bit-for-bit as before) unless the sum
+ * overflows, as for −1e308 and 1.79e308, where halving first gives the representable answer.
+ */
+export function midpoint(a: number, b: number): number {
+  const m = (a + b) / 2;
+  return Number.isFinite(m) || !Number.isFinite(a) || !Number.isFinite(b) ? m : a / 2 + b / 2;
+}
+
 /** Median of a sorted array (average of the two middle values for even length); NaN when empty. */
 export function sortedMedian(sorted: ArrayLike<number>): number {
   const n = sorted.length;
   if (n === 0) return Number.NaN;
   const h = n >> 1;
-  return n % 2 === 1 ? sorted[h]! : (sorted[h - 1]! + sorted[h]!) / 2;
+  return n % 2 === 1 ? sorted[h]! : midpoint(sorted[h - 1]!, sorted[h]!);
 }
 
 /** Median of any array (copies and sorts). */

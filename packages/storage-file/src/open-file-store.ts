@@ -255,7 +255,7 @@ class FileStore implements FileMetricStore {
       await this.create();
       st = await stat(this.path).catch((err: unknown) => Promise.reject(io(this.path, 'cannot read the metrics file', err)));
     }
-    if (st.isDirectory()) throw io(this.path, 'is a folder, not a metrics file', Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
+    if (st.isDirectory()) throw io(this.path, 'cannot be opened as a metrics file', Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
     if (!st.isFile()) throw new LearningError('STORE_IO', `${this.path}: is not a regular file; pass the path of a metrics file such as .autodev/metrics.jsonl`);
     try {
       await this.openReader();

@@ -239,7 +239,7 @@ export class Scanner {
     }
     throw new LearningError(
       'STORE_CORRUPT',
-      `${this.path}:${this.lineNo}: damaged line: ${reason}. Fix or delete that line by hand, or open with { onCorrupt: 'skip' } to read past it`,
+      `${this.path}:${this.lineNo}: damaged line: ${reason}. Fix or delete that line by hand (a program using openFileStore can pass onCorrupt: 'skip' to read past it)`,
     );
   }
 

@@ -10,11 +10,20 @@ export const DEFAULT_STORE = '.autodev/metrics.jsonl';
 /** A store location after resolution: the embedded file store, or a plugin package for a scheme. */
 export type StoreLocation =
   | { readonly kind: 'file'; readonly path: string; readonly display: string }
-  | { readonly kind: 'plugin'; readonly scheme: string; readonly packageName: string; readonly url: string; readonly display: string };
+  | {
+      readonly kind: 'plugin';
+      readonly scheme: string;
+      /** The official package, `@autodev/storage-<scheme>`. */
+      readonly packageName: string;
+      /** A third party's package for the scheme, `autodev-storage-<scheme>` (tried when the official one is not installed). */
+      readonly communityPackageName: string;
+      readonly url: string;
+      readonly display: string;
+    };
 
 /**
- * The module a storage plugin must export. `autodev --store x:...` imports `@autodev/storage-x` and
- * calls `openStore(url)`; the package maps the URL to its options and returns a `MetricStore`
+ * The module a storage plugin must export. `autodev --store x:...` imports `@autodev/storage-x` (else a third
+ * party's `autodev-storage-x`) and calls `openStore(url)`; the package maps the URL to its options and returns a `MetricStore`
  * (the interface from `@autodev/learning`, checked by its contract suite). A plugin that also exports
  * `OPEN_STORE_OPTIONS` containing `'readOnly'` is called `openStore(url, { readOnly })`; others are called
  * with the URL alone, as before (a second parameter of theirs may mean something else).
@@ -72,7 +81,7 @@ export function resolveStoreLocation(option: string | undefined, env: NodeJS.Pro
   const name = ALIASES[scheme] ?? scheme;
   // The sqlite plugin parses only "sqlite:" URLs: `sqlite3:ci.db` was refused by it after the alias had chosen it.
   const url = scheme === 'sqlite3' ? `sqlite:${raw.slice(m[0].length)}` : raw;
-  return { kind: 'plugin', scheme: name, packageName: `@autodev/storage-${name}`, url, display: redact(raw) };
+  return { kind: 'plugin', scheme: name, packageName: `@autodev/storage-${name}`, communityPackageName: `autodev-storage-${name}`, url, display: redact(raw) };
 }
 
 /**
@@ -117,20 +126,27 @@ export async function importOptional(packageName: string, cwd = process.cwd()): 
 }
 
 /**
- * Imports a storage plugin with {@link importOptional}.
+ * Imports a storage plugin with {@link importOptional}: the official `@autodev/storage-<scheme>`, else a third
+ * party's `autodev-storage-<scheme>` (so a backend can be published without the `@autodev` npm scope, as
+ * `eslint-plugin-<name>` works for ESLint). The official package wins when both are installed.
  * @throws {CliError} STORE_PLUGIN_MISSING naming the package and the install command.
  */
 export async function loadStorePlugin(location: Extract<StoreLocation, { kind: 'plugin' }>, cwd = process.cwd()): Promise<StorePlugin> {
   let mod: unknown;
+  let packageName = location.packageName;
   try {
-    mod = await importOptional(location.packageName, cwd);
+    mod = await importOptional(packageName, cwd);
+    if (mod === undefined) {
+      packageName = location.communityPackageName;
+      mod = await importOptional(packageName, cwd);
+    }
   } catch (e) {
     throw storeError(location.display, e);
   }
   if (mod === undefined)
     throw new CliError(
       'STORE_PLUGIN_MISSING',
-      `the store ${location.display} uses the "${location.scheme}:" scheme, which needs the package ${location.packageName}, and it is not installed`,
+      `the store ${location.display} uses the "${location.scheme}:" scheme, which needs the package ${location.packageName} (or a third party's ${location.communityPackageName}), and neither is installed`,
       { hint: `install it next to @autodev/cli: npm install ${location.packageName} (or pnpm add / yarn add), or use a file store: --store .autodev/metrics.jsonl` },
     );
   type PluginModule = { openStore?: unknown; OPEN_STORE_OPTIONS?: unknown };
@@ -138,7 +154,7 @@ export async function loadStorePlugin(location: Extract<StoreLocation, { kind: '
   const fromDefault = exports.openStore === undefined;
   const openStore = fromDefault ? exports.default?.openStore : exports.openStore;
   if (typeof openStore !== 'function')
-    throw new CliError('STORE_ERROR', `${location.packageName} does not export openStore(url); it is not an autodev storage plugin, or a version too old for this CLI`, {
+    throw new CliError('STORE_ERROR', `${packageName} does not export openStore(url); it is not an autodev storage plugin, or a version too old for this CLI`, {
       hint: 'a storage plugin must export `async function openStore(url: string): Promise<MetricStore>`',
     });
   const declared = fromDefault ? exports.default?.OPEN_STORE_OPTIONS : exports.OPEN_STORE_OPTIONS;

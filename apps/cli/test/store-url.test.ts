@@ -35,6 +35,7 @@ describe('resolveStoreLocation', () => {
       kind: 'plugin',
       scheme: 'http',
       packageName: '@autodev/storage-http',
+      communityPackageName: 'autodev-storage-http',
       url: 'http://127.0.0.1:8787',
       display: 'http://127.0.0.1:8787',
     });
@@ -121,6 +122,32 @@ describe('openStoreAt read-only (the plugin protocol)', () => {
 
     await open('cjsish:x', true);
     expect(((await importOptional('@autodev/storage-cjsish', dir)) as { default: { calls: unknown[] } }).default.calls).toEqual([{ readOnly: true }]);
+  });
+
+  it('finds a third party plugin published as autodev-storage-<scheme>; the official package wins when both are installed', async () => {
+    const dir = tmp();
+    const community = (name: string, tag: string) => {
+      const at = join(dir, 'node_modules', `autodev-storage-${name}`);
+      mkdirSync(at, { recursive: true });
+      writeFileSync(join(at, 'package.json'), JSON.stringify({ name: `autodev-storage-${name}`, type: 'module', main: 'index.js' }));
+      writeFileSync(join(at, 'index.js'), `export async function openStore(url) { return { ...${store}, names: async () => [${JSON.stringify(tag)}, url] }; }`);
+    };
+    community('dynamo', 'community');
+    const names = async (url: string) => {
+      const s = await openStoreAt(resolveStoreLocation(url, {}, dir), { cwd: dir });
+      return s.names();
+    };
+    expect(await names('dynamo://table')).toEqual(['community', 'dynamo://table']);
+    community('both', 'community');
+    fakePlugin(dir, 'both', `export async function openStore(url) { return { ...${store}, names: async () => ['official'] }; }`);
+    expect(await names('both:x')).toEqual(['official']);
+    // Neither installed: the error names both packages and how to install the official one.
+    const e = (await openStoreAt(resolveStoreLocation('nosuch:x', {}, dir), { cwd: dir }).then(
+      () => undefined,
+      (x: unknown) => x,
+    )) as Error & { code?: string };
+    expect(e).toMatchObject({ code: 'STORE_PLUGIN_MISSING' });
+    expect(e.message).toContain('needs the package @autodev/storage-nosuch (or a third party\'s autodev-storage-nosuch), and neither is installed');
   });
 
   it('reads the options the bundled plugins declare', async () => {

@@ -151,7 +151,10 @@ describe('malformed input: typed error or documented recovery, bytes unchanged',
   it('a directory where the file should be: STORE_IO', async () => {
     const dir = join(await tempDir(), 'metrics.jsonl');
     await mkdir(dir);
-    const e = await openFileStore({ path: dir }).catch((x: unknown) => x as Error);
+    const e = (await openFileStore({ path: dir }).then(
+      () => undefined,
+      (x: unknown) => x,
+    )) as Error;
     expect(e).toMatchObject({ code: 'STORE_IO', message: expect.stringContaining('the path is a folder: pass a file inside it') });
     expect(e.message.match(/folder/g)).toHaveLength(1); // it said "is a folder" twice
     expect((await stat(dir)).isDirectory()).toBe(true);

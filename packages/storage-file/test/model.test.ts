@@ -11,4 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'autodev-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let run = 0;
 
-itAnswersLikeTheMemoryStore(() => openFileStore({ path: join(dir, `model-${run++}.jsonl`) }), { numRuns: 100 });
+let path = '';
+
+// With reopen: what was written to the file is read back by a second store, not answered from the first one's memory.
+itAnswersLikeTheMemoryStore(() => openFileStore({ path: (path = join(dir, `model-${run++}.jsonl`)) }), { numRuns: 100, reopen: () => openFileStore({ path }) });

@@ -18,5 +18,7 @@ afterAll(async () => {
   await pool.end();
 });
 
-// A fresh table per run, all on one borrowed pool.
-itAnswersLikeTheMemoryStore(() => openPostgresStore({ pool, schema, table: `model_${run++}` }), { numRuns: 30 });
+let table = '';
+
+// A fresh table per run, all on one borrowed pool; each run's table is read back by a second store.
+itAnswersLikeTheMemoryStore(() => openPostgresStore({ pool, schema, table: (table = `model_${run++}`) }), { numRuns: 30, reopen: () => openPostgresStore({ pool, schema, table }) });

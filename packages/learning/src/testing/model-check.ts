@@ -37,15 +37,24 @@ const query = fc.record(
 export interface ModelCheckOptions {
   /** How many random append/query sequences to try. @default 100 */
   numRuns?: number;
+  /**
+   * Opens a second store on the location the last `open()` used. When given, each sequence also closes the
+   * store, reopens it and asks every query again, so what a backend wrote (not a cache of it) is checked too.
+   */
+  reopen?: () => Promise<MetricStore>;
 }
 
 /**
  * A vitest case (call it inside a test file or `describe`) that appends random batches of records
  * with hostile strings and values to a fresh store from `open`, and checks that `names()` and random
- * queries answer exactly like `createMemoryStore()`. Stricter on values than the contract suite's
- * own model check; backends whose driver encodes strings or numbers run it too.
+ * queries answer exactly like `createMemoryStore()`, and with `reopen` again after closing and reopening.
+ * Stricter on values than the contract suite's own model check; backends whose driver encodes strings or
+ * numbers run it too.
  * @example
- * itAnswersLikeTheMemoryStore(() => openSqliteStore({ path: ':memory:' }), { numRuns: 150 });
+ * let path = '';
+ * itAnswersLikeTheMemoryStore(() => openSqliteStore({ path: (path = join(dir, `m${run++}.db`)) }), {
+ *   reopen: () => openSqliteStore({ path }),
+ * });
  */
 export function itAnswersLikeTheMemoryStore(open: () => Promise<MetricStore>, options: ModelCheckOptions = {}): void {
   it('answers like the memory store on hostile strings and values', async () => {
@@ -53,15 +62,26 @@ export function itAnswersLikeTheMemoryStore(open: () => Promise<MetricStore>, op
       fc.asyncProperty(fc.array(fc.array(record, { maxLength: 8 }), { maxLength: 6 }), fc.array(query, { minLength: 1, maxLength: 8 }), async (batches, queries) => {
         const store = await open();
         const model = createMemoryStore();
+        const answersLikeTheModel = async (s: MetricStore) => {
+          expect(await s.names()).toEqual(await model.names());
+          for (const q of queries) expect(await s.query(q)).toEqual(await model.query(q));
+        };
         try {
           for (const b of batches) {
             await store.append(b);
             await model.append(b);
           }
-          expect(await store.names()).toEqual(await model.names());
-          for (const q of queries) expect(await store.query(q)).toEqual(await model.query(q));
+          await answersLikeTheModel(store);
         } finally {
           await store.close();
+        }
+        if (options.reopen) {
+          const again = await options.reopen();
+          try {
+            await answersLikeTheModel(again);
+          } finally {
+            await again.close();
+          }
         }
       }),
       { numRuns: options.numRuns ?? 100 },

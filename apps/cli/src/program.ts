@@ -76,7 +76,8 @@ export function createProgram(state: RunState, streams?: Streams): Command {
   program.addHelpText(
     'after',
     `
-Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input.
+Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input; \`run\` exits with its command's code
+(128 + signal number when it was killed; 127 not found, 126 not executable).
 Examples:
   $ autodev record test_duration 12.5 --meta suite=integration
   $ autodev run -- npm run build
@@ -110,7 +111,10 @@ Examples:
     .addOption(metaOption())
     .addOption(ciMetaOption())
     .passThroughOptions()
-    .addHelpText('after', '\nExamples:\n  $ autodev run -- npm run build\n  $ autodev run --metric test_duration --meta suite=unit -- npx vitest run')
+    .addHelpText(
+      'after',
+      "\nExit code: the command's own (128 + signal number when it was killed; 127 not found, 126 not executable), so CI fails when the build does.\nExamples:\n  $ autodev run -- npm run build\n  $ autodev run --metric test_duration --meta suite=unit -- npx vitest run",
+    )
     .action(async (command: string[], _o: unknown, cmd: Command) => {
       const { runCommand } = await import('./commands/run.js');
       done(await runCommand(ctxOf(cmd), command, cmd.opts()));

@@ -68,6 +68,9 @@ describe('autodev record', () => {
       expect(r.status, args.join(' ')).toBe(0);
       expect(r.stdout.length).toBeGreaterThan(0);
     }
+    // The exit-code line used to leave out run's, which passes its command's code through.
+    expect(cli(['--help'], { cwd: dir }).stdout).toContain("`run` exits with its command's code");
+    expect(cli(['run', '--help'], { cwd: dir }).stdout).toMatch(/Exit code: the command's own \(128 \+ signal number/);
   });
 });
 

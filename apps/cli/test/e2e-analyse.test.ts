@@ -416,6 +416,11 @@ describe('autodev demo', () => {
     expect(r.stdout).toMatch(/FAIL\s+test_duration\s+regression/);
     const kept = /The store was kept: try {2}autodev trends --store (\S+)/.exec(r.stdout)?.[1];
     expect(kept !== undefined && existsSync(kept)).toBe(true);
+    // `check` from the kept folder finds the store and the demo's policy there (a budget breach fails it).
+    const folder = /cd (\S+) && autodev check/.exec(r.stdout)?.[1];
+    const check = cli(['check'], { cwd: folder! });
+    expect(check.stdout).toMatch(/FAIL\s+api_latency_users_p95\s+budget/);
+    expect(check.status).toBe(1);
   });
 
   it('when the reader of stdout leaves (`autodev demo | head`), exits 0 without a stack trace and removes its temporary store', async () => {

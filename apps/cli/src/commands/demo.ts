@@ -130,7 +130,9 @@ export async function demoCommand(ctx: CommandContext, opts: DemoOptions): Promi
         '  • `autodev insights --format markdown >> "$GITHUB_STEP_SUMMARY"` puts the findings on the run page.',
     );
     // The kept store's path is data the user asked for: printed even with --quiet.
-    if (opts.keep) ctx.out(`${ctx.options.quiet ? '' : '\n'}The store was kept: try  autodev trends --store ${storePath}`);
+    // Its policy file sits next to the store: `check` run from that folder uses it (and the store) by default.
+    if (opts.keep)
+      ctx.out(`${ctx.options.quiet ? '' : '\n'}The store was kept: try  autodev trends --store ${storePath}\n(or, with the demo's policy: cd ${dir} && autodev check)`);
   } finally {
     if (!opts.keep) await rm(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { createMemoryStore, LearningError, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { describe, expect, it, vi } from 'vitest';
-import { createMetricsServer, DEFAULT_SESSION_MAX_AGE_SECONDS, isMetricsServerError } from '../src/index.js';
+import { createMetricsServer, DEFAULT_SESSION_MAX_AGE_SECONDS, isLoopbackHost, isMetricsServerError } from '../src/index.js';
 import { SESSION_COOKIE, sessionValue } from '../src/internal/auth.js';
 import { call, mount, post, rawGet, signal, start } from './helpers.js';
 
@@ -252,6 +252,21 @@ describe('authentication', () => {
     const other = await start({ allowedHosts: ['metrics.internal'] });
     expect((await rawGet(other.url, '/v1/names', { host: 'metrics.internal:8787' })).status).toBe(200);
     expect((await rawGet(other.url, '/v1/names', { host: 'localhost' })).status).toBe(403);
+  });
+
+  it('counts only real 127.0.0.0/8 addresses as loopback, and refuses a Host that is not name[:port]', async () => {
+    // Before, 127.999.0.1 (no address at all) passed as loopback, and so did 'localhost:abc' and '[::1]x'.
+    const { url } = await start();
+    for (const host of ['127.0.0.1', '127.255.255.254:80', 'LOCALHOST', 'localhost:', '[::1]:8787'])
+      expect((await rawGet(url, '/v1/health', { host })).status, host).toBe(200);
+    for (const host of ['127.999.0.1', '127.0.0.256', '127.0.0.1.evil.example', 'localhost:abc', '[::1]x', '::1', 'localhost:80:80']) {
+      const res = await rawGet(url, '/v1/health', { host });
+      expect(res.status, host).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN_HOST');
+    }
+    expect(isLoopbackHost('127.999.0.1')).toBe(false);
+    expect(isLoopbackHost('127.0.0.1')).toBe(true);
+    await expect(createMetricsServer({ store: createMemoryStore() }).listen({ host: '127.999.0.1', port: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
   });
 
   it('allowedHosts entries match the way Host names do: case-insensitively, IPv6 with or without brackets', async () => {

@@ -77,14 +77,17 @@ export function checkToken(req: IncomingMessage, token: string, session: Session
   );
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+/** 127.0.0.0/8 in dotted-quad form, each part a number up to 255 (127.999.0.1 is no address at all). */
+const LOOPBACK_V4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-/** The host name of a `Host` header, without the port, lowercased (`[::1]` keeps its brackets). */
+/**
+ * The host name of a `Host` header, without the port, lowercased (`[::1]` keeps its brackets); `''` when the header
+ * is not `name` or `name:port` with a numeric port (`localhost:abc`, `[::1]x`), so that it matches no host.
+ */
 export function hostName(hostHeader: string): string {
   const h = hostHeader.trim().toLowerCase();
-  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
-  const colon = h.lastIndexOf(':');
-  return colon === -1 ? h : h.slice(0, colon);
+  const m = /^(\[[^\]]*\]|[^:[\]]*)(?::\d*)?$/.exec(h);
+  return m ? m[1]! : '';
 }
 
 /**
@@ -101,7 +104,10 @@ export function allowedHostName(entry: string): string | undefined {
 
 /** True for names that can only reach this machine. */
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.test(host) || host === '::1';
+  const h = host.toLowerCase();
+  if (h === 'localhost' || h === '[::1]' || h === '::1') return true;
+  const m = LOOPBACK_V4.exec(h);
+  return m !== null && m.slice(1).every((part) => Number(part) <= 255);
 }
 
 /** The rule for `token`: a string of at least 8 characters without whitespace (it travels in a header). */

@@ -286,7 +286,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
 
   async function ingest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const format = bodyFormat(req, true);
-    const text = await readBody(req, maxBodyBytes);
+    const text = await readBody(req, res, maxBodyBytes);
     let items: unknown[];
     if (format === 'json') {
       const body = parseJson(text, 'the body');
@@ -380,7 +380,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       case '/v1/query': {
         if (method !== 'POST') throw allow('POST');
         bodyFormat(req, false);
-        const query = queryFromBody(parseJson(await readBody(req, maxBodyBytes), 'the body'));
+        const query = queryFromBody(parseJson(await readBody(req, res, maxBodyBytes), 'the body'));
         return sendJsonArray(req, res, 'records', await store.query(query));
       }
       case '/v1/names':
@@ -538,6 +538,9 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       const s = createServer(handler);
       // Node's own parser errors (malformed request, headers too large, timeout) get the API's JSON error body.
       s.on('clientError', answerClientError(responding));
+      // `Expect: 100-continue` is answered when the body is wanted (readBody), not by Node up front: a 401 or a 413
+      // then reaches the client before it sends a body that would be thrown away.
+      s.on('checkContinue', handler);
       server = s;
       bound = new Promise<void>((resolve, reject) => {
         const onListenError = (e: NodeJS.ErrnoException) =>

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MetricsServerError } from '../errors.js';
 
 /** How a request body is framed. */
@@ -39,13 +39,29 @@ const tooLarge = (limit: number) =>
     `the body is larger than ${limit} bytes (maxBodyBytes); send fewer records per request, or raise maxBodyBytes on the server`,
   );
 
+/** Whether Node has not answered the request's `Expect: 100-continue` yet (its flag; absent means not sent). */
+function owesContinue(req: IncomingMessage, res: ServerResponse): boolean {
+  return (
+    req.httpVersionMajor === 1 &&
+    req.httpVersionMinor >= 1 &&
+    /^\s*100-continue\s*$/i.test(req.headers.expect ?? '') &&
+    (res as ServerResponse & { _sent100?: boolean })._sent100 !== true
+  );
+}
+
 /**
  * Reads the whole body as UTF-8 text, refusing it as soon as it passes `limit` bytes (from `Content-Length`
  * when present, else while it streams in), so an oversized body is never held in memory.
+ *
+ * A client that sent `Expect: 100-continue` is told `100 Continue` here, once the request is known to be wanted
+ * (token, type and declared size checked), not before: a refused one gets its final answer without having sent
+ * the body. `listen()`'s server routes such requests here (`checkContinue`); in a server of the caller's without
+ * that listener, Node has already sent the 100 and nothing more is sent.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+export function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  if (owesContinue(req, res)) res.writeContinue();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -194,18 +194,23 @@ function checkOptions(options: MetricsServerOptions): void {
 
 const allow = (methods: string) => new MetricsServerError('METHOD_NOT_ALLOWED', `use ${methods} on this endpoint`, { headers: { allow: methods } });
 
-/** Checks and cleans the posted records, all of them before any is stored. */
-function cleanRecords(items: readonly unknown[], now: () => number): MetricRecord[] {
+/**
+ * Checks and cleans the posted records, all of them before any is stored. `where(i)` names item `i` in messages:
+ * `records[i]` for a JSON array, its line for NDJSON (blank lines make the two differ).
+ */
+function cleanRecords(items: readonly unknown[], now: () => number, where: (i: number) => string = (i) => `records[${i}]`): MetricRecord[] {
   return items.map((item, i) => {
-    if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+    if (Array.isArray(item))
+      throw new MetricsServerError('INVALID_RECORD', `${where(i)}: a record must be an object such as {"name":"test_duration","value":12.5}, got an array; send one array of records, not arrays of arrays`);
+    if (typeof item === 'object' && item !== null) {
       for (const key of Object.keys(item))
         if (!RECORD_FIELDS.has(key))
-          throw new MetricsServerError('INVALID_RECORD', `records[${i}]: unknown field ${JSON.stringify(key)}; a record has name, value, timestamp and metadata (put context such as tags in metadata)`);
+          throw new MetricsServerError('INVALID_RECORD', `${where(i)}: unknown field ${JSON.stringify(key)}; a record has name, value, timestamp and metadata (put context such as tags in metadata)`);
     }
     try {
       return validateRecord(item as Parameters<typeof validateRecord>[0], now);
     } catch (e) {
-      if (isLearningError(e)) throw new MetricsServerError('INVALID_RECORD', `records[${i}]: ${e.message}`);
+      if (isLearningError(e)) throw new MetricsServerError('INVALID_RECORD', `${where(i)}: ${e.message}`);
       throw e;
     }
   });
@@ -288,6 +293,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
     const format = bodyFormat(req, true);
     const text = await readBody(req, res, maxBodyBytes);
     let items: unknown[];
+    let where: ((i: number) => string) | undefined;
     if (format === 'json') {
       const body = parseJson(text, 'the body');
       if (!Array.isArray(body))
@@ -297,9 +303,11 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
         );
       items = body;
     } else {
-      items = parseNdjson(text);
+      const parsed = parseNdjson(text);
+      items = parsed.items;
+      where = (i) => `line ${parsed.lines[i]} of the NDJSON body`;
     }
-    const records = cleanRecords(items, now);
+    const records = cleanRecords(items, now, where);
     if (records.length > 0) {
       // Tracked until its event is published, so a query answer can wait for it (see recordsAnswer).
       const appended = store.append(records).then(() => {

@@ -88,8 +88,20 @@ describe('POST /v1/records', () => {
       [[42], /record must be an object/],
       [[{ name: 'x', value: 1, tags: ['a'] }], /records\[0\]: unknown field "tags"/],
       [[{ name: 'x'.repeat(201), value: 1 }], /at most 200 characters/],
+      // Before: 'metric name must be a string, got undefined' (learning's validateRecord reads an array as a record).
+      [[rec('ok', 1, T0), [rec('ok', 2, T0)]], /^records\[1\]: a record must be an object .*got an array; send one array of records/],
     ];
     for (const [body, message] of cases) expect(await rejects(url, store, body, 400, 'INVALID_RECORD')).toMatch(message);
+  });
+
+  it('names the line of a bad NDJSON record, not its index among the non-blank lines', async () => {
+    // Before: 'records[1]: …' for line 4 of this body, which the sender had to work out past the blank lines.
+    const { url, store } = await start();
+    const ndjson = { 'content-type': 'application/x-ndjson' };
+    const body = '{"name":"a","value":1}\n\n\n{"name":"a","value":"2"}\n';
+    expect(await rejects(url, store, body, 400, 'INVALID_RECORD', ndjson)).toMatch(/^line 4 of the NDJSON body: metric "a": value must be a number/);
+    expect(await rejects(url, store, '\r\n{"name":"a","value":1,"tags":[]}', 400, 'INVALID_RECORD', ndjson)).toMatch(/^line 2 of the NDJSON body: unknown field "tags"/);
+    expect(await rejects(url, store, '[{"name":"a","value":1}]', 400, 'INVALID_RECORD', ndjson)).toMatch(/^line 1 of the NDJSON body: a record must be an object/);
   });
 
   it('rejects a body over maxBodyBytes with 413 PAYLOAD_TOO_LARGE, declared or streamed, and keeps serving', async () => {

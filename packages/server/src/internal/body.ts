@@ -110,14 +110,15 @@ export function parseJson(text: string, what: string): unknown {
   }
 }
 
-/** The items of an NDJSON body: one JSON value per non-empty line. */
-export function parseNdjson(text: string): unknown[] {
-  const out: unknown[] = [];
-  const lines = text.split('\n');
-  for (const [i, raw] of lines.entries()) {
+/** The items of an NDJSON body (one JSON value per non-empty line) and the line number of each, from 1. */
+export function parseNdjson(text: string): { items: unknown[]; lines: number[] } {
+  const items: unknown[] = [];
+  const lines: number[] = [];
+  for (const [i, raw] of text.split('\n').entries()) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') continue;
-    out.push(parseJson(line, `line ${i + 1} of the NDJSON body`));
+    items.push(parseJson(line, `line ${i + 1} of the NDJSON body`));
+    lines.push(i + 1);
   }
-  return out;
+  return { items, lines };
 }

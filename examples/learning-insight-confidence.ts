@@ -1,7 +1,7 @@
 // The guide's Best Practice 5, "Insight Confidence": act on insights at 80%+ confidence. Confidence is a
 // probability computed from the statistics (p-values, sample sizes), and the evidence shows the numbers.
 import assert from 'node:assert/strict';
-import { MetricsTracker } from '@autodev/learning';
+import { isLearningError, LearningInsight, MetricsTracker } from '@autodev/learning';
 
 const t0 = Date.UTC(2026, 0, 1);
 const tracker = new MetricsTracker({ now: () => t0 });
@@ -35,3 +35,17 @@ assert.equal(insights.filter((i) => i.metric === 'coverage_percent').length, 0, 
 
 // Every confidence is a probability: never outside [0, 1].
 assert.ok(insights.every((i) => i.confidence >= 0 && i.confidence <= 1));
+
+// The guide's LearningInsight snippet: structured insights with confidence scores. A hand-built insight has
+// kind 'custom'; its confidence is a probability too, so a percentage is refused with a typed error.
+const insight = new LearningInsight({
+  category: 'performance',
+  description: 'Test execution time is increasing',
+  confidence: 0.8,
+  suggestedAction: 'Review test efficiency',
+});
+assert.equal(insight.kind, 'custom');
+assert.throws(
+  () => new LearningInsight({ category: 'performance', description: 'Test execution time is increasing', confidence: 80, suggestedAction: 'Review test efficiency' }),
+  (e: unknown) => isLearningError(e) && e.code === 'INVALID_ARGUMENT' && /use 0\.85 for 85%/.test(e.message),
+);

@@ -11,9 +11,13 @@ await tracker.recordMetric('api_latency_users', 0.45);
 // ...are the ones whose direction autodev knows: lower test_duration and api_latency_* are better.
 assert.equal(tracker.polarity.polarityOf('test_duration'), 'lower');
 assert.equal(tracker.polarity.polarityOf('api_latency_users'), 'lower');
-// The "bad" ones are accepted, but nothing can be said about which way is good.
+// The "bad" ones are accepted, but say too little. "lat" gives no hint of which way is good, so its changes are
+// reported as neutral "change" insights, never as regressions. "time" is read as lower-is-better, but the time of
+// what? Test and build durations recorded under one name become one series, and its trends mean nothing.
+await tracker.recordMetric('time', 12.5);
 await tracker.recordMetric('lat', 0.45);
 assert.equal(tracker.polarity.polarityOf('lat'), 'neutral');
+assert.equal(tracker.polarity.polarityOf('time'), 'lower');
 
 // Names that cannot be stored are rejected before anything is written, with a message that says what to fix.
 for (const bad of ['', 'x'.repeat(201), 'line\nbreak']) {
@@ -59,4 +63,4 @@ await assert.rejects(
 );
 assert.equal((await tracker.getMetrics()).length, before);
 console.log(`metrics: ${(await tracker.names()).join(', ')}`);
-assert.deepEqual(await tracker.names(), ['api_latency_users', 'build_time', 'lat', 'test_duration']);
+assert.deepEqual(await tracker.names(), ['api_latency_users', 'build_time', 'lat', 'test_duration', 'time']);

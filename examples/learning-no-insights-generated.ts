@@ -1,5 +1,7 @@
 // The guide's Troubleshooting case "No insights generated": insights need a minimum of data.
-// With too few points generateInsights() returns nothing by default; minConfidence: 0 says why.
+// With fewer than 5 points (minSamples) generateInsights() returns nothing by default; minConfidence: 0 says why.
+// The statistical rules need more than that: a trend needs 8 points, a regression 10 baseline runs before the
+// newest ones (docs/insights.md), so "at least 5-10 data points" means 10 here.
 import assert from 'node:assert/strict';
 import { MetricsTracker } from '@autodev/learning';
 

@@ -3,7 +3,6 @@ import { createMissingStore, LearningError, isLearningError, validateQuery } fro
 import type { JsonValue, Metadata, MetricQuery, MetricRecord, MetricStore } from '@autodev/learning';
 import { encodeRows, type EncodedRows } from './internal/check-record.js';
 import { decodeJson, decodeText, encodeJson, encodeText, MARKER } from './internal/text-codec.js';
-import { whereJsonValue } from './internal/where-value.js';
 
 /** Schema version this package writes. A table stamped with a higher one is refused (`STORE_VERSION`). */
 export const POSTGRES_SCHEMA_VERSION = 1;
@@ -373,13 +372,9 @@ function createPostgresStore(pool: pg.Pool, owned: boolean, table: string, batch
     if (q.to !== undefined) conditions.push(`timestamp_ms < ${param(q.to)}::float8`);
     // jsonb `=` is deep equality (object key order ignored, array order kept, true <> 1); `@>` would be
     // containment, which matches { a: 1, b: 2 } against { a: 1 } and is not what `where` means.
-    // A value that no metadata can equal (NaN, undefined...) never reaches SQL, where JSON.stringify would turn
-    // it into null or drop it: see whereJsonValue.
-    for (const [k, v] of Object.entries(q.where ?? {})) {
-      const json = whereJsonValue(v);
-      if (json === undefined) return [];
-      conditions.push(`metadata -> ${param(encodeText(k))}::text = ${param(JSON.stringify(encodeJson(json)))}::jsonb`);
-    }
+    // validateQuery has refused every value JSON.stringify would change (NaN, undefined, a Date…), so each value
+    // reaches SQL as it will be compared.
+    for (const [k, v] of Object.entries(q.where ?? {})) conditions.push(`metadata -> ${param(encodeText(k))}::text = ${param(JSON.stringify(encodeJson(v)))}::jsonb`);
     const dir = q.order === 'desc' ? 'DESC' : 'ASC';
     let sql = `SELECT name, value, timestamp_ms, metadata::text FROM ${table}`;
     if (conditions.length > 0) sql += ` WHERE ${conditions.join(' AND ')}`;

@@ -140,6 +140,50 @@ describe('dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('a metric with one point (or all at one time) gets an x-axis of an hour either side, not 1,000 days', async () => {
+    // Before, uPlot widened a one-point range to 86400 / 1e-3 s before the page's range function saw it, so its
+    // "min === max" case never ran: a new metric's chart showed an axis from Feb 2026 to Aug 2028.
+    const { url } = await start();
+    await post(url, [
+      { name: 'one_point', value: 3, timestamp: T0 },
+      { name: 'same_time', value: 1, timestamp: T0 },
+      { name: 'same_time', value: 2, timestamp: T0 },
+      { name: 'two_points', value: 1, timestamp: T0 },
+      { name: 'two_points', value: 2, timestamp: T0 + 60_000 },
+    ]);
+    const page = await chromiumOrFail().newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Keeps every uPlot the page makes, to read its x scale (the axis itself is drawn on a canvas).
+    await page.addInitScript(`(() => {
+      let Real;
+      window.__charts = [];
+      Object.defineProperty(window, 'uPlot', {
+        configurable: true,
+        get: () => Real,
+        set: (U) => { Real = function (opts, data, target) { const u = new U(opts, data, target); window.__charts.push(u); return u; }; },
+      });
+    })()`);
+    await page.goto(url);
+    await page.locator('#status[data-state="live"]').waitFor();
+    for (const name of ['one_point', 'same_time', 'two_points']) await card(page, name).locator('.chart canvas').first().waitFor();
+    const spans = () =>
+      page.evaluate(() =>
+        Object.fromEntries(
+          (window as unknown as { __charts: { root: HTMLElement; scales: { x: { min: number; max: number } } }[] }).__charts.map((u) => [
+            u.root.closest('article')!.dataset.metric!,
+            u.scales.x.max - u.scales.x.min,
+          ]),
+        ),
+      );
+    expect(await spans()).toEqual({ one_point: 7200, same_time: 7200, two_points: 60 });
+    // A live second point at another time: the axis follows the data again.
+    await post(url, [{ name: 'one_point', value: 4, timestamp: T0 + 120_000 }]);
+    await expect.poll(async () => (await spans()).one_point).toBe(120);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('renders a metric named <script> and hostile metadata as text: nothing runs, no element is injected', async () => {
     const { url } = await start();
     const names = ['<script>window.__pwned = 1</script>', '<img src=x onerror="window.__pwned = 2">'];

@@ -56,6 +56,8 @@ section h2 { font-size: 1rem; margin: 0 0 0.5rem; }
 #insight-list { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
 .insight { background: var(--card); border: 1px solid var(--border); border-radius: 6px; padding: 0.5rem 0.75rem; overflow-wrap: anywhere; }
 .insight .head { display: flex; gap: 0.5rem; font-size: 0.75rem; color: var(--muted); }
+.insight .kind, .insight .confidence { flex: none; }
+.insight .insight-metric { min-width: 0; overflow-wrap: anywhere; }
 .insight .kind { text-transform: uppercase; letter-spacing: 0.04em; }
 .insight .confidence { margin-left: auto; }
 .insight[data-kind="regression"] .kind, .insight[data-kind="budget-breach"] .kind, .insight[data-kind="anomaly"] .kind { color: #dc2626; }
@@ -185,8 +187,12 @@ export const DASHBOARD_JS = `'use strict';
     if (!s.chart) {
       s.chart = new uPlot({
         width: width(s), height: 160, legend: { show: false }, cursor: { drag: { x: true, y: false } },
-        // A single point would otherwise get an axis spanning years.
-        scales: { x: { time: true, range: function (u, min, max) { return min === max ? [min - 3600, max + 3600] : [min, max]; } } },
+        // One point (or several at one time): an hour either side. uPlot widens such a range itself before this is
+        // called, to 86400 / 1e-3 s (1,000 days: an axis from Feb 2026 to Aug 2028 under a single point).
+        scales: { x: { time: true, range: function (u, min, max) {
+          var xs = u.data[0], n = xs.length;
+          return n > 0 && xs[0] === xs[n - 1] ? [xs[0] - 3600, xs[0] + 3600] : [min, max];
+        } } },
         series: [{}, { label: 'value', stroke: getComputedStyle(document.documentElement).getPropertyValue('--line').trim() || '#2563eb', width: 2, points: { size: 4 } }],
       }, data, s.chartEl);
     } else {

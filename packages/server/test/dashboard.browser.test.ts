@@ -168,14 +168,7 @@ describe('dashboard in Chromium', () => {
     await page.locator('#status[data-state="live"]').waitFor();
     for (const name of ['one_point', 'same_time', 'two_points']) await card(page, name).locator('.chart canvas').first().waitFor();
     const spans = () =>
-      page.evaluate(() =>
-        Object.fromEntries(
-          (window as unknown as { __charts: { root: HTMLElement; scales: { x: { min: number; max: number } } }[] }).__charts.map((u) => [
-            u.root.closest('article')!.dataset.metric!,
-            u.scales.x.max - u.scales.x.min,
-          ]),
-        ),
-      );
+      page.evaluate<Record<string, number>>(`Object.fromEntries(window.__charts.map((u) => [u.root.closest('article').dataset.metric, u.scales.x.max - u.scales.x.min]))`);
     expect(await spans()).toEqual({ one_point: 7200, same_time: 7200, two_points: 60 });
     // A live second point at another time: the axis follows the data again.
     await post(url, [{ name: 'one_point', value: 4, timestamp: T0 + 120_000 }]);

@@ -126,6 +126,14 @@ describe('autodev insights', () => {
 });
 
 describe('autodev check', () => {
+  it('on a short history says which checks cannot show anything yet instead of a bare "no regression"', async () => {
+    const dir = tmp();
+    await seed(dir, [100, 101, 102, 100, 101, 130, 131, 130].map((value, i) => ({ name: 'build_time', value, timestamp: END - (8 - i) * 3_600_000 })));
+    const r = cli(['check'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ok\s+build_time\s+ok\s+no budget breach, regression or anomaly found; with 8 points, anomalies are checked from 9 \(1 more\) and regressions are checked from 10 \(2 more\)/);
+  });
+
   it('exits 1 on a budget breach, a regression and an anomaly, naming each', async () => {
     const dir = await demoDir();
     const r = cli(['check', '--fail-on', 'budget,regression,anomaly'], { cwd: dir });

@@ -102,6 +102,35 @@ export function insufficientDataInsight(m: MetricView, minSamples: number): Lear
 }
 
 /**
+ * Rule: a metric past `minSamples` on which some check cannot report anything yet, and none reported anything,
+ * says which checks ran and when the others can. Without it, 5–14 runs of a real slowdown gave silence, and
+ * the guide's "no insights generated" advice (record more runs) did not say how many.
+ */
+export function notYetTestableInsight(m: MetricView, need: { readonly shift: number; readonly drift: number; readonly anomaly: number }): LearningInsight | undefined {
+  const n = m.values.length;
+  const checks = [
+    { name: 'trend', at: need.drift },
+    { name: 'anomaly', at: need.anomaly },
+    { name: 'regression', at: need.shift },
+  ];
+  const waiting = checks.filter((c) => n < c.at);
+  if (waiting.length === 0) return undefined;
+  const ran = checks.filter((c) => n >= c.at).map((c) => c.name);
+  const later = waiting.map((c) => `${c.name} checks from ${c.at} points (${c.at - n} more)`).join(', ');
+  const regressionWhy = waiting.some((c) => c.name === 'regression') ? ` — a step shows once it has held for ${need.shift / 2} runs after ${need.shift / 2} steady ones` : '';
+  const missing = Math.max(...waiting.map((c) => c.at)) - n;
+  return new LearningInsight({
+    kind: 'insufficient-data',
+    category: 'data',
+    metric: m.name,
+    confidence: 0,
+    description: `${m.name} has ${n} points: ${ran.length > 0 ? `${ran.join(' and ')} checks ran and found nothing; ` : 'too few for any check; '}${later}${regressionWhy}`,
+    suggestedAction: `Keep recording ${m.name} (one value per run); silence before then does not mean nothing changed`,
+    evidence: { n, missing, pValue: null, ...Object.fromEntries(checks.map((c) => [`${c.name}MinPoints`, c.at])) },
+  });
+}
+
+/**
  * Rule: the newest run(s) moved away from the baseline segment (a regression, improvement or neutral change),
  * or, with `evidence.source: 'established'`, a step up to 30 runs old that has become the baseline (reported so
  * that it is not missed; `autodev check` and the feedback loop treat it as a past change, not a new verdict).

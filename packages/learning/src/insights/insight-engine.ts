@@ -7,6 +7,7 @@ import {
   driftInsight,
   forecastInsights,
   insufficientDataInsight,
+  notYetTestableInsight,
   lintInsight,
   shiftInsight,
   type BuiltinRuleName,
@@ -251,5 +252,10 @@ function runBuiltins(
   const shiftIsNews = shift !== undefined && shift.evidence.source !== 'established';
   if (builtins.has('anomaly') && !shiftIsNews && !drift) out.push(...anomalyInsights(m, detectors, metric.values.length - m.values.length));
   if (builtins.has('forecast')) out.push(...forecastInsights(m, detectors, s.forecastHorizon));
+  const foundSomething = out.some((i) => i.kind !== 'budget-breach' && i.kind !== 'lint-errors');
+  if (builtins.has('insufficient-data') && !foundSomething && detectors.minimumPoints) {
+    const note = notYetTestableInsight(metric, detectors.minimumPoints);
+    if (note) out.push(note);
+  }
   return out;
 }

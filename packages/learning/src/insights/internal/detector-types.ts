@@ -102,4 +102,10 @@ export interface InsightDetectors {
    * `horizon` runs, or undefined; same order as `budgets`. One forecast serves every budget of the metric.
    */
   forecastCrossings(values: readonly number[], budgets: readonly ForecastBudget[], horizon: number): Array<ForecastCrossing | undefined>;
+  /**
+   * Fewest points with which each check can report anything at all, for the note that explains silence on a
+   * short history (a check that cannot report yet is not evidence that nothing changed). Optional: without it,
+   * no such note.
+   */
+  readonly minimumPoints?: { readonly shift: number; readonly drift: number; readonly anomaly: number };
 }

@@ -112,6 +112,13 @@ export function crossingOf(f: Forecast, limit: number, bound: 'max' | 'min', hor
 
 /** The statistics of `../../detection`, shaped for the built-in rules. */
 export const defaultDetectors: InsightDetectors = {
+  minimumPoints: {
+    // The change point fallback needs two segments of minSegmentLength (5) runs: a step shows once it has held
+    // for 5 runs after 5 steady ones. (detectRegression's own windows need 15: 10 baseline runs + 5.)
+    shift: 10,
+    drift: 8, // detectDrift's minPoints
+    anomaly: 9, // detectAnomalies' minBaseline (8) before the newest run
+  },
   shift(values) {
     const r = detectRegression(values);
     if (r.status !== 'increase' && r.status !== 'decrease') return newestChangePoint(values);

@@ -106,6 +106,11 @@ export class MetricsTracker {
       throw new LearningError('INVALID_ARGUMENT', 'MetricsTracker options must be an object such as { storage }');
     // A misspelt key must not pass silently: { store: openFileStore(…) } recorded into a memory store and lost
     // every record at exit.
+    if (['storage_path', 'storagePath', 'path', 'file', 'filename'].some((k) => k in options))
+      throw new LearningError(
+        'INVALID_ARGUMENT',
+        'MetricsTracker takes a store, not a path: new MetricsTracker({ storage: await openFileStore({ path }) }) with openFileStore from @autodev/storage-file',
+      );
     checkOptions<MetricsTrackerOptions>('MetricsTracker', options, ['storage', 'now', 'policy', 'polarity', 'rules']);
     const { storage = createMemoryStore(), now = Date.now, policy, polarity, rules = [] } = options;
     for (const m of ['append', 'query', 'names', 'close'] as const) {

@@ -1,4 +1,5 @@
 import { LearningError } from '../errors.js';
+import { closestKey } from '../options.js';
 
 /** The guide's categories; any other string is accepted for custom rules. */
 export type InsightCategory = 'performance' | 'quality' | 'resource' | 'reliability' | 'budget' | 'data' | (string & {});
@@ -73,6 +74,8 @@ export interface LearningInsightInit {
  * });
  * @see docs/insights.md
  */
+const INSIGHT_FIELDS = ['kind', 'category', 'metric', 'description', 'confidence', 'suggestedAction', 'evidence'] as const satisfies ReadonlyArray<keyof LearningInsightInit>;
+
 export class LearningInsight {
   readonly category: InsightCategory;
   readonly description: string;
@@ -85,6 +88,13 @@ export class LearningInsight {
   constructor(init: LearningInsightInit) {
     if (typeof init !== 'object' || init === null)
       throw new LearningError('INVALID_ARGUMENT', 'LearningInsight needs an object { category, description, confidence, suggestedAction }');
+    // A misspelt field would be dropped without a word (`evidance`), or reported as a missing one (the guide's
+    // Python `suggested_action` as "suggestedAction … got undefined").
+    for (const key of Object.keys(init)) {
+      if ((INSIGHT_FIELDS as readonly string[]).includes(key)) continue;
+      const guess = closestKey(key, INSIGHT_FIELDS);
+      throw new LearningError('INVALID_ARGUMENT', `LearningInsight: unknown field "${key}"${guess ? `; did you mean ${guess}?` : ''} (fields: ${INSIGHT_FIELDS.join(', ')})`);
+    }
     const { category, description, confidence, suggestedAction, metric, evidence, kind = 'custom' } = init;
     const text = (field: string, v: unknown): string => {
       if (typeof v !== 'string' || v.trim() === '')

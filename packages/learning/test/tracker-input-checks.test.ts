@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../src/memory-store.js';
 import { MetricsTracker } from '../src/metrics-tracker.js';
 import { validateRecord } from '../src/record.js';
+import { LearningInsight } from '../src/insights/learning-insight.js';
 
 // " test_duration" was accepted as a metric of its own: one stray space in a CI script split a metric's history
 // into two that print alike. New records refuse it; reads keep working on stores that already hold such names.
@@ -41,3 +42,17 @@ describe('MetricsTracker options', () => {
   });
 });
 
+
+describe('MetricsTracker and LearningInsight: the guide\'s Python spellings', () => {
+  it('a storage path gets told how to open a store', () => {
+    expect(() => new MetricsTracker({ storage_path: '.autodev/metrics.jsonl' } as never)).toThrow(/takes a store, not a path: new MetricsTracker\({ storage: await openFileStore\({ path }\) }\)/);
+  });
+
+  it('LearningInsight refuses an unknown field with a did-you-mean instead of dropping it', () => {
+    const base = { category: 'performance', description: 'd', confidence: 0.9, suggestedAction: 'a' };
+    expect(() => new LearningInsight({ ...base, evidance: { n: 1 } } as never)).toThrow(/LearningInsight: unknown field "evidance"; did you mean evidence\?/);
+    const { suggestedAction: _, ...withoutAction } = base;
+    expect(() => new LearningInsight({ ...withoutAction, suggested_action: 'a' } as never)).toThrow(/unknown field "suggested_action"; did you mean suggestedAction\?/);
+    expect(new LearningInsight({ ...base, kind: 'custom', metric: 'm', evidence: { n: 1 } }).evidence).toEqual({ n: 1 });
+  });
+});

@@ -88,7 +88,9 @@ export class OptimizationStrategy {
    */
   static batchOperations<T>(items: Iterable<T>, batchSize: number): T[][] {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
-      invalidArgument(`batchOperations: batchSize must be an integer >= 1, got ${String(batchSize)}`);
+      // An options object (`{ batchSize: 10 }`, the shape other helpers take) printed as "[object Object]".
+      const got = typeof batchSize === 'object' && batchSize !== null ? `an object; pass the size itself: batchOperations(items, 10)` : String(batchSize);
+      invalidArgument(`batchOperations: batchSize must be an integer >= 1, got ${got}`);
     }
     if (items === null || typeof (items as Partial<Iterable<T>>)[Symbol.iterator] !== 'function') {
       invalidArgument('batchOperations: items must be an array or another iterable');

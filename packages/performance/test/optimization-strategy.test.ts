@@ -24,6 +24,10 @@ describe('OptimizationStrategy', () => {
     expect(() => batchOperations([1], size)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
+  it('says to pass the size itself when given an options object (the message read "got [object Object]")', () => {
+    expect(() => batchOperations([1], { batchSize: 10 } as never)).toThrow(/got an object; pass the size itself: batchOperations\(items, 10\)/);
+  });
+
   it('decides to parallelize above the threshold (default 10)', () => {
     expect(shouldParallelize(100, 10)).toBe(true);
     expect(shouldParallelize(10)).toBe(false);

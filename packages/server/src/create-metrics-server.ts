@@ -173,7 +173,9 @@ function checkOptions(options: MetricsServerOptions): void {
       throw optionError(`store must implement MetricStore (append, query, names, close); ${m}() is missing. Open one with openFileStore() or createMemoryStore()`);
   }
   if (token !== undefined && !isUsableToken(token))
-    throw optionError('token must be a string of at least 8 characters without spaces (e.g. from `openssl rand -hex 32`)');
+    throw optionError(
+      `token must be at least 8 visible ASCII characters, without spaces or characters such as "ä" that a header cannot carry the same way from every client${typeof token === 'string' && token.length < 8 ? ` (got ${token.length})` : ''}; generate one with \`openssl rand -hex 32\``,
+    );
   if (secureCookie !== undefined && typeof secureCookie !== 'boolean') throw optionError(`secureCookie must be true or false, got ${String(secureCookie)}`);
   if (sessionMaxAgeSeconds !== undefined && !(isWhole(sessionMaxAgeSeconds, 1) && sessionMaxAgeSeconds <= MAX_SESSION_AGE_SECONDS))
     throw optionError(`sessionMaxAgeSeconds must be a whole number of seconds in 1..${MAX_SESSION_AGE_SECONDS} (400 days, browsers' cap), got ${String(sessionMaxAgeSeconds)}`);

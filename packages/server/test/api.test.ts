@@ -4,7 +4,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { createMemoryStore, LearningError, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { describe, expect, it, vi } from 'vitest';
-import { createMetricsServer, DEFAULT_SESSION_MAX_AGE_SECONDS, isLoopbackHost, isMetricsServerError } from '../src/index.js';
+import { createMetricsServer, DEFAULT_SESSION_MAX_AGE_SECONDS, isLoopbackHost, isMetricsServerError, isUsableToken } from '../src/index.js';
 import { SESSION_COOKIE, sessionValue } from '../src/internal/auth.js';
 import { call, mount, post, rawGet, signal, start } from './helpers.js';
 
@@ -605,6 +605,19 @@ describe('createMetricsServer and listen options', () => {
       expect(isMetricsServerError(thrown), JSON.stringify(options)).toBe(true);
       expect((thrown as { code: string }).code).toBe('INVALID_OPTIONS');
     }
+  });
+
+  it('refuses a token that a header cannot carry the same way from every client (non-ASCII), saying what to use', async () => {
+    // Before, 'pässwörd-123' was accepted: Node clients (Latin-1 headers) got in, curl (UTF-8) never did; and a token
+    // of CJK characters could not be sent as a header by anyone.
+    for (const token of ['pässwörd-123', '密码密码密码密码', 'tab\there-token', 'token-with-\u007f-del']) {
+      expect(() => createMetricsServer({ store: createMemoryStore(), token }), token).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringMatching(/visible ASCII.*openssl rand -hex 32/) }),
+      );
+      expect(isUsableToken(token)).toBe(false);
+    }
+    expect(() => createMetricsServer({ store: createMemoryStore(), token: 'short' })).toThrow(expect.objectContaining({ message: expect.stringMatching(/\(got 5\)/) }));
+    for (const token of ['abcdefgh', 'A1!#$%&*+-./:;<=>?@[]^_`{|}~', 'x'.repeat(64)]) expect(isUsableToken(token), token).toBe(true);
   });
 
   it('refuses a non-loopback interface without a token, and reports a port in use as LISTEN_FAILED', async () => {

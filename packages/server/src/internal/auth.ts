@@ -110,9 +110,13 @@ export function isLoopbackHost(host: string): boolean {
   return m !== null && m.slice(1).every((part) => Number(part) <= 255);
 }
 
-/** The rule for `token`: a string of at least 8 characters without whitespace (it travels in a header). */
+/**
+ * The rule for `token`: at least 8 visible ASCII characters (`!` to `~`, no spaces). It travels in a header, whose
+ * bytes Node reads as Latin-1: a token with `ä` matched Node clients (which send Latin-1) but never curl (which sends
+ * UTF-8), and one with `密` could not be sent in a header at all, by anyone.
+ */
 export function isUsableToken(token: unknown): token is string {
-  return typeof token === 'string' && token.length >= 8 && !/\s/.test(token);
+  return typeof token === 'string' && /^[\x21-\x7e]{8,}$/.test(token);
 }
 
 /**

@@ -174,7 +174,7 @@ function checkOptions(options: MetricsServerOptions): void {
   }
   if (token !== undefined && !isUsableToken(token))
     throw optionError(
-      `token must be at least 8 visible ASCII characters, without spaces or characters such as "ä" that a header cannot carry the same way from every client${typeof token === 'string' && token.length < 8 ? ` (got ${token.length})` : ''}; generate one with \`openssl rand -hex 32\``,
+      `token must be at least 8 visible ASCII characters, without spaces or characters such as "ä" that a header cannot carry the same way from every client${typeof token === 'string' && String(token).length < 8 ? ` (got ${String(token).length})` : ''}; generate one with \`openssl rand -hex 32\``,
     );
   if (secureCookie !== undefined && typeof secureCookie !== 'boolean') throw optionError(`secureCookie must be true or false, got ${String(secureCookie)}`);
   if (sessionMaxAgeSeconds !== undefined && !(isWhole(sessionMaxAgeSeconds, 1) && sessionMaxAgeSeconds <= MAX_SESSION_AGE_SECONDS))

@@ -54,6 +54,15 @@ describe("Node's parser errors", () => {
     expect(answer.body.error).toMatchObject({ code: 'HEADERS_TOO_LARGE', message: expect.stringMatching(/headers are larger/) });
   });
 
+  it('a URL over the limit is 431 too, and the message says where a long query goes', async () => {
+    // Before, the message spoke only of headers ("send fewer or shorter headers") to a client whose where= was long.
+    const { url } = await start();
+    const where = encodeURIComponent(JSON.stringify({ branch: 'x'.repeat(20_000) }));
+    const answer = parse(await raw(url, `GET /v1/records?where=${where} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`));
+    expect(answer.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(answer.body.error).toMatchObject({ code: 'HEADERS_TOO_LARGE', message: expect.stringMatching(/shorter URL \(a long query goes in the body of POST \/v1\/query\)/) });
+  });
+
   it('a malformed request after a complete answer on the same (kept-alive) connection still gets its JSON error', async () => {
     const { url } = await start();
     const answer = await raw(url, 'GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'BROKEN\r\n\r\n');

@@ -6,7 +6,13 @@ import type { ServerErrorCode } from '../errors.js';
 function describe(error: NodeJS.ErrnoException): { status: number; code: ServerErrorCode; message: string } {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
-      return { status: 431, code: 'HEADERS_TOO_LARGE', message: 'the request headers are larger than this server accepts (16 KB unless Node runs with --max-http-header-size); send fewer or shorter headers' };
+      // Node counts the request line (the URL) in this limit too: a long GET /v1/records?where=… ends up here.
+      return {
+        status: 431,
+        code: 'HEADERS_TOO_LARGE',
+        message:
+          'the request line and headers are larger than this server accepts (16 KB unless Node runs with --max-http-header-size); send fewer or shorter headers, or a shorter URL (a long query goes in the body of POST /v1/query)',
+      };
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
       return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'the chunk extensions of the request body are too large; send the body without chunk extensions' };
     case 'ERR_HTTP_REQUEST_TIMEOUT':

@@ -16,7 +16,7 @@ import {
 } from '@autodev/learning';
 import { HTTP_STATUS, isMetricsServerError, MetricsServerError, type ServerErrorCode } from './errors.js';
 import { ASSETS } from './internal/assets.js';
-import { allowedHostName, checkHost, checkToken, isLoopbackHost, isUsableToken, secretsEqual, SESSION_COOKIE, sessionValue } from './internal/auth.js';
+import { allowedHostName, checkHost, checkToken, isLoopbackHost, isUsableToken, secretsEqual, sessionCookieName, sessionValue } from './internal/auth.js';
 import { bodyFormat, parseJson, parseNdjson, readBody } from './internal/body.js';
 import { answerClientError } from './internal/client-error.js';
 import { DASHBOARD_CSP } from './internal/dashboard.js';
@@ -420,7 +420,7 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       const value = sessionValue(token, Math.floor(session.now() / 1000));
       res.writeHead(303, {
         location: './',
-        'set-cookie': `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${session.maxAgeSeconds}${secure}`,
+        'set-cookie': `${sessionCookieName(token)}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${session.maxAgeSeconds}${secure}`,
         'cache-control': 'no-store',
       });
       res.end();

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { createMemoryStore, LearningError, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { describe, expect, it, vi } from 'vitest';
 import { createMetricsServer, DEFAULT_SESSION_MAX_AGE_SECONDS, isLoopbackHost, isMetricsServerError, isUsableToken } from '../src/index.js';
-import { SESSION_COOKIE, sessionValue } from '../src/internal/auth.js';
+import { SESSION_COOKIE, sessionCookieName, sessionValue } from '../src/internal/auth.js';
 import { call, mount, post, rawGet, signal, start } from './helpers.js';
 
 const T0 = Date.parse('2026-02-01T00:00:00Z');
@@ -219,7 +219,14 @@ describe('authentication', () => {
     expect(setCookie).toMatch(/SameSite=Strict/);
     expect(setCookie).not.toContain(token);
     const cookie = setCookie.split(';')[0]!;
+    // Named per token (cookies are not per port: two collectors on one host must not replace each other's session).
+    expect(cookie.startsWith(`${sessionCookieName(token)}=`)).toBe(true);
+    expect(sessionCookieName(token)).not.toBe(sessionCookieName('another-token-123'));
+    expect(sessionCookieName(token)).not.toContain(token);
     expect((await call(`${url}/v1/names`, { headers: { cookie } })).status).toBe(200);
+    // A session issued under the old shared name keeps working.
+    const legacy = `${SESSION_COOKIE}=${cookie.slice(cookie.indexOf('=') + 1)}`;
+    expect((await call(`${url}/v1/names`, { headers: { cookie: legacy } })).status).toBe(200);
     expect((await post(url, [rec('m', 1, 1)], { cookie })).status).toBe(401);
     expect((await call(`${url}/v1/names`, { headers: { cookie: 'autodev_session=forged' } })).status).toBe(401);
     expect(await store.query()).toEqual([]);

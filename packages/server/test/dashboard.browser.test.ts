@@ -395,4 +395,30 @@ describe('dashboard in Chromium', () => {
     expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
     await page.close();
   });
+
+  it('two collectors on one host (other ports, other tokens): logging in to the second keeps the first one\'s session', async () => {
+    // Cookies are not per port. Before, both used one cookie name: the second login replaced the first cookie, and the
+    // first dashboard got 401 ("needs a token") at its next request.
+    const a = await start({ token: 'first-collector-token' });
+    const b = await start({ token: 'second-collector-token' });
+    await post(a.url, [{ name: 'on_a', value: 1, timestamp: T0 }], { authorization: 'Bearer first-collector-token' });
+    await post(b.url, [{ name: 'on_b', value: 2, timestamp: T0 }], { authorization: 'Bearer second-collector-token' });
+    const context = await chromiumOrFail().newContext();
+    try {
+      const pageA = await context.newPage();
+      await pageA.goto(`${a.url}/?token=first-collector-token`);
+      await card(pageA, 'on_a').locator('.chart canvas').first().waitFor();
+      const pageB = await context.newPage();
+      await pageB.goto(`${b.url}/?token=second-collector-token`);
+      await card(pageB, 'on_b').locator('.chart canvas').first().waitFor();
+      // The first dashboard still reads (a reload asks everything again), and both sessions are in the browser.
+      expect(await pageA.evaluate<number>(`fetch('v1/names').then((r) => r.status)`)).toBe(200);
+      await pageA.reload();
+      await card(pageA, 'on_a').locator('.chart canvas').first().waitFor();
+      expect(await pageA.locator('#status').getAttribute('data-state')).toBe('live');
+      expect((await context.cookies()).filter((c) => c.name.startsWith('autodev_session'))).toHaveLength(2);
+    } finally {
+      await context.close();
+    }
+  });
 });

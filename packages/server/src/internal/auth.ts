@@ -3,8 +3,18 @@ import type { IncomingMessage } from 'node:http';
 import { isIPv6 } from 'node:net';
 import { MetricsServerError } from '../errors.js';
 
-/** Name of the cookie that lets the dashboard's page, `fetch` and `EventSource` read with the token. */
+/** The session cookie's name before it was made per token: still read, so sessions issued then keep working. */
 export const SESSION_COOKIE = 'autodev_session';
+
+/**
+ * Name of the cookie that lets the dashboard's page, `fetch` and `EventSource` read with the token:
+ * `autodev_session_<12 characters of an HMAC keyed with the token>`. Cookies are not per port: with one name, logging
+ * in to a second collector on the same host (localhost:8787 and localhost:8788) replaced the first one's cookie,
+ * and its open dashboard got 401 at its next request. Collectors with the same token share the name, and a session.
+ */
+export function sessionCookieName(token: string): string {
+  return `${SESSION_COOKIE}_${createHmac('sha256', token).update('autodev-dashboard-cookie-name').digest('base64url').slice(0, 12)}`;
+}
 
 /** Compares two secrets in time independent of where they differ (hashing first makes the lengths equal). */
 export function secretsEqual(given: string, expected: string): boolean {
@@ -66,7 +76,7 @@ export function checkToken(req: IncomingMessage, token: string, session: Session
     if (!secretsEqual(m[1]!, token)) throw new MetricsServerError('UNAUTHORIZED', 'the bearer token is not the one this server was started with', challenge);
     return;
   }
-  const cookieValue = req.method === 'GET' || req.method === 'HEAD' ? cookie(req, SESSION_COOKIE) : undefined;
+  const cookieValue = req.method === 'GET' || req.method === 'HEAD' ? (cookie(req, sessionCookieName(token)) ?? cookie(req, SESSION_COOKIE)) : undefined;
   if (cookieValue !== undefined && validSession(cookieValue, token, session)) return;
   throw new MetricsServerError(
     'UNAUTHORIZED',

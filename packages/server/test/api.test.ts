@@ -347,6 +347,8 @@ describe('GET /v1/records', () => {
       // Without an offset Date.parse reads the server's time zone, not the caller's.
       ['from=2026-01-31T12%3A00%3A00', /2026-01-31T12:00:00 has no time zone, and the machine reading it may be in another one: add Z \(UTC\) or an offset such as \+02:00/],
       ['to=', /to must be epoch milliseconds/],
+      // An offset typed as is: '+' is a space in a query string (before, the message did not say why it failed).
+      ['from=2026-01-31T12:00:00+02:00', /"2026-01-31T12:00:00 02:00" is not .*; a "\+" in a URL is read as a space: write the offset as %2B02:00 \(or use Z\)$/],
       ['where=branch%3Dmain', /where must be a JSON object/],
       ['where=%5B%5D', /where must be an object/],
       ['where=null', /where must be an object/],

@@ -22,7 +22,11 @@ function time(key: string, raw: string): number {
   const text = raw.trim();
   if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
   const parsed = parseIsoTimestamp(text);
-  if (typeof parsed === 'string') throw bad(`${key} must be epoch milliseconds or an ISO-8601 date such as 2026-01-31T12:00:00Z: ${parsed}`);
+  if (typeof parsed === 'string') {
+    // `?from=2026-01-31T12:00:00+02:00` typed as is: in a query string `+` means a space, so the offset arrives as ' 02:00'.
+    const plus = /T[\d:.]+ \d{2}(?::?\d{2})?$/.test(text) ? `; a "+" in a URL is read as a space: write the offset as %2B${text.slice(text.lastIndexOf(' ') + 1)} (or use Z)` : '';
+    throw bad(`${key} must be epoch milliseconds or an ISO-8601 date such as 2026-01-31T12:00:00Z: ${parsed}${plus}`);
+  }
   return parsed;
 }
 

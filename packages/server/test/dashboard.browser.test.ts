@@ -7,7 +7,7 @@
 // warning, so the README's test command passes on a machine with only Node.js and npm.
 import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { createMemoryStore, type MetricStore } from '@autodev/learning';
+import { createMemoryStore, LearningError, type MetricStore } from '@autodev/learning';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetricsServer, type MetricsServer } from '../src/index.js';
@@ -174,6 +174,33 @@ describe('dashboard in Chromium', () => {
     await post(url, [{ name: 'one_point', value: 4, timestamp: T0 + 120_000 }]);
     await expect.poll(async () => (await spans()).one_point).toBe(120);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('an error shown for one failed insights request goes away once insights load again (the stream never stopped)', async () => {
+    // Before, the status kept saying "error: the store failed…" in red while the charts went on updating live.
+    const inner = createMemoryStore();
+    let failQueries = false;
+    const store: MetricStore = {
+      append: (records) => inner.append(records),
+      query: (query) => (failQueries ? Promise.reject(new LearningError('STORE_IO', 'disk read failed (test)')) : inner.query(query)),
+      names: () => inner.names(),
+      close: () => inner.close(),
+    };
+    const { url } = await start({ store, onError: () => {}, insights: { maxAgeMs: 0 } });
+    await post(url, [{ name: 'flaky', value: 1, timestamp: T0 }]);
+    const { page, errors } = await open(url);
+    await card(page, 'flaky').locator('.chart canvas').first().waitFor();
+    failQueries = true;
+    await post(url, [{ name: 'flaky', value: 2, timestamp: T0 + 1 }]);
+    await expect.poll(() => page.locator('#status').getAttribute('data-state')).toBe('error');
+    expect(await page.locator('#status').textContent()).toMatch(/disk read failed/);
+    failQueries = false;
+    await post(url, [{ name: 'flaky', value: 3, timestamp: T0 + 2 }]);
+    await expect.poll(() => card(page, 'flaky').getAttribute('data-latest')).toBe('3');
+    await expect.poll(() => page.locator('#status').getAttribute('data-state')).toBe('live');
+    expect(await page.locator('#status').textContent()).toBe('live');
+    expect(errors.filter((e) => !/500/.test(e))).toEqual([]);
     await page.close();
   });
 

@@ -218,8 +218,13 @@ export const DASHBOARD_JS = `'use strict';
       insightList.append(li);
     });
   }
+  // An error shown for a failed request (the store failed once) is taken back by the next request that succeeds while
+  // the stream is open: the page is live again, and must not go on saying otherwise.
+  function recovered() {
+    if (statusEl.dataset.state === 'error' && source && source.readyState === EventSource.OPEN) setStatus('live', 'live');
+  }
   function loadInsights() {
-    return getJson('v1/insights').then(function (body) { renderInsights(body.insights); }, showError);
+    return getJson('v1/insights').then(function (body) { renderInsights(body.insights); recovered(); }, showError);
   }
   function scheduleInsights() {
     clearTimeout(insightTimer);

@@ -27,6 +27,8 @@ import { sendJson, sendJsonArray, sendJsonText } from './internal/respond.js';
 
 /** Port `listen()` uses when none is given. */
 export const DEFAULT_PORT = 8787;
+/** How long an idle kept-alive connection stays open (65 s: beyond Node's and common clients' idle timeouts). */
+const KEEP_ALIVE_MS = 65_000;
 /** Default `maxBodyBytes`: 4 MiB, about 20,000 records with short metadata. */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -551,6 +553,11 @@ export function createMetricsServer(options: MetricsServerOptions): MetricsServe
       // `Expect: 100-continue` is answered when the body is wanted (readBody), not by Node up front: a 401 or a 413
       // then reaches the client before it sends a body that would be thrown away.
       s.on('checkContinue', handler);
+      // Node's clients drop an idle kept-alive connection after 5 s (http.globalAgent's timeout), and Node's server
+      // by default after 5 s too: an agent appending about every 5 s could reuse a socket the server was closing
+      // and get ECONNRESET. The server waits longer than any client, so the client always closes first.
+      s.keepAliveTimeout = KEEP_ALIVE_MS;
+      s.headersTimeout = KEEP_ALIVE_MS + 1000;
       server = s;
       bound = new Promise<void>((resolve, reject) => {
         const onListenError = (e: NodeJS.ErrnoException) =>

@@ -123,7 +123,9 @@ describe('autodev serve', () => {
     const dir = tmp();
     for (const [args, message] of [
       [['--host', '0.0.0.0'], /refusing to listen on 0\.0\.0\.0 without a token[^]*--token <t> or set AUTODEV_TOKEN/],
-      [['--token', 'short'], /--token must be at least 8 characters/],
+      [['--token', 'short'], /--token must be at least 8 visible ASCII characters/],
+      // The collector refuses a non-ASCII token (curl cannot send it); the message used to give only the length rule.
+      [['--token', 'schlüssel-geheim'], /no spaces, line breaks or accented letters/],
       [['--port', '70000'], /--port must be a whole number from 0 to 65535/],
     ] as const) {
       const r = cli(['serve', ...args], { cwd: dir });

@@ -188,6 +188,8 @@ export interface MetricRecordInput {
  */
 export function validateRecord(input: MetricRecordInput, now: () => number = Date.now): MetricRecord {
   if (typeof input !== 'object' || input === null) throw invalid(undefined, `record must be an object, got ${describe(input)}`);
+  // An array would otherwise be blamed on its missing name ("metric name must be a string, got undefined").
+  if (Array.isArray(input)) throw invalid(undefined, 'record must be an object { name, value, timestamp?, metadata? }, got an array; pass each record on its own');
   const name = validateMetricName(input.name);
   // Refused when recording only (reads still accept any name a store holds): " test_duration" would start a second
   // metric that looks like the first in every table, and split its history without a word.

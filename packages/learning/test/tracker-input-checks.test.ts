@@ -56,3 +56,9 @@ describe('MetricsTracker and LearningInsight: the guide\'s Python spellings', ()
     expect(new LearningInsight({ ...base, kind: 'custom', metric: 'm', evidence: { n: 1 } }).evidence).toEqual({ n: 1 });
   });
 });
+
+describe('validateRecord on an array', () => {
+  it('says a record is an object, not that the name is missing', () => {
+    expect(() => validateRecord([] as never)).toThrow(/record must be an object \{ name, value, timestamp\?, metadata\? \}, got an array/);
+  });
+});

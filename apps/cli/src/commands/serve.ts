@@ -64,7 +64,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
   // The server checks both rules again in listen(); checking them here first means a refused start does not
   // create or touch the store (opening a file store creates it).
   if (token !== undefined && !server.isUsableToken(token))
-    throw new CliError('BAD_ARGUMENT', `${tokenSource} must be at least 8 characters without spaces or line breaks`, { hint: 'generate one with `openssl rand -hex 32`' });
+    throw new CliError('BAD_ARGUMENT', `${tokenSource} must be at least 8 visible ASCII characters (letters, digits, punctuation; no spaces, line breaks or accented letters, which some HTTP clients cannot send)`, { hint: 'generate one with `openssl rand -hex 32`' });
   if (token === undefined && !server.isLoopbackHost(host))
     throw new CliError('BAD_ARGUMENT', `refusing to listen on ${host} without a token: anyone who can reach it could write metrics`, {
       hint: `${TOKEN_HINT}, or listen on this machine only: --host 127.0.0.1`,

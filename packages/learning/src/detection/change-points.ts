@@ -80,8 +80,13 @@ export function clipOutliers(x: Float64Array): Float64Array {
   const half = CLIP_WINDOW >> 1;
   for (let i = 0; i < n; i++) {
     const a = Math.max(0, Math.min(n - CLIP_WINDOW, i - half));
-    w.set(x.subarray(a, a + CLIP_WINDOW));
-    w.sort();
+    // Insertion sort of the window: for 5 values several times faster than TypedArray#sort's call overhead.
+    for (let j = 0; j < CLIP_WINDOW; j++) {
+      const v = x[a + j]!;
+      let k = j;
+      for (; k > 0 && w[k - 1]! > v; k--) w[k] = w[k - 1]!;
+      w[k] = v;
+    }
     rm[i] = w[half]!;
   }
   const res = new Float64Array(n);
@@ -455,6 +460,8 @@ function levelsAround(raw: Float64Array, cps: readonly number[], points: readonl
   const n = raw.length;
   const before = new Array<number>(points.length);
   const after = new Array<number>(points.length);
+  // Nothing to report (most calls on a stable series): no running medians over the whole series.
+  if (points.length === 0) return { before, after };
   const selected = new Set(cps);
   let j = 0;
   const bounds = [0, ...cps, n];

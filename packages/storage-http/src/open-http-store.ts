@@ -1,10 +1,9 @@
 import { constants } from 'node:buffer';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { assertStorableRecord, isLearningError, LearningError, validateQuery, validateRecord, type JsonValue, type MetricQuery, type MetricRecord, type MetricRecordInput, type MetricStore } from '@autodev/learning';
+import { assertStorableRecord, isLearningError, LearningError, validateQuery, validateRecord, type MetricQuery, type MetricRecord, type MetricRecordInput, type MetricStore } from '@autodev/learning';
 import { HttpStoreError, type HttpStoreErrorCode } from './errors.js';
 import { routeFor, type ProxyRoute } from './proxy.js';
 import { exchange, TransportError, type Answer } from './transport.js';
-import { whereJsonValue } from './where-value.js';
 
 /** Options of {@link openHttpStore}. */
 export interface HttpStoreOptions {
@@ -376,17 +375,9 @@ export async function openHttpStoreIn(options: HttpStoreOptions, env: Readonly<R
         // validateQuery refuses a misspelt field (`nmae` would be no filter at all) before JSON.stringify meets what
         // it cannot send (a BigInt threw a TypeError), as the collector would refuse it.
         const q = validateQuery(query);
-        // Each field as JSON: see whereJsonValue.
-        const body: MetricQuery = { name: q.name, from: q.from, to: q.to, order: q.order, limit: q.limit };
-        if (q.where !== undefined) {
-          const where: { [key: string]: JsonValue } = {};
-          for (const [k, v] of Object.entries(q.where)) {
-            const json = whereJsonValue(v);
-            if (json === undefined) return [];
-            Object.defineProperty(where, k, { value: json, enumerable: true, writable: true, configurable: true });
-          }
-          body.where = where;
-        }
+        // validateQuery has refused every where value JSON.stringify would change (NaN, undefined, a Date…), so the
+        // query goes as it is; only the known fields are sent.
+        const body: MetricQuery = { name: q.name, from: q.from, to: q.to, where: q.where, order: q.order, limit: q.limit };
         return send('POST', 'v1/query', JSON.stringify(body), readRecords);
       });
     },

@@ -25,6 +25,24 @@ export interface CrashCheckOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * The body of a writer process for {@link CrashFixture.spawnWriter}: appends batch after batch to `store` in the
+ * protocol the check expects (batch b holds 1 + b % 50 records named `crash_<worker>` with value b and timestamp
+ * b) and prints `ack <b>` after each append resolves, until the process is killed. Never returns.
+ * @example
+ * // test/fixtures/crash-child.ts, spawned with the store's location and the worker name
+ * const [path, worker] = process.argv.slice(2);
+ * await appendUntilKilled(await openSqliteStore({ path: path! }), worker!);
+ */
+export async function appendUntilKilled(store: MetricStore, worker: string): Promise<never> {
+  for (let batch = 0; ; batch++) {
+    // The padding makes later records of a batch longer, so a torn write is likelier to cut one in half.
+    const records = Array.from({ length: 1 + (batch % 50) }, (_, j) => ({ name: `crash_${worker}`, value: batch, timestamp: batch, metadata: { j, pad: 'x'.repeat(j * 20) } }));
+    await store.append(records);
+    process.stdout.write(`ack ${batch}\n`);
+  }
+}
+
 /** Kills `child` with SIGKILL `delayMs` after its first ack; resolves to the last batch it acknowledged. */
 function lastAckBeforeKill(child: ChildProcess, delayMs: number): Promise<number> {
   return new Promise((resolve, reject) => {

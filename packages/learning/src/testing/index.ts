@@ -485,7 +485,7 @@ export function describeMetricStoreContract<F extends StoreFixture>(
   });
 }
 export { itAnswersLikeTheMemoryStore, type ModelCheckOptions } from './model-check.js';
-export { itKeepsAcknowledgedAppendsAcrossCrashes, type CrashCheckOptions, type CrashFixture } from './crash-check.js';
+export { appendUntilKilled, itKeepsAcknowledgedAppendsAcrossCrashes, type CrashCheckOptions, type CrashFixture } from './crash-check.js';
 export {
   appendAsConcurrentWriter,
   itKeepsEveryRecordFromConcurrentWriters,

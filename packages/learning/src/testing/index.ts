@@ -307,7 +307,15 @@ export function describeMetricStoreContract<F extends StoreFixture>(
           // A misspelt field or a where value no metadata can hold would otherwise be no filter at all, or one each
           // backend answers differently (validateQuery refuses both).
           await expect(f.store.query({ nmae: 'x' } as unknown as MetricQuery)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-          await expect(f.store.query({ where: { branch: Number.NaN } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+          // Each of these once matched records on some backend (NaN as null, a Date as its ISO string, undefined as
+          // no filter, a BigInt as a TypeError): no metadata can hold them, so every backend refuses them.
+          const cyclic: Record<string, unknown> = {};
+          cyclic.self = cyclic;
+          const holey: unknown[] = [1];
+          holey[2] = 2; // [1, <hole>, 2]
+          const notJson: unknown[] = [Number.NaN, Number.POSITIVE_INFINITY, [Number.NaN], undefined, () => 1, 1n, new Date(0), { toJSON: () => 1 }, holey, cyclic];
+          for (const v of notJson) await expect(f.store.query({ where: { a: v } as unknown as Metadata }), String(v)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+          await expect(f.store.query({ where: { a: 1, b: Number.NaN } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
         },
         timeoutMs,
       );

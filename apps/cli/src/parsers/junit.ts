@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { CliError } from '../errors.js';
+import type { CliError } from '../errors.js';
+import { badReport } from './text.js';
 
 /** Counts and time of one test suite (a leaf `<testsuite>`). */
 export interface JUnitSuite {
@@ -35,18 +36,20 @@ class BadAttribute extends Error {
 }
 
 /**
- * Parses a JUnit `time`/count attribute. Surefire in some locales writes `1,234.5`; a lone comma is a
- * decimal comma (`0,5`). Returns undefined when absent or empty.
- * @throws {BadAttribute} for a value that is not a finite number >= 0 (`NaN`, `Infinity`, `-5`, `1e999`): a
- * negative or infinite duration or count is a broken report, and recording it (or 0 in its place) would be wrong.
+ * Parses a JUnit `time`/count attribute: a decimal number (Surefire in some locales writes `1,234.5`; a lone comma is
+ * a decimal comma, `0,5`). Returns undefined when absent or empty.
+ * @throws {BadAttribute} for a value that is not a finite number >= 0 (`NaN`, `Infinity`, `-5`, `1e999`, `0x10`), or
+ * for a count, not a whole number (`1.5`): a negative, fractional or infinite duration or count is a broken report,
+ * and recording it (or 0 in its place) would be wrong.
  */
-function num(v: unknown, element: string, attribute: string): number | undefined {
+function num(v: unknown, element: string, attribute: string, whole = attribute !== 'time'): number | undefined {
   if (typeof v !== 'string' || v.trim() === '') return undefined;
   let s = v.trim();
   if (s.includes(',') && s.includes('.')) s = s.replace(/,/g, '');
   else if (/^\d+,\d+$/.test(s)) s = s.replace(',', '.');
-  const n = Number(s);
-  if (!Number.isFinite(n) || n < 0) throw new BadAttribute(element, attribute, v);
+  // Number() also reads hex, binary and octal literals ("0x10" is 16): only decimal notation is a count or a time.
+  const n = /^\+?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
+  if (!Number.isFinite(n) || n < 0 || (whole && !Number.isSafeInteger(n))) throw new BadAttribute(element, attribute, v);
   return n;
 }
 
@@ -102,15 +105,17 @@ function leafSuites(suite: Node, out: JUnitSuite[], prefix: string): void {
  */
 export function parseJUnit(xml: string, file: string): JUnitReport {
   if (xml.trim() === '')
-    throw new CliError('BAD_INPUT', `${file}: the file is empty, not JUnit XML`, {
-      hint: 'the test runner wrote nothing: check that it ran with a JUnit reporter (e.g. vitest --reporter=junit --outputFile=junit.xml) and finished',
-    });
+    throw badReport(
+      `${file}: the file is empty, not JUnit XML`,
+      'the test runner wrote nothing: check that it ran with a JUnit reporter (e.g. vitest --reporter=junit --outputFile=junit.xml) and finished',
+    );
   const valid = XMLValidator.validate(xml);
   if (valid !== true)
     // The validator leaves the column out for some errors: say only the line then, not "1:undefined".
-    throw new CliError('BAD_INPUT', `${file}:${valid.err.line}${valid.err.col === undefined ? '' : `:${valid.err.col}`}: not well-formed XML: ${valid.err.msg}`, {
-      hint: 'pass the JUnit XML file the test runner wrote (e.g. vitest --reporter=junit --outputFile=junit.xml); a run killed mid-write leaves a truncated file',
-    });
+    throw badReport(
+      `${file}:${valid.err.line}${valid.err.col === undefined ? '' : `:${valid.err.col}`}: not well-formed XML: ${valid.err.msg}`,
+      'pass the JUnit XML file the test runner wrote (e.g. vitest --reporter=junit --outputFile=junit.xml); a run killed mid-write leaves a truncated file',
+    );
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
@@ -120,19 +125,25 @@ export function parseJUnit(xml: string, file: string): JUnitReport {
     // Captured output can be megabytes; keep it as one raw string instead of parsing it.
     stopNodes: ['*.system-out', '*.system-err', '*.failure', '*.error'],
   });
-  const doc = parser.parse(xml) as Node;
+  let doc: Node;
+  try {
+    doc = parser.parse(xml) as Node;
+  } catch (e) {
+    throw parseFailure(e, file);
+  }
   const suites: JUnitSuite[] = [];
   let rootTime: number | undefined;
   try {
     rootTime = collectSuites(doc, suites, file);
   } catch (e) {
     if (!(e instanceof BadAttribute)) throw e;
-    throw new CliError('BAD_INPUT', `${file}: ${e.element} has ${e.attribute}="${e.value}", not a number of ${e.attribute === 'time' ? 'seconds' : 'tests'} (a finite number >= 0)`, {
-      hint: 'the report is broken: regenerate it with the test runner; nothing was written',
-    });
+    throw badReport(
+      `${file}: ${e.element} has ${e.attribute}="${e.value}", not ${e.attribute === 'time' ? 'a number of seconds (a finite number >= 0)' : 'a number of tests (a whole number >= 0)'}`,
+      'the report is broken: regenerate it with the test runner; nothing was written',
+    );
   }
   const sum = (k: 'tests' | 'failures' | 'errors' | 'skipped' | 'time') => suites.reduce((s, x) => s + x[k], 0);
-  return {
+  const report = {
     suites,
     tests: sum('tests'),
     failures: sum('failures'),
@@ -140,6 +151,31 @@ export function parseJUnit(xml: string, file: string): JUnitReport {
     skipped: sum('skipped'),
     time: rootTime !== undefined && rootTime > 0 ? rootTime : sum('time'),
   };
+  assertTotals(report, file);
+  return report;
+}
+
+/**
+ * Checks that the totals of one or more reports can be recorded: counts that are whole numbers a double holds
+ * exactly, and a finite time. Each suite's value may be fine and their sum not (two suites of `time="1e308"`).
+ * @throws {CliError} BAD_INPUT naming `where`.
+ */
+export function assertTotals(totals: Pick<JUnitReport, 'tests' | 'failures' | 'errors' | 'skipped' | 'time'>, where: string): void {
+  for (const k of ['tests', 'failures', 'errors', 'skipped'] as const)
+    if (!Number.isSafeInteger(totals[k]))
+      throw badReport(`${where}: the suites add up to ${totals[k]} ${k}, more than can be counted exactly`, 'the report is broken (a count is far too large): regenerate it with the test runner; nothing was written');
+  if (!Number.isFinite(totals.time))
+    throw badReport(`${where}: the suites' times add up to more than a finite number of seconds`, 'the report is broken (a time is far too large): regenerate it with the test runner; nothing was written');
+}
+
+/** The error for a document the validator passed but the parser refused (its limits, a DOCTYPE it does not read). */
+function parseFailure(e: unknown, file: string): CliError {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/nested tags/i.test(message))
+    return badReport(`${file}: elements are nested more than 100 levels deep; a JUnit report nests a few`, 'pass the JUnit XML file the test runner wrote; this file is not one (or is damaged)', e);
+  if (/DOCTYPE|entit/i.test(message))
+    return badReport(`${file}: cannot read its <!DOCTYPE> declaration: ${message}`, 'remove the <!DOCTYPE …> declaration: a JUnit report needs none (entities declared there are never expanded or fetched)', e);
+  return badReport(`${file}: not a readable JUnit XML report: ${message}`, 'pass the JUnit XML file the test runner wrote (e.g. vitest --reporter=junit --outputFile=junit.xml); regenerate it if it is damaged', e);
 }
 
 /** Collects the leaf suites of a parsed document into `suites`; returns the `<testsuites time>` when there is one. */
@@ -157,9 +193,10 @@ function collectSuites(doc: Node, suites: JUnitSuite[], file: string): number | 
     for (const s of asArray(doc.testsuite)) leafSuites(s, suites, '');
   } else {
     const root = Object.keys(doc).find((k) => !k.startsWith('?')) ?? '(none)';
-    throw new CliError('BAD_INPUT', `${file}: not a JUnit XML report: the root element is <${root}>, expected <testsuites> or <testsuite>`, {
-      hint: 'import coverage reports with `autodev import coverage` and ESLint output with `autodev import eslint`',
-    });
+    throw badReport(
+      `${file}: not a JUnit XML report: the root element is <${root}>, expected <testsuites> or <testsuite>`,
+      'import coverage reports with `autodev import coverage` and ESLint output with `autodev import eslint`',
+    );
   }
   return rootTime;
 }

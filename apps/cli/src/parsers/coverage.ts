@@ -1,4 +1,4 @@
-import { CliError } from '../errors.js';
+import { badReport, parseJsonReport } from './text.js';
 
 /** Coverage percentages (0..100); a kind the report does not measure is undefined. */
 export interface CoverageSummary {
@@ -11,7 +11,10 @@ export interface CoverageSummary {
   readonly files: number;
 }
 
-const pct = (hit: number, found: number) => (found > 0 ? (100 * hit) / found : undefined);
+// hit / found first: 100 * hit overflows to Infinity for hit near Number.MAX_VALUE.
+const pct = (hit: number, found: number) => (found > 0 ? (hit / found) * 100 : undefined);
+
+const REGENERATE = 'the tracefile is broken: regenerate it with the coverage tool (e.g. vitest run --coverage --coverage.reporter=lcov); nothing was written';
 
 /**
  * Parses an lcov tracefile (c8, istanbul/nyc, vitest and jest's `lcov` reporter, genhtml input):
@@ -31,9 +34,7 @@ export function parseLcov(text: string, file: string): CoverageSummary {
     // More hit than found is a broken tracefile (a merge gone wrong): it would record coverage above 100%.
     for (const [hit, found, h, f] of [[recLh ?? daHit, recLf ?? daFound, 'LH', 'LF'], [recBrh, recBrf, 'BRH', 'BRF'], [recFnh, recFnf, 'FNH', 'FNF']] as const)
       if (hit > found)
-        throw new CliError('BAD_INPUT', `${file}:${recordLine}: the record of ${JSON.stringify(recordFile)} has ${h} ${hit} > ${f} ${found}: more hit than found`, {
-          hint: 'the tracefile is broken (regenerate it with the coverage tool); nothing was written',
-        });
+        throw badReport(`${file}:${recordLine}: the record of ${JSON.stringify(recordFile)} has ${h} ${hit} > ${f} ${found}: more hit than found`, REGENERATE);
     lf += recLf ?? daFound;
     lh += recLh ?? daHit;
     brf += recBrf;
@@ -49,9 +50,10 @@ export function parseLcov(text: string, file: string): CoverageSummary {
     const colon = line.indexOf(':');
     const tag = colon < 0 ? line : line.slice(0, colon);
     const rest = colon < 0 ? '' : line.slice(colon + 1);
+    // Digits only: Number() reads "" as 0, "0x10" as 16 and "1e308" as a count no tracefile holds.
     const int = () => {
-      const n = Number(rest);
-      if (!Number.isInteger(n) || n < 0) throw new CliError('BAD_INPUT', `${file}:${i + 1}: ${tag} must be a whole number, got ${JSON.stringify(rest)}`);
+      const n = /^\s*\d+\s*$/.test(rest) ? Number(rest) : NaN;
+      if (!Number.isSafeInteger(n)) throw badReport(`${file}:${i + 1}: ${tag} must be a whole number, got ${JSON.stringify(rest)}`, REGENERATE);
       return n;
     };
     switch (tag) {
@@ -66,7 +68,7 @@ export function parseLcov(text: string, file: string): CoverageSummary {
       case 'DA': {
         // DA:<line>,<hits>[,<checksum>]. A malformed one was counted as a line found and not hit.
         const m = /^(\d+),(\d+)(,.*)?$/.exec(rest.trim());
-        if (!m) throw new CliError('BAD_INPUT', `${file}:${i + 1}: DA must be <line>,<hits> with whole numbers, got ${JSON.stringify(rest)}`);
+        if (!m) throw badReport(`${file}:${i + 1}: DA must be <line>,<hits> with whole numbers, got ${JSON.stringify(rest)}`, REGENERATE);
         daFound++;
         if (Number(m[2]) > 0) daHit++;
         break;
@@ -74,13 +76,11 @@ export function parseLcov(text: string, file: string): CoverageSummary {
       case 'end_of_record': flush(); inRecord = false; break;
       default:
         if (!/^[A-Z]+$/.test(tag))
-          throw new CliError('BAD_INPUT', `${file}:${i + 1}: not an lcov tracefile line: ${JSON.stringify(line.slice(0, 60))}`, {
-            hint: 'pass lcov.info (coverage reporter "lcov") or coverage-summary.json (reporter "json-summary")',
-          });
+          throw badReport(`${file}:${i + 1}: not an lcov tracefile line: ${JSON.stringify(line.slice(0, 60))}`, 'pass lcov.info (coverage reporter "lcov") or coverage-summary.json (reporter "json-summary")');
     }
   }
   if (inRecord) flush();
-  if (files === 0) throw new CliError('BAD_INPUT', `${file}: no SF: records: not an lcov tracefile, or an empty one`, { hint: 'run the tests with coverage first (e.g. vitest run --coverage --coverage.reporter=lcov)' });
+  if (files === 0) throw badReport(`${file}: no SF: records: not an lcov tracefile, or an empty one`, 'run the tests with coverage first (e.g. vitest run --coverage --coverage.reporter=lcov)');
   return { format: 'lcov', lines: pct(lh, lf), branches: pct(brh, brf), functions: pct(fnh, fnf), files };
 }
 
@@ -92,26 +92,22 @@ interface Counter { total?: unknown; covered?: unknown }
  * @throws {CliError} BAD_INPUT naming the file when it is not JSON or lacks `total`.
  */
 export function parseCoverageSummary(text: string, file: string): CoverageSummary {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new CliError('BAD_INPUT', `${file}: not valid JSON: ${(e as Error).message}`);
-  }
+  const doc = parseJsonReport(text, file, 'pass coverage-summary.json as the coverage tool wrote it (reporter "json-summary"), or lcov.info');
   const total = (doc as { total?: Record<string, Counter> } | null)?.total;
   if (typeof total !== 'object' || total === null) {
     const hint =
       typeof doc === 'object' && doc !== null && Object.values(doc).some((v) => typeof v === 'object' && v !== null && 'statementMap' in v)
         ? 'this looks like coverage-final.json; use the json-summary reporter (coverage-summary.json) or lcov.info'
         : 'pass coverage-summary.json (reporter "json-summary") or lcov.info';
-    throw new CliError('BAD_INPUT', `${file}: no "total" entry: not an istanbul coverage-summary.json`, { hint });
+    throw badReport(`${file}: no "total" entry: not an istanbul coverage-summary.json`, hint);
   }
   const kind = (k: string) => {
-    const c = total[k];
+    const c: unknown = Object.hasOwn(total, k) ? total[k] : undefined;
     if (c === undefined) return undefined;
-    const t = Number(c.total), cov = Number(c.covered);
-    if (!Number.isFinite(t) || !Number.isFinite(cov) || t < 0 || cov < 0 || cov > t)
-      throw new CliError('BAD_INPUT', `${file}: total.${k} must hold numbers covered <= total, got ${JSON.stringify(c)}`);
+    // Numbers, not anything Number() turns into one (null, true, "", [] were 0 or 1).
+    const { total: t, covered: cov } = (typeof c === 'object' && c !== null ? c : {}) as Counter;
+    if (typeof t !== 'number' || typeof cov !== 'number' || !Number.isFinite(t) || !Number.isFinite(cov) || t < 0 || cov < 0 || cov > t)
+      throw badReport(`${file}: total.${k} must be { "total": <number>, "covered": <number> } with 0 <= covered <= total, got ${JSON.stringify(c)?.slice(0, 120)}`, 'the summary is broken: regenerate it with the coverage tool (reporter "json-summary"); nothing was written');
     return pct(cov, t);
   };
   return { format: 'istanbul-summary', lines: kind('lines'), branches: kind('branches'), functions: kind('functions'), statements: kind('statements'), files: Object.keys(doc as object).length - 1 };
@@ -120,6 +116,6 @@ export function parseCoverageSummary(text: string, file: string): CoverageSummar
 /** Parses either coverage format, chosen by content (JSON object → summary, else lcov). */
 export function parseCoverage(text: string, file: string): CoverageSummary {
   const t = text.replace(/^\uFEFF/, '').trimStart();
-  if (t.startsWith('<')) throw new CliError('BAD_INPUT', `${file}: XML coverage (Cobertura/Clover) is not supported`, { hint: 'add the "lcov" or "json-summary" coverage reporter and import that file' });
+  if (t.startsWith('<')) throw badReport(`${file}: XML coverage (Cobertura/Clover) is not supported`, 'add the "lcov" or "json-summary" coverage reporter and import that file');
   return t.startsWith('{') ? parseCoverageSummary(t, file) : parseLcov(t, file);
 }

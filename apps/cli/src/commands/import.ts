@@ -7,8 +7,9 @@ import { recordMetadata, recordTime, writeRecords, type WriteOptions } from '../
 import { createProgress } from '../output/progress.js';
 import { parseCoverage } from '../parsers/coverage.js';
 import { parseEslint } from '../parsers/eslint.js';
-import { parseJUnit, type JUnitSuite } from '../parsers/junit.js';
+import { assertTotals, parseJUnit, type JUnitSuite } from '../parsers/junit.js';
 import { parseMonitorSnapshot } from '../parsers/monitor.js';
+import { badReport, parseJsonReport } from '../parsers/text.js';
 
 /** Options of `autodev import junit`. */
 export interface ImportJunitOptions extends WriteOptions {
@@ -45,6 +46,8 @@ export async function importJunitCommand(ctx: CommandContext, files: readonly st
     progress.update(i + 1);
   }
   progress.done();
+  // Every file's totals are fine; their sum may not be (two reports of time="1e308").
+  if (files.length > 1) assertTotals({ time, tests, failures, errors, skipped }, files.join(', '));
   const at = recordTime(opts);
   const metadata = recordMetadata(ctx, opts);
   const records: MetricRecordInput[] = [
@@ -140,30 +143,24 @@ export async function parseRecordsFile(text: string, file: string, now = Date.no
   const check = (where: string, value: unknown): MetricRecordInput => {
     // The header line of a file store (`.autodev/metrics.jsonl`): the user passed the store itself, not an export.
     if (typeof value === 'object' && value !== null && (value as { format?: unknown }).format === 'autodev-metrics')
-      throw new CliError('BAD_INPUT', `${where}: this is the header of an autodev file store, not an exported record`, {
-        hint: `export the store first: autodev export --format jsonl --store ${JSON.stringify(file)} > records.jsonl, then import records.jsonl; nothing was written`,
-      });
+      throw badReport(
+        `${where}: this is the header of an autodev file store, not an exported record`,
+        `export the store first: autodev export --format jsonl --store ${JSON.stringify(file)} > records.jsonl, then import records.jsonl; nothing was written`,
+      );
     if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as { timestamp?: unknown }).timestamp === undefined)
-      throw new CliError('BAD_INPUT', `${where}: expected a record { name, value, timestamp, metadata? }, got ${JSON.stringify(value)?.slice(0, 80)}`, {
-        hint: 'every record needs its timestamp (epoch ms); nothing was written',
-      });
+      throw badReport(`${where}: expected a record { name, value, timestamp, metadata? }, got ${JSON.stringify(value)?.slice(0, 80)}`, 'every record needs its timestamp (epoch ms); nothing was written');
     let record: MetricRecord;
     try {
       record = validateRecord(value as MetricRecordInput);
     } catch (e) {
-      throw new CliError('BAD_INPUT', `${where}: ${(e as Error).message}`, { cause: e, hint: 'fix or remove that record; nothing was written' });
+      throw badReport(`${where}: ${(e as Error).message}`, 'fix or remove that record; nothing was written', e);
     }
     // A record dated in the future would stay the newest run of its metric in the target store (see assertNotFuture).
     assertNotFuture(`${where}: timestamp`, record.timestamp, now, 'BAD_INPUT');
     return record;
   };
   if (text.trimStart().startsWith('[')) {
-    let parsed: unknown[];
-    try {
-      parsed = JSON.parse(text) as unknown[];
-    } catch (e) {
-      throw new CliError('BAD_INPUT', `${file}: not valid JSON: ${(e as Error).message}`, { hint: 'pass the output of autodev export --format json or --format jsonl' });
-    }
+    const parsed = parseJsonReport(text, file, 'pass the output of autodev export --format json or --format jsonl; nothing was written') as unknown[];
     return parsed.map((value, i) => check(`${file}: record ${i + 1}`, value));
   }
   // JSON Lines: the first bad line in file order is the one reported.
@@ -174,9 +171,11 @@ export async function parseRecordsFile(text: string, file: string, now = Date.no
     try {
       value = JSON.parse(line);
     } catch (e) {
-      throw new CliError('BAD_INPUT', `${file}:${i + 1}: not a JSON record: ${(e as Error).message}`, {
-        hint: 'pass the output of autodev export --format jsonl (one record per line) or --format json; nothing was written',
-      });
+      throw badReport(
+        `${file}:${i + 1}: not a JSON record: ${(e as Error).message}`,
+        'pass the output of autodev export --format jsonl (one record per line) or --format json; nothing was written',
+        e,
+      );
     }
     out.push(check(`${file}:${i + 1}`, value));
   }

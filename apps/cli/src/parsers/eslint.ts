@@ -1,4 +1,6 @@
-import { CliError } from '../errors.js';
+import { badReport, parseJsonReport } from './text.js';
+
+const REGENERATE = 'pass the report as ESLint wrote it: `eslint -f json -o eslint.json` (regenerate it if it was edited or damaged); nothing was written';
 
 /** Totals of an ESLint run. */
 export interface EslintSummary {
@@ -17,29 +19,26 @@ export interface EslintSummary {
  */
 export function parseEslint(text: string, file: string): EslintSummary {
   if (text.trim() === '')
-    throw new CliError('BAD_INPUT', `${file}: the file is empty, not ESLint JSON`, {
-      hint: 'ESLint wrote nothing: run it with `eslint -f json -o eslint.json` (exit code 1 with lint errors is normal; the report is still written)',
-    });
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new CliError('BAD_INPUT', `${file}: not valid JSON: ${(e as Error).message}`, { hint: 'write the report with `eslint -f json -o eslint.json` (not the stylish console output)' });
-  }
+    throw badReport(
+      `${file}: the file is empty, not ESLint JSON`,
+      'ESLint wrote nothing: run it with `eslint -f json -o eslint.json` (exit code 1 with lint errors is normal; the report is still written)',
+    );
+  const doc = parseJsonReport(text.replace(/^\uFEFF/, ''), file, 'write the report with `eslint -f json -o eslint.json` (not the stylish console output)');
   // json-with-metadata wraps the results: { results: [...], metadata: {...} }.
   const results = Array.isArray(doc) ? doc : (doc as { results?: unknown } | null)?.results;
-  if (!Array.isArray(results)) throw new CliError('BAD_INPUT', `${file}: expected a JSON array of file results (eslint -f json), got ${doc === null ? 'null' : typeof doc}`);
+  if (!Array.isArray(results))
+    throw badReport(`${file}: expected a JSON array of file results (eslint -f json), got ${doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc}`, REGENERATE);
   let errors = 0, warnings = 0, fixableErrors = 0, fixableWarnings = 0;
   results.forEach((r: unknown, i) => {
     if (typeof r !== 'object' || r === null || typeof (r as { filePath?: unknown }).filePath !== 'string')
-      throw new CliError('BAD_INPUT', `${file}: entry [${i}] is not an ESLint file result (no filePath)`);
+      throw badReport(`${file}: entry [${i}] is not an ESLint file result (no filePath)`, REGENERATE);
     const e = r as { errorCount?: unknown; warningCount?: unknown; fixableErrorCount?: unknown; fixableWarningCount?: unknown; messages?: unknown };
     const msgs = Array.isArray(e.messages) ? (e.messages as { severity?: unknown }[]) : [];
     // A count that is there must be a whole number >= 0: -2 or 1.5 lint errors would be recorded as such.
     const count = (key: 'errorCount' | 'warningCount' | 'fixableErrorCount' | 'fixableWarningCount', otherwise: number) => {
       const v = e[key];
       if (typeof v !== 'number') return otherwise;
-      if (!Number.isSafeInteger(v) || v < 0) throw new CliError('BAD_INPUT', `${file}: entry [${i}] (${String((r as { filePath: string }).filePath)}) has ${key} ${JSON.stringify(v)}, not a whole number >= 0`);
+      if (!Number.isSafeInteger(v) || v < 0) throw badReport(`${file}: entry [${i}] (${(r as { filePath: string }).filePath}) has ${key} ${JSON.stringify(v)}, not a whole number >= 0`, REGENERATE);
       return v;
     };
     errors += count('errorCount', msgs.filter((m) => m.severity === 2).length);
@@ -47,5 +46,8 @@ export function parseEslint(text: string, file: string): EslintSummary {
     fixableErrors += count('fixableErrorCount', 0);
     fixableWarnings += count('fixableWarningCount', 0);
   });
+  // Each count may be exact and their sum not (two files of 2^53 - 1 errors).
+  for (const [k, v] of [['errors', errors], ['warnings', warnings]] as const)
+    if (!Number.isSafeInteger(v)) throw badReport(`${file}: the entries add up to ${v} ${k}, more than can be counted exactly`, REGENERATE);
   return { errors, warnings, fixableErrors, fixableWarnings, files: results.length };
 }

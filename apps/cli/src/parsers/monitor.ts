@@ -1,4 +1,6 @@
-import { CliError } from '../errors.js';
+import { badReport, parseJsonReport } from './text.js';
+
+const WRITE_IT = 'write it with writeFileSync(file, JSON.stringify(monitor.snapshot()))';
 
 /** One operation of a PerformanceMonitor snapshot, as recorded by `autodev import monitor`. */
 export interface MonitorOperation {
@@ -28,19 +30,14 @@ export function metricSuffix(name: string): string {
  */
 export async function parseMonitorSnapshot(text: string, file: string): Promise<MonitorOperation[]> {
   if (text.trim() === '')
-    throw new CliError('BAD_INPUT', `${file}: the file is empty, not a PerformanceMonitor snapshot`, { hint: "write it with writeFileSync(file, JSON.stringify(monitor.snapshot()))" });
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new CliError('BAD_INPUT', `${file}: not valid JSON: ${(e as Error).message}`, { hint: "write it with writeFileSync(file, JSON.stringify(monitor.snapshot()))" });
-  }
+    throw badReport(`${file}: the file is empty, not a PerformanceMonitor snapshot`, WRITE_IT);
+  const doc = parseJsonReport(text, file, WRITE_IT);
   const { PerformanceMonitor } = await import('@autodev/performance');
   const monitor = PerformanceMonitor.isolated();
   try {
     monitor.merge(doc as Parameters<typeof monitor.merge>[0]);
   } catch (e) {
-    throw new CliError('BAD_INPUT', `${file}: not a PerformanceMonitor snapshot: ${(e as Error).message}`, { cause: e, hint: 'pass the JSON of monitor.snapshot() from @autodev/performance' });
+    throw badReport(`${file}: not a PerformanceMonitor snapshot: ${(e as Error).message}`, 'pass the JSON of monitor.snapshot() from @autodev/performance', e);
   }
   const out: MonitorOperation[] = [];
   const seen = new Map<string, string>();
@@ -49,7 +46,8 @@ export async function parseMonitorSnapshot(text: string, file: string): Promise<
     if (!s || s.count === 0) continue;
     const suffix = metricSuffix(name);
     const clash = seen.get(suffix);
-    if (clash !== undefined) throw new CliError('BAD_INPUT', `${file}: operations ${JSON.stringify(clash)} and ${JSON.stringify(name)} both map to the metric suffix "${suffix}"; rename one`);
+    if (clash !== undefined)
+      throw badReport(`${file}: operations ${JSON.stringify(clash)} and ${JSON.stringify(name)} both map to the metric suffix "${suffix}"`, 'rename one of the two operations where they are timed, then write the snapshot again');
     seen.set(suffix, name);
     out.push({ name, metricSuffix: suffix, count: s.count, errors: s.errors, p50: s.p50, p95: s.p95, p99: s.p99 });
   }

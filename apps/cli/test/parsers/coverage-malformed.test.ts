@@ -1,18 +1,7 @@
 // Hand-written broken coverage reports: each was a TypeError, a wrong percentage or a silently misread total before.
 import { describe, expect, it } from 'vitest';
 import { parseCoverage, parseLcov } from '../../src/parsers/coverage.js';
-import { expectTypedInputError } from './report-inputs.js';
-
-/** The typed error `f` throws (it must throw one). */
-async function refusal(f: () => unknown, file: string): Promise<{ message: string; hint?: string }> {
-  try {
-    await f();
-  } catch (e) {
-    expectTypedInputError(e, file);
-    return e as { message: string; hint?: string };
-  }
-  throw new Error(`${file} was accepted`);
-}
+import { refusal } from './report-inputs.js';
 
 describe('coverage: broken numbers', () => {
   it('a summary kind that is null, a string or a boolean is refused (null threw a TypeError; true of true was 100%)', async () => {

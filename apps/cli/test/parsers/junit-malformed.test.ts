@@ -1,18 +1,7 @@
 // Hand-written hostile and broken JUnit XML: each was an uncaught Error, a wrong number or an unreadable message before.
 import { describe, expect, it } from 'vitest';
 import { parseJUnit } from '../../src/parsers/junit.js';
-import { expectTypedInputError } from './report-inputs.js';
-
-/** The typed error `f` throws (it must throw one). */
-async function refusal(f: () => unknown, file: string): Promise<{ message: string; hint?: string }> {
-  try {
-    await f();
-  } catch (e) {
-    expectTypedInputError(e, file);
-    return e as { message: string; hint?: string };
-  }
-  throw new Error(`${file} was accepted`);
-}
+import { refusal } from './report-inputs.js';
 
 describe('JUnit XML: hostile and broken documents', () => {
   it('a document the validator passes but the parser refuses is a typed error, not an uncaught Error', async () => {

@@ -7,18 +7,7 @@ import { parseEslint } from '../../src/parsers/eslint.js';
 import { parseMonitorSnapshot } from '../../src/parsers/monitor.js';
 import { printable } from '../../src/parsers/text.js';
 import { fixture } from '../helpers.js';
-import { expectTypedInputError } from './report-inputs.js';
-
-/** The typed error `f` throws (it must throw one). */
-async function refusal(f: () => unknown, file: string): Promise<{ message: string; hint?: string }> {
-  try {
-    await f();
-  } catch (e) {
-    expectTypedInputError(e, file);
-    return e as { message: string; hint?: string };
-  }
-  throw new Error(`${file} was accepted`);
-}
+import { refusal } from './report-inputs.js';
 
 describe('ESLint, monitor and records: messages and totals', () => {
   it('ESLint: the JSON error quotes the file printably; totals beyond 2^53 are refused', async () => {

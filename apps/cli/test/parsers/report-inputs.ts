@@ -93,3 +93,14 @@ export const expectQuantity = (v: unknown, what: string, max = Number.MAX_VALUE)
 export const expectCount = (v: unknown, what: string): void => {
   expect(Number.isSafeInteger(v) && (v as number) >= 0, `${what} = ${String(v)}`).toBe(true);
 };
+
+/** The typed error `f` throws (it must throw one). */
+export async function refusal(f: () => unknown, file: string): Promise<{ message: string; hint?: string }> {
+  try {
+    await f();
+  } catch (e) {
+    expectTypedInputError(e, file);
+    return e as { message: string; hint?: string };
+  }
+  throw new Error(`${file} was accepted`);
+}

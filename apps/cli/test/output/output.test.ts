@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colorEnabled, createColors, visibleWidth } from '../../src/output/color.js';
-import { formatNumber, formatPValue, formatPercent } from '../../src/output/format.js';
+import { formatConfidence, formatNumber, formatPValue, formatPercent } from '../../src/output/format.js';
 import { sparkline } from '../../src/output/sparkline.js';
 import { mdCell, mdCode, renderTable } from '../../src/output/table.js';
 
@@ -49,6 +49,15 @@ describe('colour', () => {
 });
 
 describe('formatting', () => {
+  it('never shows a confidence as certainty: from 0.995 up it reads "> 0.99", not "1.00"', () => {
+    expect(formatConfidence(0.994)).toBe('0.99');
+    expect(formatConfidence(0.996)).toBe('> 0.99');
+    expect(formatConfidence(1)).toBe('> 0.99');
+    expect(formatConfidence(0.8)).toBe('0.80');
+    expect(formatConfidence(0)).toBe('0.00');
+    expect(formatConfidence(1, true)).toBe('1.00'); // a budget breach is a fact
+  });
+
   it('formats numbers, p-values and percentages', () => {
     expect(formatNumber(12.3456)).toBe('12.35');
     expect(formatNumber(123456)).toBe('123,456');

@@ -50,7 +50,8 @@ function fromHistory(insights: readonly LearningInsight[]): OptimizationSuggesti
       category: i.category,
       action: i.suggestedAction,
       priority: priorityOf(i),
-      reason: `${i.description} (confidence ${i.confidence.toFixed(2)})`,
+      // A statistical finding is never shown as certain ("1.00"); budget breaches and lint counts are facts.
+      reason: `${i.description} (confidence ${i.confidence >= 0.995 && i.kind !== 'budget-breach' && i.kind !== 'lint-errors' ? '> 0.99' : i.confidence.toFixed(2)})`,
       ...(i.metric === undefined ? {} : { metric: i.metric }),
       confidence: i.confidence,
     });

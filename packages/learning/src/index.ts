@@ -14,6 +14,7 @@ export {
   type MetricRecordInput,
 } from './record.js';
 export { assertStorableRecord, createMissingStore, jsonEqual, matchesQuery, runQuery, validateQuery, type MetricQuery, type MetricStore, type OpenStoreOptions } from './store.js';
+export { rejectUnknownKeys, type UnknownKeyOptions } from './options.js';
 export { createMemoryStore } from './memory-store.js';
 export * from './stats/index.js';
 export { analyzeSeries, EXACT_SLOPE_MAX_POINTS, MIN_TREND_POINTS, type AnalyzeSeriesOptions, type TrendAnalysis } from './trends.js';

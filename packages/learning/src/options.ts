@@ -14,12 +14,33 @@ export function checkOptions<T extends object>(what: string, options: T | null |
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options))
     throw new LearningError('INVALID_ARGUMENT', `${what}: options must be an object such as { ${known[0]}: … }, got ${Array.isArray(options) ? 'an array' : typeof options}`);
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const guess = closestKey(key, known);
-    throw new LearningError('INVALID_ARGUMENT', `${what}: unknown option "${key}"${guess ? `; did you mean ${guess}?` : ''} (options: ${known.join(', ')})`);
-  }
+  rejectUnknownKeys(what, options, known);
   return options;
+}
+
+/** How {@link rejectUnknownKeys} words and judges keys. */
+export interface UnknownKeyOptions {
+  /** What a key is called in the message. @default 'option' */
+  readonly noun?: 'option' | 'field';
+  /** Keys that mean a known key under another library's name (`{ max: 'maxConnections' }` for pg.Pool's). */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /** Let an unknown key through when its value is `undefined` (it asks for nothing). @default false */
+  readonly allowUndefined?: boolean;
+}
+
+/**
+ * Throws for the first key of `obj` that is not in `known`, naming it, the key it most likely meant and all the
+ * known keys: `openSqliteStore: unknown option "readonly"; did you mean readOnly? (options: path, readOnly, …)`.
+ * For the options of storage backends and other plugins, so that a misspelt option is never silently ignored.
+ * @throws {LearningError} INVALID_ARGUMENT
+ */
+export function rejectUnknownKeys(what: string, obj: object, known: readonly string[], options: UnknownKeyOptions = {}): void {
+  const noun = options.noun ?? 'option';
+  for (const [key, value] of Object.entries(obj)) {
+    if (known.includes(key) || (value === undefined && options.allowUndefined)) continue;
+    const guess = (options.aliases && Object.hasOwn(options.aliases, key) ? options.aliases[key] : undefined) ?? closestKey(key, known);
+    throw new LearningError('INVALID_ARGUMENT', `${what}: unknown ${noun} ${JSON.stringify(key)}${guess ? `; did you mean ${guess}?` : ''} (${noun}s: ${known.join(', ')})`);
+  }
 }
 
 /**

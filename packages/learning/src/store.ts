@@ -1,5 +1,5 @@
 import { LearningError } from './errors.js';
-import { closestKey } from './options.js';
+import { rejectUnknownKeys } from './options.js';
 import { MAX_METADATA_DEPTH, MAX_TIMESTAMP_MS, type JsonValue, type MetricRecord } from './record.js';
 
 /**
@@ -53,11 +53,7 @@ export function validateQuery(query: MetricQuery | undefined): MetricQuery {
   if (typeof query !== 'object' || query === null) throw new LearningError('INVALID_ARGUMENT', 'query must be an object');
   const bad = (what: string) => new LearningError('INVALID_ARGUMENT', `query.${what}`);
   // An unknown field would otherwise be no filter at all: { nmae: 'build_time' } returned every record.
-  for (const key of Object.keys(query)) {
-    if ((QUERY_FIELDS as readonly string[]).includes(key)) continue;
-    const guess = closestKey(key, QUERY_FIELDS);
-    throw new LearningError('INVALID_ARGUMENT', `query: unknown field "${key}"${guess ? `; did you mean ${guess}?` : ''} (fields: ${QUERY_FIELDS.join(', ')})`);
-  }
+  rejectUnknownKeys('query', query, QUERY_FIELDS, { noun: 'field' });
   if (query.name !== undefined && typeof query.name !== 'string') throw bad('name must be a string');
   if (query.from !== undefined && !Number.isFinite(query.from)) throw bad(`from must be epoch milliseconds, got ${String(query.from)}`);
   if (query.to !== undefined && !Number.isFinite(query.to)) throw bad(`to must be epoch milliseconds, got ${String(query.to)}`);

@@ -3,7 +3,7 @@ import { link, mkdir, open, readFile, rename, stat, unlink, type FileHandle } fr
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
-import { assertStorableRecord, LearningError, validateQuery, type MetricQuery, type MetricRecord, type MetricStore } from '@autodev/learning';
+import { assertStorableRecord, LearningError, rejectUnknownKeys, validateQuery, type MetricQuery, type MetricRecord, type MetricStore } from '@autodev/learning';
 import { batchBytes, headerLine } from './internal/format.js';
 import { RecordIndex } from './internal/record-index.js';
 import { Scanner, type FileStoreWarning } from './internal/scanner.js';
@@ -176,11 +176,7 @@ const OPTIONS = ['path', 'fsync', 'onCorrupt', 'onWarning', 'readOnly', 'eager']
 export async function openFileStore(options: FileStoreOptions): Promise<FileMetricStore> {
   if (typeof options !== 'object' || options === null) throw new LearningError('INVALID_ARGUMENT', 'openFileStore needs an options object such as { path: ".autodev/metrics.jsonl" }');
   // A misspelt option was ignored: { readonly: true } (better-sqlite3's spelling) created and appended to the file.
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined || (OPTIONS as readonly string[]).includes(key)) continue;
-    const near = OPTIONS.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[_-]/g, ''));
-    throw new LearningError('INVALID_ARGUMENT', `openFileStore: unknown option ${JSON.stringify(key)}${near ? `; did you mean ${near}?` : ''} (options: ${OPTIONS.join(', ')})`);
-  }
+  rejectUnknownKeys('openFileStore', options, OPTIONS, { allowUndefined: true });
   for (const key of ['fsync', 'readOnly', 'eager'] as const)
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new LearningError('INVALID_ARGUMENT', `options.${key} must be true or false, got ${JSON.stringify(options[key])}`);
   if (typeof options.path !== 'string' || options.path.trim() === '')

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createMissingStore, LearningError, isLearningError, validateQuery } from '@autodev/learning';
+import { createMissingStore, isLearningError, LearningError, rejectUnknownKeys, validateQuery } from '@autodev/learning';
 import type { JsonValue, Metadata, MetricQuery, MetricRecord, MetricStore } from '@autodev/learning';
 import { encodeRows, type EncodedRows } from './internal/check-record.js';
 import { decodeJson, decodeText, encodeJson, encodeText, MARKER } from './internal/text-codec.js';
@@ -169,11 +169,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw new LearningError('INVALID_ARGUMENT', 'openPostgresStore needs an options object such as { connectionString: "postgres://localhost/metrics" }');
 
   // A misspelt option was ignored: { readonly: true } created and wrote the store, { max: 2 } kept 4 connections.
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined || (OPTIONS as readonly string[]).includes(key)) continue;
-    const near = (Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined) ?? OPTIONS.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[_-]/g, ''));
-    throw new LearningError('INVALID_ARGUMENT', `openPostgresStore: unknown option ${JSON.stringify(key)}${near ? `; did you mean ${near}?` : ''} (options: ${OPTIONS.join(', ')})`);
-  }
+  rejectUnknownKeys('openPostgresStore', options, OPTIONS, { allowUndefined: true, aliases: ALIASES });
   const { schema = 'public', table = 'autodev_metrics', maxConnections = 4, batchSize = 10_000 } = options;
   if ((options.connectionString === undefined) === (options.pool === undefined))
     throw new LearningError('INVALID_ARGUMENT', 'give exactly one of connectionString (the store creates its pool) and pool (you own it)');

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { createMissingStore, LearningError, isLearningError, matchesQuery, validateQuery } from '@autodev/learning';
+import { createMissingStore, isLearningError, LearningError, matchesQuery, rejectUnknownKeys, validateQuery } from '@autodev/learning';
 import type { JsonValue, Metadata, MetricQuery, MetricRecord, MetricStore } from '@autodev/learning';
 import { metadataTextOf } from './internal/check-record.js';
 import { decodeText, encodeText, hasUnsafeChars } from './internal/text-codec.js';
@@ -210,11 +210,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   if (typeof options !== 'object' || options === null) throw new LearningError('INVALID_ARGUMENT', 'openSqliteStore needs an options object such as { path: ".autodev/metrics.db" }');
 
   // A misspelt option was ignored: { readonly: true } (better-sqlite3's spelling) created and wrote the store.
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined || (OPTIONS as readonly string[]).includes(key)) continue;
-    const near = (Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined) ?? OPTIONS.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[_-]/g, ''));
-    throw new LearningError('INVALID_ARGUMENT', `openSqliteStore: unknown option ${JSON.stringify(key)}${near ? `; did you mean ${near}?` : ''} (options: ${OPTIONS.join(', ')})`);
-  }
+  rejectUnknownKeys('openSqliteStore', options, OPTIONS, { allowUndefined: true, aliases: ALIASES });
   const { busyTimeoutMs = 5000, synchronous = 'full' } = options;
   if (typeof options.path !== 'string' || options.path.trim() === '')
     throw new LearningError('INVALID_ARGUMENT', `path must be a non-empty file path such as ".autodev/metrics.db", got ${JSON.stringify(options.path)}`);

@@ -1,5 +1,5 @@
 import { LearningError } from '../errors.js';
-import { closestKey } from '../options.js';
+import { rejectUnknownKeys } from '../options.js';
 
 /** The guide's categories; any other string is accepted for custom rules. */
 export type InsightCategory = 'performance' | 'quality' | 'resource' | 'reliability' | 'budget' | 'data' | (string & {});
@@ -90,11 +90,7 @@ export class LearningInsight {
       throw new LearningError('INVALID_ARGUMENT', 'LearningInsight needs an object { category, description, confidence, suggestedAction }');
     // A misspelt field would be dropped without a word (`evidance`), or reported as a missing one (the guide's
     // Python `suggested_action` as "suggestedAction … got undefined").
-    for (const key of Object.keys(init)) {
-      if ((INSIGHT_FIELDS as readonly string[]).includes(key)) continue;
-      const guess = closestKey(key, INSIGHT_FIELDS);
-      throw new LearningError('INVALID_ARGUMENT', `LearningInsight: unknown field "${key}"${guess ? `; did you mean ${guess}?` : ''} (fields: ${INSIGHT_FIELDS.join(', ')})`);
-    }
+    rejectUnknownKeys('LearningInsight', init, INSIGHT_FIELDS, { noun: 'field' });
     const { category, description, confidence, suggestedAction, metric, evidence, kind = 'custom' } = init;
     const text = (field: string, v: unknown): string => {
       if (typeof v !== 'string' || v.trim() === '')

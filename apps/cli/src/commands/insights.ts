@@ -1,10 +1,10 @@
-import type { LearningInsight } from '@autodev/learning';
+import { isFactKind, type LearningInsight } from '@autodev/learning';
 import { parsePairs, parseProbability } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { filteredTracker } from '../internal/filtered-tracker.js';
 import { loadPolicy, openTracker } from '../internal/tracker.js';
-import { formatConfidence, isFactKind } from '../output/format.js';
+import { formatConfidence } from '../output/format.js';
 import { mdCode, renderMarkdownTable } from '../output/table.js';
 
 /** Options of `autodev insights`. */

@@ -1,3 +1,4 @@
+import { confidenceText } from '@autodev/learning';
 /**
  * Formats a number for a table: up to 4 significant digits, thousands without exponent, tiny values
  * in exponent form, never `-0`.
@@ -33,15 +34,5 @@ export function formatPercent(ratio: number | null | undefined): string {
   return `${pct >= 0 ? '+' : ''}${pct.toFixed(Math.abs(pct) < 10 ? 1 : 0)}%`;
 }
 
-/**
- * A probability in [0, 1] as two decimals, except that a statistical finding from 0.995 up is not shown as "1.00":
- * a calibrated confidence is never certainty (0.996 means about 4 in 1,000 such findings are false), so it reads
- * "> 0.99". Facts (`fact`: a budget breach, a lint count) are certain and keep "1.00".
- */
-export function formatConfidence(c: number, fact = false): string {
-  if (!Number.isFinite(c)) return '–';
-  return c >= 0.995 && !fact ? '> 0.99' : c.toFixed(2);
-}
-
-/** Insight kinds that state a fact of the newest run (confidence 1), not a statistical finding. */
-export const isFactKind = (kind: string): boolean => kind === 'budget-breach' || kind === 'lint-errors';
+/** A confidence as @autodev/learning's `confidenceText` writes it ("> 0.99" for a statistical finding from 0.995 up). */
+export const formatConfidence = (c: number, fact = false): string => confidenceText(c, { fact });

@@ -1,5 +1,5 @@
 // Insights (issue 4): LearningInsight, polarity, policy and budgets, rules, the insight engine, FeedbackLoop, AutoOptimizer.
-export { compareInsights, INSIGHT_SEVERITY, isPastFinding, LearningInsight, type InsightCategory, type InsightEvidence, type InsightKind, type LearningInsightInit } from './learning-insight.js';
+export { compareInsights, confidenceText, INSIGHT_SEVERITY, isFactKind, isPastFinding, LearningInsight, type InsightCategory, type InsightEvidence, type InsightKind, type LearningInsightInit } from './learning-insight.js';
 export { BUILTIN_POLARITIES, createPolarityRegistry, inferPolarity, judgeChange, metricNameTokens, polarityOf, type Polarity, type PolarityRegistry } from './polarity.js';
 export { checkBudgets, EMPTY_POLICY, parsePolicy, type BudgetBreach, type BudgetSource, type LearningPolicy, type MetricPolicy } from './policy.js';
 export {

@@ -16,7 +16,7 @@ import {
 import type { InsightContext, InsightRule, InsightTracker, InsightTrendOptions } from './insight-rule.js';
 import { defaultDetectors } from './internal/detectors.js';
 import type { InsightDetectors } from './internal/detector-types.js';
-import { compareInsights, LearningInsight } from './learning-insight.js';
+import { compareInsights, isFactKind, LearningInsight } from './learning-insight.js';
 import { createPolarityRegistry, type Polarity, type PolarityRegistry } from './polarity.js';
 import { EMPTY_POLICY, toPolicy, type LearningPolicy } from './policy.js';
 
@@ -252,7 +252,7 @@ function runBuiltins(
   const shiftIsNews = shift !== undefined && shift.evidence.source !== 'established';
   if (builtins.has('anomaly') && !shiftIsNews && !drift) out.push(...anomalyInsights(m, detectors, metric.values.length - m.values.length));
   if (builtins.has('forecast')) out.push(...forecastInsights(m, detectors, s.forecastHorizon));
-  const foundSomething = out.some((i) => i.kind !== 'budget-breach' && i.kind !== 'lint-errors');
+  const foundSomething = out.some((i) => !isFactKind(i.kind));
   if (builtins.has('insufficient-data') && !foundSomething && detectors.minimumPoints) {
     const note = notYetTestableInsight(metric, detectors.minimumPoints);
     if (note) out.push(note);

@@ -74,6 +74,19 @@ export interface LearningInsightInit {
  * });
  * @see docs/insights.md
  */
+/** Insight kinds that state a measured fact of the newest run (confidence 1), not a statistical finding. */
+export const isFactKind = (kind: string): boolean => kind === 'budget-breach' || kind === 'lint-errors';
+
+/**
+ * A confidence for people: two decimals, except that a statistical finding from 0.995 up reads "> 0.99", never
+ * "1.00": a calibrated confidence is not certainty (0.996 means about 4 in 1,000 such findings are false). Facts
+ * (`fact: true`, see {@link isFactKind}) are certain and keep "1.00". Not a number: "–".
+ */
+export function confidenceText(confidence: number, options: { readonly fact?: boolean } = {}): string {
+  if (!Number.isFinite(confidence)) return '–';
+  return confidence >= 0.995 && !options.fact ? '> 0.99' : confidence.toFixed(2);
+}
+
 const INSIGHT_FIELDS = ['kind', 'category', 'metric', 'description', 'confidence', 'suggestedAction', 'evidence'] as const satisfies ReadonlyArray<keyof LearningInsightInit>;
 
 export class LearningInsight {

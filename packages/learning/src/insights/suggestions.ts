@@ -1,5 +1,5 @@
 import { LearningError } from '../errors.js';
-import type { LearningInsight } from './learning-insight.js';
+import { confidenceText, isFactKind, type LearningInsight } from './learning-insight.js';
 import { metricNameTokens } from './polarity.js';
 
 /** What the next piece of work is, for `suggestOptimizations`. Extra keys are allowed and ignored, except `task_type` (say `taskType`). */
@@ -50,8 +50,7 @@ function fromHistory(insights: readonly LearningInsight[]): OptimizationSuggesti
       category: i.category,
       action: i.suggestedAction,
       priority: priorityOf(i),
-      // A statistical finding is never shown as certain ("1.00"); budget breaches and lint counts are facts.
-      reason: `${i.description} (confidence ${i.confidence >= 0.995 && i.kind !== 'budget-breach' && i.kind !== 'lint-errors' ? '> 0.99' : i.confidence.toFixed(2)})`,
+      reason: `${i.description} (confidence ${confidenceText(i.confidence, { fact: isFactKind(i.kind) })})`,
       ...(i.metric === undefined ? {} : { metric: i.metric }),
       confidence: i.confidence,
     });

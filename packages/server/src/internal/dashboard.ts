@@ -213,6 +213,7 @@ export const DASHBOARD_JS = `'use strict';
       var li = el('li', 'insight');
       li.dataset.kind = i.kind;
       var head = el('div', 'head');
+      // As @autodev/learning's confidenceText (this page cannot import it): a statistical finding is never "100%".
       head.append(el('span', 'kind', i.kind), el('span', 'insight-metric', i.metric || ''), el('span', 'confidence', i.confidence >= 0.995 && i.kind !== 'budget-breach' && i.kind !== 'lint-errors' ? '>99%' : Math.round(i.confidence * 100) + '%'));
       li.append(head, el('div', 'description', i.description), el('p', 'action', i.suggestedAction));
       insightList.append(li);

@@ -103,7 +103,7 @@ export function insufficientDataInsight(m: MetricView, minSamples: number): Lear
 
 /**
  * Rule: a metric past `minSamples` on which some check cannot report anything yet, and none reported anything,
- * says which checks ran and when the others can. Without it, 5–14 runs of a real slowdown gave silence, and
+ * says which checks ran and when the others can. Without it, 5–9 runs of a real slowdown gave silence, and
  * the guide's "no insights generated" advice (record more runs) did not say how many.
  */
 export function notYetTestableInsight(m: MetricView, need: { readonly shift: number; readonly drift: number; readonly anomaly: number }): LearningInsight | undefined {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { detectAnomalies } from '../../src/detection/anomalies.js';
 import { calibrate } from '../../src/detection/calibration.js';
 import { ANOMALY_CALIBRATION, CONFIRMED_ANOMALY_CALIBRATION } from '../../src/detection/calibration-tables.js';
+import { CONFIRMED_COUNT_ANOMALY_CALIBRATION } from '../../src/detection/count-calibration-tables.js';
 import { gaussian, mulberry32 } from '../../src/detection/internal/numeric.js';
 
 const noise = (n: number, level: number, sd: number, seed: number): number[] => {
@@ -108,9 +109,22 @@ describe('detectAnomalies', () => {
       const after = detectAnomalies([...h, last, a.expected], { recent: 2 });
       expect(after).toHaveLength(1);
       expect(after[0]).toMatchObject({ index: a.index, score: a.score, expected: a.expected, confirmed: true });
-      expect(after[0]!.confidence).toBe(calibrate(CONFIRMED_ANOMALY_CALIBRATION, Math.min(1000, Math.abs(a.score))));
+      // A series on a lattice (here every value a multiple of 0.1) is scored by the count model, with its own map.
+      const map = a.model === 'count' ? CONFIRMED_COUNT_ANOMALY_CALIBRATION : CONFIRMED_ANOMALY_CALIBRATION;
+      expect(after[0]!.model).toBe(a.model);
+      expect(after[0]!.confidence).toBe(calibrate(map, Math.min(1000, Math.abs(a.score))));
     },
   );
+
+  it('confirms a count-model anomaly with the confirmed count map (counterexample found by the property above)', () => {
+    const h = [100, 100, 100, 100, 100, 100, 100, 100];
+    const [a] = detectAnomalies([...h, 97]);
+    expect(a).toMatchObject({ model: 'count', confirmed: false });
+    const [after] = detectAnomalies([...h, 97, a!.expected], { recent: 2 });
+    expect(after).toMatchObject({ model: 'count', confirmed: true, score: a!.score });
+    expect(after!.confidence).toBe(calibrate(CONFIRMED_COUNT_ANOMALY_CALIBRATION, Math.abs(a!.score)));
+    expect(after!.confidence).not.toBe(calibrate(CONFIRMED_ANOMALY_CALIBRATION, Math.abs(a!.score)));
+  });
 
   it('needs a minimum baseline and rejects bad options', () => {
     expect(detectAnomalies([1, 2, 100])).toEqual([]);

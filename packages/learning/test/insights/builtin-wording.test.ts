@@ -17,7 +17,9 @@ const view = (name: string, values: number[]): MetricView => ({
 
 describe('shift rule: a step in a short history', () => {
   it('raises a regression with the change point’s calibrated confidence', async () => {
-    const t = new MetricsTracker();
+    // A counter clock: the change index depends on the stored order, which is timestamp order (not Date.now's).
+    let clock = 1_700_000_000_000;
+    const t = new MetricsTracker({ now: () => (clock += 1000) });
     for (const v of [15.1, 14.8, 15.2, 15.0, 14.9, 15.3, 24.1, 23.8, 24.2, 24.0, 23.9, 24.3]) await t.recordMetric('test_duration', v);
     const insights = await t.generateInsights({ minConfidence: 0 });
     const r = insights.find((i) => i.kind === 'regression');

@@ -4,7 +4,9 @@ import { MetricsTracker } from '../../src/metrics-tracker.js';
 // A user test recorded 5–14 runs of a real slowdown and got no insight at all, not even "not enough data":
 // that note stopped at minSamples (5), while trends need 8 points, anomalies 9 and a step 10 (5 on each side).
 async function insightsFor(values: number[]) {
-  const t = new MetricsTracker();
+  // Stored order is timestamp order: a counter clock keeps it the order given (Date.now can step back under NTP).
+  let clock = 1_700_000_000_000;
+  const t = new MetricsTracker({ now: () => (clock += 1000) });
   for (const v of values) await t.recordMetric('build_time', v);
   return t.generateInsights({ minConfidence: 0 });
 }

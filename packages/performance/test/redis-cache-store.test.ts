@@ -8,7 +8,9 @@ import { runWith } from '../../../test-services.js';
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function connect(): Promise<Redis | undefined> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+  // A generous connect timeout: on a busy CI machine the test process may not run for a second, and a timeout
+  // there would fail the run (CI requires Redis). A missing local server is refused at once, not timed out.
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 10_000, retryStrategy: () => null });
   client.on('error', () => {});
   try {
     await client.connect();

@@ -12,5 +12,9 @@ export default defineConfig({
     exclude: browser ? [] : ['test/**/*.browser.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll gives up after 1 s by default. The dashboard test waits with it for what the page does in its own
+    // time: insights reload 1 s after a live event (that poll passed by under 50 ms), charts redraw in a Chromium
+    // that shares 2 cores with the rest of CI. A poll still ends as soon as its condition holds.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

@@ -245,16 +245,24 @@ describe('authentication', () => {
     expect(secureCookie).toMatch(/; Secure(;|$)/);
     expect((await call(`${proxied}/v1/names`, { headers: { cookie: secureCookie.split(';')[0]! } })).status).toBe(200);
 
-    // The server refuses a cookie older than the max age (or from the future), whatever a browser keeps.
-    const nowSeconds = Math.floor(Date.now() / 1000);
-    for (const issued of [nowSeconds - 3600, nowSeconds + 3600]) {
-      const stale = await call(`${proxied}/v1/names`, { headers: { cookie: `${SESSION_COOKIE}=${sessionValue(token, issued)}` } });
-      expect(stale.status).toBe(401);
-      expect(stale.body.error.message).toMatch(/session has expired or is not valid.*\?token=<token> again/);
+    // The server refuses a cookie older than the max age (or from the future), whatever a browser keeps. The clock
+    // (Date only) stands still meanwhile: the server's "now" is the test's, so a cookie issued 3599 s ago is not
+    // 3600 s old by the time the server looks at it (with a running clock the requests crossed a second boundary
+    // now and then, and the 3599 s cookie was refused).
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      for (const issued of [nowSeconds - 3600, nowSeconds + 3600]) {
+        const stale = await call(`${proxied}/v1/names`, { headers: { cookie: `${SESSION_COOKIE}=${sessionValue(token, issued)}` } });
+        expect(stale.status).toBe(401);
+        expect(stale.body.error.message).toMatch(/session has expired or is not valid.*\?token=<token> again/);
+      }
+      expect((await call(`${proxied}/v1/names`, { headers: { cookie: `${SESSION_COOKIE}=${sessionValue(token, nowSeconds - 3599)}` } })).status).toBe(200);
+      // Issued for another token: refused.
+      expect((await call(`${proxied}/v1/names`, { headers: { cookie: `${SESSION_COOKIE}=${sessionValue('another-token-123', nowSeconds)}` } })).status).toBe(401);
+    } finally {
+      vi.useRealTimers();
     }
-    expect((await call(`${proxied}/v1/names`, { headers: { cookie: `${SESSION_COOKIE}=${sessionValue(token, nowSeconds - 3599)}` } })).status).toBe(200);
-    // Issued for another token: refused.
-    expect((await call(`${proxied}/v1/names`, { headers: { cookie: `${SESSION_COOKIE}=${sessionValue('another-token-123', nowSeconds)}` } })).status).toBe(401);
 
     for (const bad of [{ secureCookie: 'yes' }, { sessionMaxAgeSeconds: 0 }, { sessionMaxAgeSeconds: 1.5 }, { sessionMaxAgeSeconds: 401 * 24 * 3600 }]) {
       expect(() => createMetricsServer({ store: createMemoryStore(), token, ...(bad as object) })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));

@@ -52,7 +52,7 @@ export async function appendAsConcurrentWriter(store: MetricStore, worker: numbe
   process.stdout.write('done\n');
 }
 
-/** Resolves with the child's stdout once it exits with code 0; rejects with its stderr otherwise. */
+/** Resolves with the child's stdout once it has exited with code 0 and its pipes are drained; rejects with its stderr otherwise. */
 function finished(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let stdout = '';
@@ -60,7 +60,8 @@ function finished(child: ChildProcess): Promise<string> {
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code, signal) => (code === 0 ? resolve(stdout) : reject(new Error(`writer exited with ${signal ?? `code ${code}`}: ${stderr}`))));
+    // 'close', not 'exit': at 'exit' the pipe may still hold the writer's last lines.
+    child.on('close', (code, signal) => (code === 0 ? resolve(stdout) : reject(new Error(`writer exited with ${signal ?? `code ${code}`}: ${stderr}`))));
   });
 }
 

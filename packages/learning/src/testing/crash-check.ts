@@ -62,7 +62,9 @@ function lastAckBeforeKill(child: ChildProcess, delayMs: number): Promise<number
       }
     });
     child.on('error', reject);
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(lastAck) : reject(new Error(`writer exited without being killed: ${stderr}`))));
+    // 'close', not 'exit': at 'exit' the pipe may still hold acks not yet read, and a stale last ack would make a
+    // whole batch look like one written after the kill.
+    child.on('close', (_code, signal) => (signal === 'SIGKILL' ? resolve(lastAck) : reject(new Error(`writer exited without being killed: ${stderr}`))));
   });
 }
 

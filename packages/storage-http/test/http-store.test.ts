@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createMemoryStore, MetricsTracker, type MetricRecord } from '@autodev/learning';
 import { createMetricsServer } from '@autodev/server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openHttpStore } from '../src/index.js';
 import { httpCause, rejection, startCollector, startRawServer } from './helpers.js';
 
@@ -104,31 +104,67 @@ describe('typed HTTP errors (LearningError STORE_IO with an HttpStoreError cause
     await store.close();
   });
 
+  /**
+   * Fakes setTimeout (the store's request timer) for the rest of the test. The server calls `arrived(req)` for a
+   * request it leaves hanging; `expire(path)` waits until `path` has arrived, then lets the store's 200 ms run out.
+   * In real time a busy machine could also let the health check at open run out of them (it has the same timeout),
+   * and the hanging requests now time out exactly when the test says.
+   */
+  function timeoutOnCue(): { arrived: (req: IncomingMessage) => void; expire: (path: string) => Promise<void> } {
+    const waiting = new Map<string, () => void>();
+    const seen = new Set<string>();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    cleanups.push(async () => {
+      vi.useRealTimers();
+    });
+    return {
+      arrived: (req) => {
+        seen.add(req.url!);
+        waiting.get(req.url!)?.();
+      },
+      expire: async (path) => {
+        if (!seen.has(path)) await new Promise<void>((r) => waiting.set(path, r));
+        seen.delete(path);
+        waiting.delete(path);
+        await vi.advanceTimersByTimeAsync(200);
+      },
+    };
+  }
+
   it('TIMEOUT when the collector does not answer in time; the message says an append may have landed', async () => {
+    const cue = timeoutOnCue();
     const url = await rawServer((req, res) => {
       if (req.url === '/v1/health') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"ok":true}');
+        return;
       }
-      // every other request hangs
+      cue.arrived(req); // and no answer
     });
     const store = await openHttpStore({ url, timeoutMs: 200 });
-    const e = await rejection(store.append([rec('m', 1, 1)]), 'STORE_IO');
+    const appending = rejection(store.append([rec('m', 1, 1)]), 'STORE_IO');
+    await cue.expire('/v1/records');
+    const e = await appending;
     expect(httpCause(e).code).toBe('TIMEOUT');
     expect(e.message).toMatch(/within 200 ms; the records may or may not have been stored/);
-    expect(httpCause(await rejection(store.names(), 'STORE_IO')).code).toBe('TIMEOUT');
+    const naming = rejection(store.names(), 'STORE_IO');
+    await cue.expire('/v1/names');
+    expect(httpCause(await naming).code).toBe('TIMEOUT');
     await store.close();
   });
 
   it('TIMEOUT when the answer stops halfway; NETWORK when the connection drops mid-answer', async () => {
+    const cue = timeoutOnCue();
     const url = await rawServer((req, res) => {
       if (req.url === '/v1/health') return json(res, 200, { ok: true });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
-      res.write('{"names":['); // and never the rest
+      res.write('{"names":[', () => cue.arrived(req)); // and never the rest
       if (req.url === '/v1/query') res.destroy();
     });
     const store = await openHttpStore({ url, timeoutMs: 200 });
-    expect(httpCause(await rejection(store.names(), 'STORE_IO')).code).toBe('TIMEOUT');
+    const naming = rejection(store.names(), 'STORE_IO');
+    await cue.expire('/v1/names');
+    expect(httpCause(await naming).code).toBe('TIMEOUT');
     expect(httpCause(await rejection(store.query(), 'STORE_IO')).code).toBe('NETWORK');
     await store.close();
   });

@@ -190,7 +190,8 @@ console.log('recorded'); // and no close(): the process must end anyway
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // 'close', not 'exit': at 'exit' the pipes may still hold the end of what it printed.
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect({ code, out: out.replace(/^.*NODE_TLS_REJECT_UNAUTHORIZED.*\n|^\(Use `node --trace-warnings.*\n/gm, '') }).toEqual({ code: 0, out: 'recorded\n' });
     expect([p.forwards.length, p.connects]).toEqual([2, [`collector.test:${new URL(c.url).port}`]]);
     expect(await c.records()).toEqual([rec('m', 1, 1)]);

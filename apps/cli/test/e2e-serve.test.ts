@@ -30,7 +30,8 @@ async function serve(args: string[], { cwd, env }: { cwd: string; env?: Record<s
   running.add(child);
   let out = '';
   let err = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': at 'exit' the pipes may still hold its last lines ("SIGTERM: stopping", checked after stop()).
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   // Ready once the URL is on stdout and the notes (which end with "Ctrl-C to stop") on stderr: two pipes, no order.
   const url = await new Promise<string>((resolve, reject) => {
     const check = () => {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
 import { assertStorableRecord, LearningError, rejectUnknownKeys, validateQuery, type MetricQuery, type MetricRecord, type MetricStore } from '@autodev/learning';
-import { batchBytes, headerLine } from './internal/format.js';
+import { batchBytes, FORMAT_NAME, FORMAT_VERSION, headerLine } from './internal/format.js';
 import { RecordIndex } from './internal/record-index.js';
 import { Scanner, type FileStoreWarning } from './internal/scanner.js';
 
@@ -98,6 +98,16 @@ const COMPACTION_GRACE_MS = 50;
 const LOCK_POLL_MS = 5;
 /** How often a waiting appender checks whether the lock's owner is still alive. */
 const STALE_CHECK_MS = 500;
+/**
+ * The seal: the line a compaction appends to the file it is about to replace, once it has copied everything.
+ * Every line before the seal is in the new file; a line after it (an append that checked for the lock before the
+ * lock existed and whose write was held back until then) is not, and its writer appends it again to the new file.
+ * Readers take it for a second header line, which they skip; it only stays in a live file when the compaction
+ * failed after sealing.
+ */
+const SEAL_START = `{"format":"${FORMAT_NAME}","version":${FORMAT_VERSION},"sealed":"`;
+const sealLine = (nonce: string): string => `\n${SEAL_START}${nonce}"}\n`;
+const SEAL_START_BYTES = Buffer.from(SEAL_START, 'utf8');
 
 /** True when the lock file names a process that no longer exists (a compactor killed mid-way). */
 async function isStaleLock(lock: string): Promise<boolean> {
@@ -464,6 +474,18 @@ class FileStore implements FileMetricStore {
   }
 
   private async write(bytes: Buffer): Promise<void> {
+    // Until the bytes are in the file the path names and no compaction sealed that file before they got there.
+    while (await this.writeOnce(bytes)) {
+      await this.wfh?.close().catch(() => undefined);
+      this.wfh = undefined;
+    }
+  }
+
+  /**
+   * One attempt of an append: checks, writes, and checks again. Returns true when a compaction replaced the file
+   * around the write and the bytes landed in the old file after its seal: they are not in the new file.
+   */
+  private async writeOnce(bytes: Buffer): Promise<boolean> {
     const lock = lockPathOf(this.path);
     /** Size of the file the write goes to, from the last look before it. */
     let size: number;
@@ -528,6 +550,58 @@ class FileStore implements FileMetricStore {
       throw io(this.path, `only ${written} of ${buf.length} bytes could be written (disk full?); nothing was stored`, undefined);
     }
     this.scanner.endsWithNewline = true;
+    // The write may have been held back (thread pool, a descheduled process) past the last check and past a whole
+    // compaction by another process. Nothing to worry about when no compaction is running and the path still names
+    // the file written to: two synchronous system calls.
+    if (!existsSync(lock) && this.pathNames(this.wino)) return false;
+    return this.landedAfterSeal(lock, size, bytes);
+  }
+
+  /** The path names the file with inode `ino` now (false when it is missing or unreadable). */
+  private pathNames(ino: number): boolean {
+    try {
+      return statSync(this.path).ino === ino;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * After a write that a compaction may have overtaken: waits for the compaction, then tells whether `bytes`,
+   * written to the file of inode `wino` at an offset of at least `from`, landed after that file's seal (so they
+   * are not in the file that replaced it). Bytes of the same content before the seal cannot be told apart from
+   * ours, so a match after the seal is what decides: at worst a byte-identical batch written by another process
+   * in the same moment is stored twice, never one of ours lost.
+   */
+  private async landedAfterSeal(lock: string, from: number, bytes: Buffer): Promise<boolean> {
+    await waitWhileCompacting(lock);
+    if (this.pathNames(this.wino)) return false; // not replaced (the compaction failed): the bytes are in the live file
+    let tail: Buffer;
+    try {
+      // From one byte before: a seal must start a line.
+      const start = Math.max(0, from - 1);
+      const size = (await this.wfh!.stat()).size;
+      tail = Buffer.allocUnsafe(Math.max(0, size - start));
+      const { bytesRead } = await this.wfh!.read(tail, 0, tail.length, start);
+      tail = tail.subarray(0, bytesRead);
+      if (start === 0) tail = Buffer.concat([Buffer.from('\n'), tail]);
+    } catch (e) {
+      // The old file cannot be read (a write-only file): append again rather than risk losing the records.
+      this.report({ code: 'FILE_REPLACED', line: 0, path: this.path, message: `${this.path}: the file was compacted during an append and the old file cannot be read back (${(e as Error).message}); the append is written again` });
+      return true;
+    }
+    let seal = -1;
+    for (let i = tail.lastIndexOf(SEAL_START_BYTES); i > 0; i = tail.lastIndexOf(SEAL_START_BYTES, i - 1))
+      if (tail[i - 1] === 10) {
+        seal = i;
+        break;
+      }
+    // No seal at or after `from`: it was written before, so everything from `from` on is after it.
+    if (seal < 0) return true;
+    const afterSeal = tail.indexOf(10, seal) + 1;
+    if (afterSeal === 0) return true; // a torn seal: that compaction did not copy past it
+    for (let i = tail.indexOf(bytes, afterSeal); i >= 0; i = tail.indexOf(bytes, i + 1)) if (tail[i - 1] === 10) return true;
+    return false;
   }
 
   /**
@@ -539,7 +613,14 @@ class FileStore implements FileMetricStore {
     let fresh = false;
     try {
       // No O_CREAT: the file exists since open; if it was deleted since, fail rather than write a headerless file.
-      fh = await open(this.path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
+      // Read and write: after a compaction by another process, the append reads the replaced file back
+      // (landedAfterSeal). A file without read permission still takes appends.
+      try {
+        fh = await open(this.path, fsConstants.O_RDWR | fsConstants.O_APPEND);
+      } catch (e) {
+        if (!isCode(e, 'EACCES')) throw e;
+        fh = await open(this.path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
+      }
       const st = await fh.stat();
       // Root ignores permission bits; a file with none set was made read-only on purpose.
       if ((st.mode & 0o222) === 0) throw Object.assign(new Error('file has no write permission bits'), { code: 'EACCES' });
@@ -632,62 +713,78 @@ class FileStore implements FileMetricStore {
 
   /**
    * Writes every indexed record to a temporary file and renames it over the file. Called with the compaction
-   * lock held. A writer that passed its lock check before the lock existed and was delayed past the grace period
-   * can still write into the old file: such bytes are read again before the rename, and any that land after the
-   * rename (still in the old file, through its descriptor) are copied into the new one.
+   * lock held. Appends that checked for the lock just before it existed may still land in the old file: until
+   * the copy is complete, what arrived is read and the copy redone; then the old file is sealed (SEAL_START),
+   * what arrived before the seal is read into the copy, and the copy replaces the file. An append that lands
+   * after the seal sees the file replaced when it checks after its write, finds its bytes after the seal and
+   * writes them again into the new file (see `landedAfterSeal`).
    */
   private async writeCompacted(mode: number): Promise<number> {
     const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.compact.tmp`;
     let bytesAfter = 0;
     try {
       for (;;) {
-        bytesAfter = 0;
-        const fh = await open(tmp, 'w', mode);
-        try {
-          const header = headerLine();
-          await fh.write(header);
-          bytesAfter += Buffer.byteLength(header);
-          for (const chunk of this.index.lines()) {
-            const buf = Buffer.from(chunk, 'utf8');
-            await fh.write(buf);
-            bytesAfter += buf.length;
-          }
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
+        bytesAfter = await this.writeIndex(tmp, mode);
         const scanned = this.scanner.scannedSize;
         await this.refresh();
         if (this.scanner.scannedSize === scanned) break; // nothing arrived while writing: the copy is complete
       }
+      const copied = this.index.size;
+      await this.sealAndReadToSeal();
+      // Appends that landed between the last read and the seal: the copy must have them too.
+      if (this.index.size !== copied) bytesAfter = await this.writeIndex(tmp, mode);
       await rename(tmp, this.path);
       await syncDir(dirname(this.path));
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
-      throw io(this.path, 'cannot compact the metrics file', e);
+      throw e instanceof LearningError ? e : io(this.path, 'cannot compact the metrics file', e);
     }
-    await this.copyLateAppends();
     return bytesAfter;
   }
 
-  /** Copies complete lines that reached the old (now unlinked) file after its last read into the new file. */
-  private async copyLateAppends(): Promise<void> {
-    const old = this.rfh;
-    if (!old) return;
-    const from = this.scanner.offset;
-    const size = (await old.stat()).size;
-    if (size <= from) return;
-    const buf = Buffer.allocUnsafe(size - from);
-    const { bytesRead } = await old.read(buf, 0, buf.length, from);
-    const end = buf.subarray(0, bytesRead).lastIndexOf(0x0a) + 1;
-    if (end === 0) return;
+  /** Writes the header and every indexed record to `tmp` (created or emptied), synced; returns its size. */
+  private async writeIndex(tmp: string, mode: number): Promise<number> {
+    const fh = await open(tmp, 'w', mode);
+    try {
+      const header = headerLine();
+      await fh.write(header);
+      let size = Buffer.byteLength(header);
+      for (const chunk of this.index.lines()) {
+        const buf = Buffer.from(chunk, 'utf8');
+        await fh.write(buf);
+        size += buf.length;
+      }
+      await fh.sync();
+      return size;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * Appends the seal to the file this store reads (the one about to be replaced) and reads every line up to and
+   * including it, nothing after it: those lines are their writers' to append again.
+   */
+  private async sealAndReadToSeal(): Promise<void> {
+    const line = Buffer.from(sealLine(randomBytes(8).toString('hex')), 'utf8');
     const fh = await open(this.path, fsConstants.O_WRONLY | fsConstants.O_APPEND);
     try {
-      await fh.write(buf, 0, end, null);
+      // The lock keeps other compactions out, but not someone moving another file into place by hand.
+      if ((await fh.stat()).ino !== this.ino) throw new LearningError('STORE_IO', `${this.path}: the file was replaced during compaction (by something other than compact()); run compact() again`);
+      const { bytesWritten } = await fh.write(line, 0, line.length, null);
+      if (bytesWritten !== line.length) throw io(this.path, `only ${bytesWritten} of ${line.length} bytes of the compaction seal could be written (disk full?)`, undefined);
       if (this.fsync) await fh.datasync();
     } finally {
       await fh.close();
     }
+    // Find it: it is after everything read so far, and unique (random nonce).
+    const from = this.scanner.offset;
+    const size = (await this.rfh!.stat()).size;
+    const buf = Buffer.allocUnsafe(size - from);
+    const { bytesRead } = await this.rfh!.read(buf, 0, buf.length, from);
+    const at = buf.subarray(0, bytesRead).indexOf(line.subarray(1)); // without its leading line end
+    if (at < 0) throw io(this.path, 'the compaction seal cannot be found in the file (was it changed by hand meanwhile?)', undefined);
+    await this.scanner.scan(this.rfh!, from + at + line.length - 1);
   }
 
   close(): Promise<void> {

@@ -577,12 +577,16 @@ class FileStore implements FileMetricStore {
     await waitWhileCompacting(lock);
     if (this.pathNames(this.wino)) return false; // not replaced (the compaction failed): the bytes are in the live file
     let tail: Buffer;
+    // Through the read descriptor when it is on the same file: it is always readable, while the append descriptor
+    // is write-only when the file lost its read permission after the store opened it, and appending again because
+    // the read failed stored twice every record the compaction had copied.
+    const fh = this.rfh !== undefined && this.ino === this.wino ? this.rfh : this.wfh!;
     try {
       // From one byte before: a seal must start a line.
       const start = Math.max(0, from - 1);
-      const size = (await this.wfh!.stat()).size;
+      const size = (await fh.stat()).size;
       tail = Buffer.allocUnsafe(Math.max(0, size - start));
-      const { bytesRead } = await this.wfh!.read(tail, 0, tail.length, start);
+      const { bytesRead } = await fh.read(tail, 0, tail.length, start);
       tail = tail.subarray(0, bytesRead);
       if (start === 0) tail = Buffer.concat([Buffer.from('\n'), tail]);
     } catch (e) {
@@ -614,7 +618,8 @@ class FileStore implements FileMetricStore {
     try {
       // No O_CREAT: the file exists since open; if it was deleted since, fail rather than write a headerless file.
       // Read and write: after a compaction by another process, the append reads the replaced file back
-      // (landedAfterSeal). A file without read permission still takes appends.
+      // (landedAfterSeal), through this descriptor when the reader is on another file. A file without read
+      // permission still takes appends.
       try {
         fh = await open(this.path, fsConstants.O_RDWR | fsConstants.O_APPEND);
       } catch (e) {

@@ -464,3 +464,23 @@ describe('a compactor killed after sealing (its seal, its lock and its temporary
     for (const s of [writer, compactor, reader]) await s.close();
   });
 });
+
+describe('defects found by replaying interleavings', () => {
+  it('a writer that cannot read the file (write-only descriptor) does not store a record twice when a compaction copied it', async () => {
+    const path = await newPath();
+    const writer = await openStore(path);
+    const compactor = await openStore(path);
+    fx.noReadWrite = true; // the append descriptor is opened write-only
+    await writer.append([rec(1)]);
+    // The compaction starts right after the write: it copies the record; the writer's check after its write sees the
+    // lock and must read the replaced file to learn that.
+    fx.writes.push({ match: writeOf(2), after: async () => void (await compactor.compact()) });
+    await writer.append([rec(2)]);
+    // Overtaken before its write: after the seal, written again.
+    fx.writes.push({ match: writeOf(3), before: async () => void (await compactor.compact()) });
+    await writer.append([rec(3)]);
+    expect(await stored(path)).toEqual([1, 2, 3]);
+    await writer.close();
+    await compactor.close();
+  });
+});

@@ -604,8 +604,11 @@ class FileStore implements FileMetricStore {
     if (seal < 0) return true;
     const afterSeal = tail.indexOf(10, seal) + 1;
     if (afterSeal === 0) return true; // a torn seal: that compaction did not copy past it
-    for (let i = tail.indexOf(bytes, afterSeal); i >= 0; i = tail.indexOf(bytes, i + 1)) if (tail[i - 1] === 10) return true;
-    return false;
+    // Anywhere after the seal, not only at a line start: a write cut short by a crash (which has no line end) may be
+    // just before ours on the same line, and requiring a line start lost our records then. Only such a torn or
+    // damaged line can end with our bytes without being them (a line end inside a record is escaped), so the worst
+    // this does is store a record twice.
+    return tail.indexOf(bytes, afterSeal) >= 0;
   }
 
   /**

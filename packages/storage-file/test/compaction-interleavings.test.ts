@@ -1,7 +1,7 @@
 import type * as fsPromises from 'node:fs/promises';
 import type * as fs from 'node:fs';
 import type * as timersPromises from 'node:timers/promises';
-import { constants as fsConstants, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, constants as fsConstants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { appendFile, readFile, readdir, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Metadata, MetricRecord } from '@autodev/learning';
@@ -480,6 +480,30 @@ describe('defects found by replaying interleavings', () => {
     fx.writes.push({ match: writeOf(3), before: async () => void (await compactor.compact()) });
     await writer.append([rec(3)]);
     expect(await stored(path)).toEqual([1, 2, 3]);
+    await writer.close();
+    await compactor.close();
+  });
+
+  it('a record that lands after the seal right behind a torn line (a writer killed mid-write) is written again, not lost', async () => {
+    const path = await newPath();
+    const writer = await openStore(path);
+    const compactor = await openStore(path);
+    await writer.append([rec(1)]);
+    // Another process's descriptor on the file, whose write is cut short by a crash after the compaction.
+    const crashed = openSync(path, 'a');
+    try {
+      fx.writes.push({
+        match: writeOf(2),
+        before: async () => {
+          await compactor.compact();
+          writeSync(crashed, '{"name":"m","value":99,"timest');
+        },
+      });
+      await writer.append([rec(2)]);
+    } finally {
+      closeSync(crashed);
+    }
+    expect(await stored(path)).toEqual([1, 2]);
     await writer.close();
     await compactor.close();
   });

@@ -1,5 +1,5 @@
-import { constants as fsConstants, existsSync, statSync } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { constants as fsConstants, existsSync, statSync, unlinkSync } from 'node:fs';
+import { link, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -109,21 +109,41 @@ const SEAL_START = `{"format":"${FORMAT_NAME}","version":${FORMAT_VERSION},"seal
 const sealLine = (nonce: string): string => `\n${SEAL_START}${nonce}"}\n`;
 const SEAL_START_BYTES = Buffer.from(SEAL_START, 'utf8');
 
-/** True when the lock file names a process that no longer exists (a compactor killed mid-way). */
-async function isStaleLock(lock: string): Promise<boolean> {
-  let pid: number;
+/**
+ * Removes the lock when it names a process that no longer exists (a compactor killed mid-way); true when it did.
+ * Only that very lock file is removed. Several waiters find the same stale lock, and one that had read the dead pid
+ * used to remove, by name, the lock a new compaction had taken meanwhile (after another waiter removed the stale
+ * one): appends then wrote into the file that compaction was replacing, after its seal, found no lock when they
+ * checked after their write, and were lost; and another compaction could run beside it. So the pid is read through
+ * a descriptor, which also keeps the inode from being reused while it is open, and the path must still name that
+ * inode right before the unlink, checked synchronously: only another process acting between those two system
+ * calls could still interfere.
+ */
+async function removeStaleLock(lock: string): Promise<boolean> {
+  let fh: FileHandle;
   try {
-    pid = Number((await readFile(lock, 'utf8')).trim());
+    fh = await open(lock, 'r');
   } catch {
     return false; // gone already, or unreadable: let the caller look again
   }
-  // An empty or half-written lock (its owner is between creating and writing it) is not stale.
-  if (!(Number.isInteger(pid) && pid > 0)) return false;
   try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+    const { ino } = await fh.stat();
+    const pid = Number((await fh.readFile('utf8')).trim());
+    // An empty or half-written lock (its owner is between creating and writing it) is not stale.
+    if (!(Number.isInteger(pid) && pid > 0)) return false;
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') return false;
+    }
+    if (statSync(lock).ino !== ino) return false; // replaced by a live compaction's lock meanwhile
+    unlinkSync(lock);
+    return true;
+  } catch {
+    return false; // removed meanwhile, or unreadable: let the caller look again
+  } finally {
+    await fh.close().catch(() => undefined);
   }
 }
 
@@ -131,10 +151,7 @@ async function isStaleLock(lock: string): Promise<boolean> {
 async function waitWhileCompacting(lock: string): Promise<void> {
   // existsSync: one cheap syscall that does not throw on the usual path (no lock).
   for (let waited = 0; existsSync(lock); waited += LOCK_POLL_MS) {
-    if (waited % STALE_CHECK_MS === 0 && (await isStaleLock(lock))) {
-      await unlink(lock).catch(() => undefined);
-      return;
-    }
+    if (waited % STALE_CHECK_MS === 0 && (await removeStaleLock(lock))) return;
     await sleep(LOCK_POLL_MS);
   }
 }

@@ -507,4 +507,38 @@ describe('defects found by replaying interleavings', () => {
     await writer.close();
     await compactor.close();
   });
+
+  it('a waiter that judged the lock stale does not remove the lock a new compaction took meanwhile', async () => {
+    const path = await newPath();
+    const writer = await openStore(path);
+    const compactor = await openStore(path);
+    await writer.append([rec(1)]);
+    const lock = `${path}.compacting`;
+    await writeFile(lock, '2147483646'); // left by a killed compactor
+    const atRename = deferred();
+    const release = deferred();
+    let compaction: Promise<unknown> | undefined;
+    // The writer has read the dead pid; before it acts on it, another process removes that stale lock and a new
+    // compaction takes the lock, seals the file and is about to rename its copy into place.
+    fx.afterLockRead = async () => {
+      await unlink(lock);
+      fx.beforeRename = async () => {
+        atRename.resolve();
+        await release.promise;
+      };
+      compaction = compactor.compact();
+      await atRename.promise;
+    };
+    const append = writer.append([rec(2)]);
+    await atRename.promise;
+    // Let the compaction go on once the append is either done or waiting for the lock (polling).
+    const waiting = new Promise<void>((resolve) => (fx.onSleep = (ms) => ms < 50 && resolve()));
+    await Promise.race([append, waiting]);
+    release.resolve();
+    await append;
+    await compaction;
+    expect(await stored(path)).toEqual([1, 2]);
+    await writer.close();
+    await compactor.close();
+  });
 });

@@ -158,19 +158,44 @@ async function waitWhileCompacting(lock: string): Promise<void> {
 
 /** Takes the compaction lock, waiting for another compaction to finish (or removing its stale lock). */
 async function acquireCompactionLock(lock: string): Promise<void> {
-  for (;;) {
-    try {
-      const fh = await open(lock, 'wx');
-      try {
-        await fh.write(String(process.pid));
-      } finally {
-        await fh.close();
-      }
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    await waitWhileCompacting(lock);
+  while (!(await createLock(lock))) await waitWhileCompacting(lock);
+}
+
+/**
+ * Creates the lock holding this process's pid, or returns false when it exists. Atomically: the pid is written
+ * under a temporary name, which is then hard-linked into place (failing if the lock exists), as `create` does for
+ * the file. Created empty and written after, a lock was left empty by a compactor killed in between; an empty lock
+ * is never taken for stale (its owner may be about to write it), so every append in every process waited forever.
+ */
+async function createLock(lock: string): Promise<boolean> {
+  const tmp = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writePid(tmp);
+    await link(tmp, lock);
+    return true;
+  } catch (e) {
+    if (isCode(e, 'EEXIST')) return false;
+    if (!isCode(e, 'EPERM') && !isCode(e, 'ENOTSUP') && !isCode(e, 'EOPNOTSUPP')) throw e;
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+  // A file system without hard links: exclusive create, then the pid.
+  try {
+    await writePid(lock);
+    return true;
+  } catch (e) {
+    if (isCode(e, 'EEXIST')) return false;
+    throw e;
+  }
+}
+
+/** Creates `file` (failing if it exists) holding this process's pid. */
+async function writePid(file: string): Promise<void> {
+  const fh = await open(file, 'wx');
+  try {
+    await fh.write(String(process.pid));
+  } finally {
+    await fh.close();
   }
 }
 

@@ -541,4 +541,21 @@ describe('defects found by replaying interleavings', () => {
     await writer.close();
     await compactor.close();
   });
+
+  it('a compactor killed while taking the lock never leaves it empty (never taken for stale: every append waited forever)', async () => {
+    const path = await newPath();
+    const compactor = await openStore(path);
+    const lock = `${path}.compacting`;
+    const seen: (string | null)[] = [];
+    fx.writes.push({
+      match: (text) => text === String(process.pid),
+      // What a SIGKILL just before the pid is written leaves.
+      before: async () => void seen.push(await readFile(lock, 'utf8').catch(() => null)),
+    });
+    await compactor.compact();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).not.toBe('');
+    expect((await readdir(join(path, '..'))).sort()).toEqual(['m.jsonl']);
+    await compactor.close();
+  });
 });

@@ -139,12 +139,15 @@ const quiet = { onWarning: () => undefined };
 
 const newPath = async () => join(await tempDir(), 'm.jsonl');
 const openStore = (path: string, options: { fsync?: boolean; eager?: boolean } = {}) => openFileStore({ path, ...quiet, ...options });
+/** A fresh file with two stores on it, as two processes would have: one appends, the other compacts. */
+const writerAndCompactor = async () => {
+  const path = await newPath();
+  return { path, writer: await openStore(path), compactor: await openStore(path) };
+};
 
 describe('a write landing at each point of a compaction by another store', () => {
   it('between the compaction’s last read and its seal: the compaction copies it, and it is not written again', async () => {
-    const path = await newPath();
-    const writer = await openStore(path);
-    const compactor = await openStore(path);
+    const { path, writer, compactor } = await writerAndCompactor();
     await writer.append([rec(1)]); // the append descriptor is open now
     const sealReached = deferred();
     const landed = deferred();
@@ -174,9 +177,7 @@ describe('a write landing at each point of a compaction by another store', () =>
   });
 
   it('between the seal and the rename: the writer finds it after the seal and writes it again, once', async () => {
-    const path = await newPath();
-    const writer = await openStore(path);
-    const compactor = await openStore(path);
+    const { path, writer, compactor } = await writerAndCompactor();
     await writer.append([rec(1)]);
     const sealed = deferred();
     const landed = deferred();
@@ -201,9 +202,7 @@ describe('a write landing at each point of a compaction by another store', () =>
   });
 
   it('after two whole compactions: written again into the newest file, once', async () => {
-    const path = await newPath();
-    const writer = await openStore(path);
-    const compactor = await openStore(path);
+    const { path, writer, compactor } = await writerAndCompactor();
     await writer.append([rec(1)]);
     fx.writes.push({
       match: writeOf(2),
@@ -260,9 +259,7 @@ describe('the check after the write', () => {
 
 describe('a compaction that fails after sealing (its rename throws)', () => {
   it('leaves every record readable once; writes after its seal stay in the file and the next compaction keeps them', async () => {
-    const path = await newPath();
-    const writer = await openStore(path);
-    const compactor = await openStore(path);
+    const { path, writer, compactor } = await writerAndCompactor();
     const other = await openStore(path);
     const reader = await openFileStore({ path, readOnly: true, ...quiet });
     await writer.append([rec(1)]);
@@ -293,9 +290,7 @@ describe('a compaction that fails after sealing (its rename throws)', () => {
   });
 
   it('a write that lands between the failed compaction’s seal and a successful one is copied by the second, not written twice', async () => {
-    const path = await newPath();
-    const writer = await openStore(path);
-    const compactor = await openStore(path);
+    const { path, writer, compactor } = await writerAndCompactor();
     await writer.append([rec(1)]);
     fx.writes.push({
       match: writeOf(2),
@@ -339,9 +334,7 @@ describe('writers of every kind overtaken by a compaction', () => {
   });
 
   it('two appends of one store in flight together, the first overtaken: each record once, in call order', async () => {
-    const path = await newPath();
-    const writer = await openStore(path);
-    const compactor = await openStore(path);
+    const { path, writer, compactor } = await writerAndCompactor();
     await writer.append([rec(1)]);
     fx.writes.push({ match: writeOf(2), before: async () => void (await compactor.compact()) });
     await Promise.all([writer.append([rec(2)]), writer.append([rec(3), rec(4)])]);
@@ -393,9 +386,7 @@ describe('writers of every kind overtaken by a compaction', () => {
   });
 
   it('a writer whose file was emptied under it (truncated) and then compacted before its write lands: its record once, after a header', async () => {
-    const path = await newPath();
-    const writer = await openStore(path);
-    const compactor = await openStore(path);
+    const { path, writer, compactor } = await writerAndCompactor();
     await writer.append([rec(1)]);
     await truncate(path, 0);
     fx.writes.push({ match: writeOf(2), before: async () => void (await compactor.compact()) });
@@ -409,9 +400,7 @@ describe('writers of every kind overtaken by a compaction', () => {
 
 describe('a read-only store reading while a compaction overtakes a batch', () => {
   it('never sees part of the batch or a record twice', async () => {
-    const path = await newPath();
-    const writer = await openStore(path);
-    const compactor = await openStore(path);
+    const { path, writer, compactor } = await writerAndCompactor();
     const reader = await openFileStore({ path, readOnly: true, ...quiet });
     await writer.append([rec(1)]);
     const batch = Array.from({ length: 40 }, (_, i) => rec(10 + i, { i }));
@@ -467,9 +456,7 @@ describe('a compactor killed after sealing (its seal, its lock and its temporary
 
 describe('defects found by replaying interleavings', () => {
   it('a writer that cannot read the file (write-only descriptor) does not store a record twice when a compaction copied it', async () => {
-    const path = await newPath();
-    const writer = await openStore(path);
-    const compactor = await openStore(path);
+    const { path, writer, compactor } = await writerAndCompactor();
     fx.noReadWrite = true; // the append descriptor is opened write-only
     await writer.append([rec(1)]);
     // The compaction starts right after the write: it copies the record; the writer's check after its write sees the
@@ -485,9 +472,7 @@ describe('defects found by replaying interleavings', () => {
   });
 
   it('a record that lands after the seal right behind a torn line (a writer killed mid-write) is written again, not lost', async () => {
-    const path = await newPath();
-    const writer = await openStore(path);
-    const compactor = await openStore(path);
+    const { path, writer, compactor } = await writerAndCompactor();
     await writer.append([rec(1)]);
     // Another process's descriptor on the file, whose write is cut short by a crash after the compaction.
     const crashed = openSync(path, 'a');
@@ -509,9 +494,7 @@ describe('defects found by replaying interleavings', () => {
   });
 
   it('a waiter that judged the lock stale does not remove the lock a new compaction took meanwhile', async () => {
-    const path = await newPath();
-    const writer = await openStore(path);
-    const compactor = await openStore(path);
+    const { path, writer, compactor } = await writerAndCompactor();
     await writer.append([rec(1)]);
     const lock = `${path}.compacting`;
     await writeFile(lock, '2147483646'); // left by a killed compactor

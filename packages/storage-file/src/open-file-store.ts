@@ -162,26 +162,34 @@ async function acquireCompactionLock(lock: string): Promise<void> {
 }
 
 /**
- * Creates the lock holding this process's pid, or returns false when it exists. Atomically: the pid is written
- * under a temporary name, which is then hard-linked into place (failing if the lock exists), as `create` does for
- * the file. Created empty and written after, a lock was left empty by a compactor killed in between; an empty lock
- * is never taken for stale (its owner may be about to write it), so every append in every process waited forever.
+ * Creates the lock holding this process's pid, or returns false when it exists. Whole or not at all
+ * ({@link createWhole}): created empty and written after, a lock was left empty by a compactor killed in between;
+ * an empty lock is never taken for stale (its owner may be about to write it), so every append in every process
+ * waited forever.
  */
-async function createLock(lock: string): Promise<boolean> {
-  const tmp = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+const createLock = (lock: string): Promise<boolean> => createWhole(lock, String(process.pid));
+
+/**
+ * Creates `path` holding `content`, or returns false when `path` exists. No process ever sees it empty or
+ * half-written: the content is written under a temporary name, which is then hard-linked into place (the link
+ * fails if `path` exists). File systems without hard links get an exclusive create, then the content.
+ */
+async function createWhole(path: string, content: string, durable = false): Promise<boolean> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writePid(tmp);
-    await link(tmp, lock);
-    return true;
-  } catch (e) {
-    if (isCode(e, 'EEXIST')) return false;
-    if (!isCode(e, 'EPERM') && !isCode(e, 'ENOTSUP') && !isCode(e, 'EOPNOTSUPP')) throw e;
+    await writeNew(tmp, content, durable);
+    try {
+      await link(tmp, path);
+      return true;
+    } catch (e) {
+      if (isCode(e, 'EEXIST')) return false;
+      if (!isCode(e, 'EPERM') && !isCode(e, 'ENOTSUP') && !isCode(e, 'EOPNOTSUPP')) throw e;
+    }
   } finally {
     await unlink(tmp).catch(() => undefined);
   }
-  // A file system without hard links: exclusive create, then the pid.
   try {
-    await writePid(lock);
+    await writeNew(path, content, false);
     return true;
   } catch (e) {
     if (isCode(e, 'EEXIST')) return false;
@@ -189,11 +197,12 @@ async function createLock(lock: string): Promise<boolean> {
   }
 }
 
-/** Creates `file` (failing if it exists) holding this process's pid. */
-async function writePid(file: string): Promise<void> {
+/** Creates `file` (failing if it exists) holding `content`; with `durable`, synced before it is closed. */
+async function writeNew(file: string, content: string, durable: boolean): Promise<void> {
   const fh = await open(file, 'wx');
   try {
-    await fh.write(String(process.pid));
+    await fh.write(content);
+    if (durable) await fh.datasync();
   } finally {
     await fh.close();
   }
@@ -406,36 +415,11 @@ class FileStore implements FileMetricStore {
     } catch (e) {
       throw io(dir, 'cannot create the folder for the metrics file', e);
     }
-    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      const fh = await open(tmp, 'wx');
-      try {
-        await fh.writeFile(headerLine());
-        if (this.fsync) await fh.datasync();
-      } finally {
-        await fh.close();
-      }
-      try {
-        await link(tmp, this.path);
-      } catch (e) {
-        if (isCode(e, 'EEXIST')) return;
-        if (!isCode(e, 'EPERM') && !isCode(e, 'ENOTSUP') && !isCode(e, 'EOPNOTSUPP')) throw e;
-        // Filesystems without hard links: exclusive create still gives one header.
-        let fh2: FileHandle;
-        try {
-          fh2 = await open(this.path, 'wx');
-        } catch (err) {
-          if (isCode(err, 'EEXIST')) return;
-          throw err;
-        }
-        await fh2.writeFile(headerLine());
-        await fh2.close();
-      }
-      if (this.fsync) await syncDir(dir);
+      // When another process created the file first, theirs is used.
+      if ((await createWhole(this.path, headerLine(), this.fsync)) && this.fsync) await syncDir(dir);
     } catch (e) {
       throw io(this.path, 'cannot create the metrics file', e);
-    } finally {
-      await unlink(tmp).catch(() => undefined);
     }
   }
 
@@ -612,8 +596,8 @@ class FileStore implements FileMetricStore {
    * After a write that a compaction may have overtaken: waits for the compaction, then tells whether `bytes`,
    * written to the file of inode `wino` at an offset of at least `from`, landed after that file's seal (so they
    * are not in the file that replaced it). Bytes of the same content before the seal cannot be told apart from
-   * ours, so a match after the seal is what decides: at worst a byte-identical batch written by another process
-   * in the same moment is stored twice, never one of ours lost.
+   * ours, so a match after the seal is what decides: at worst a record appended on its own, byte-identical to one
+   * another process appended in the same moment, is stored twice (a batch carries a random id); ours is never lost.
    */
   private async landedAfterSeal(lock: string, from: number, bytes: Buffer): Promise<boolean> {
     await waitWhileCompacting(lock);
